@@ -1,0 +1,147 @@
+"""Django settings, every value from the environment with a documented default.
+
+See ``.env.example`` for the full list. Errors in a setting stop the process with
+one line that names the setting.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import django_stubs_ext
+
+from config.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    sqlite_default,
+    validate_redis_url,
+)
+from config.logging import build_logging
+from micboard.exceptions import ConfigurationError
+
+django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+_INSECURE_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused outside debug below
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("MICBOARD_ALLOW_INSECURE_KEY", default=False):
+        sys.exit("SECRET_KEY is not set (set it, or DJANGO_DEBUG=true for development)")
+    SECRET_KEY = _INSECURE_KEY
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_celery_beat",
+    "micboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+try:
+    DATABASES = {
+        "default": parse_database_url(env_str("DATABASE_URL", sqlite_default(BASE_DIR)))
+    }
+    REDIS_URL = validate_redis_url(env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+except ConfigurationError as error:
+    sys.exit(str(error))
+
+_db = DATABASES["default"]
+if _db["ENGINE"].endswith("sqlite3"):
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The test database is a file too, so an in-process worker thread shares it.
+    _db["TEST"] = {"NAME": str(Path(_db["NAME"]).with_suffix(".test.sqlite3"))}
+else:
+    _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 300)
+    _db["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
+
+# --- Celery (see docs/adr/0004-celery-settings-for-polling.md) -------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 10000)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "queue_order_strategy": "priority",
+    "priority_steps": list(range(10)),
+    "sep": ":",
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_DEFAULT_QUEUE = env_str("MICBOARD_HOUSEKEEPING_QUEUE", "micboard.housekeeping")
+CELERY_TASK_DEFAULT_PRIORITY = 5
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+# Reuse database connections across tasks instead of reconnecting around each one.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
+
+# --- micboard ---------------------------------------------------------------------------
+MICBOARD_DEVICE_TIMEOUT = env_float("MICBOARD_DEVICE_TIMEOUT", 2.0)
+MICBOARD_DEFAULT_POLL_INTERVAL = env_int("MICBOARD_DEFAULT_POLL_INTERVAL", 5)
+MICBOARD_MAX_BACKOFF = env_int("MICBOARD_MAX_BACKOFF", 300)
+MICBOARD_DISPATCH_INTERVAL = env_float("MICBOARD_DISPATCH_INTERVAL", 1.0)
+MICBOARD_QUEUE_PREFIX = env_str("MICBOARD_QUEUE_PREFIX", "venue.")
+MICBOARD_LOCK_REDIS_URL = env_str("MICBOARD_LOCK_REDIS_URL", REDIS_URL)
+MICBOARD_KEY_PREFIX = env_str("MICBOARD_KEY_PREFIX", "micboard")
+MICBOARD_TELEMETRY_ENABLED = env_bool("MICBOARD_TELEMETRY_ENABLED", default=True)
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("LOG_FORMAT", "auto")  # auto | json | console
+LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True

@@ -1,0 +1,32 @@
+"""Settings for the test suite: its own Redis database, queue names and key prefix.
+
+A running demo and the suite never see each other's messages or locks: the suite uses
+Redis database 15 of the same server (or ``MICBOARD_TEST_REDIS_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _test_redis_url() -> str:
+    explicit = os.environ.get("MICBOARD_TEST_REDIS_URL")
+    if explicit:
+        return explicit
+    parts = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    return urlunsplit((parts.scheme, parts.netloc, "/15", "", ""))
+
+
+os.environ["REDIS_URL"] = _test_redis_url()
+os.environ.pop("CELERY_BROKER_URL", None)
+os.environ.pop("MICBOARD_LOCK_REDIS_URL", None)
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ["MICBOARD_QUEUE_PREFIX"] = "test.venue."
+os.environ["MICBOARD_HOUSEKEEPING_QUEUE"] = "test.micboard.housekeeping"
+os.environ["MICBOARD_KEY_PREFIX"] = "micboard-test"
+os.environ.setdefault("LOG_FORMAT", "console")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,3 @@
+"""micboard: distributed monitoring of wireless microphone systems."""
+
+__version__ = "26.11.26"

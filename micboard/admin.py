@@ -1,0 +1,198 @@
+"""The operators' admin: status at a glance; writes go through the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from micboard.exceptions import MicboardError
+from micboard.formatting import format_frequency, format_runtime
+from micboard.models import Channel, Receiver, TelemetrySample, Venue
+from micboard.services.dto import ReceiverInput
+from micboard.services.factory import device_service, location_service, sync_service
+
+_STATUS_COLOURS = {"online": "#1a7f37", "offline": "#8250df", "unknown": "#6e7781"}
+
+
+class ChannelInline(admin.TabularInline[Channel, Receiver]):
+    model = Channel
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "number",
+        "name",
+        "state",
+        "frequency",
+        "battery_bars",
+        "runtime",
+        "tx_type",
+        "rf_level",
+        "audio_level",
+        "antenna",
+        "updated_at",
+    )
+
+    @admin.display(description="MHz")
+    def frequency(self, obj: Channel) -> str:
+        return format_frequency(obj.frequency_khz)
+
+    @admin.display(description="Runtime")
+    def runtime(self, obj: Channel) -> str:
+        return format_runtime(obj.runtime_minutes)
+
+    def has_add_permission(self, request: HttpRequest, obj: Receiver | None = None) -> bool:
+        return False
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin[Venue]):
+    list_display = ("name", "slug", "queue_name", "receiver_count")
+    readonly_fields = ("queue_name", "created_at")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "slug")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
+        return super().get_queryset(request).annotate(receiver_total=Count("receivers"))
+
+    @admin.display(description="Receivers", ordering="receiver_total")
+    def receiver_count(self, obj: Venue) -> int:
+        return int(getattr(obj, "receiver_total", 0))
+
+    def save_model(self, request: HttpRequest, obj: Venue, form: ModelForm[Venue], change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = location_service().venue_create(name=obj.name, slug=obj.slug)
+        obj.pk, obj.queue_name = created.pk, created.queue_name
+
+    def delete_model(self, request: HttpRequest, obj: Venue) -> None:
+        location_service().venue_delete(venue=obj)
+
+
+@admin.register(Receiver)
+class ReceiverAdmin(admin.ModelAdmin[Receiver]):
+    list_display = (
+        "name",
+        "venue",
+        "model",
+        "address",
+        "status_badge",
+        "channel_count",
+        "last_seen_at",
+        "last_sync_at",
+        "consecutive_failures",
+        "last_error",
+        "enabled",
+    )
+    list_filter = ("venue", "status", "family", "enabled")
+    search_fields = ("name", "host", "device_id", "venue__name")
+    list_select_related = ("venue",)
+    inlines = (ChannelInline,)
+    actions = ("resync_now", "enable_polling", "disable_polling")
+    fields = (
+        "venue",
+        "name",
+        "model",
+        "protocol",
+        "host",
+        "port",
+        "poll_interval",
+        "enabled",
+        "status",
+        "family",
+        "channel_count",
+        "firmware",
+        "device_id",
+        "last_seen_at",
+        "last_sync_at",
+        "last_sync_duration_ms",
+        "next_sync_at",
+        "consecutive_failures",
+        "last_error",
+        "resync_requested_at",
+        "resync_requested_by",
+    )
+    readonly_fields = fields[8:]
+
+    @admin.display(description="Address")
+    def address(self, obj: Receiver) -> str:
+        return f"{obj.host}:{obj.port}"
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj: Receiver) -> str:
+        colour = _STATUS_COLOURS.get(obj.status, "#6e7781")
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 6px;border-radius:3px">{}</span>',
+            colour,
+            obj.get_status_display(),
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: Receiver, form: ModelForm[Receiver], change: bool
+    ) -> None:
+        data = ReceiverInput(
+            name=obj.name,
+            model=obj.model,
+            host=obj.host,
+            port=obj.port,
+            protocol=obj.protocol,
+            poll_interval=obj.poll_interval,
+            enabled=obj.enabled,
+        )
+        try:
+            if change:
+                device_service().receiver_update(receiver=obj, data=data)
+            else:
+                saved = device_service().receiver_register(venue=obj.venue, data=data)
+                obj.pk = saved.pk
+        except MicboardError as error:
+            messages.error(request, f"{error.message}: {error.details}")
+
+    def delete_model(self, request: HttpRequest, obj: Receiver) -> None:
+        device_service().receiver_remove(receiver=obj)
+
+    @admin.action(description="Resync now")
+    def resync_now(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        user = request.user.get_username() if request.user.is_authenticated else "admin"
+        report = sync_service().request_resync(receiver_ids=ids, requested_by=user).unwrap()
+        self.message_user(
+            request,
+            f"Resync queued for {len(report.enqueued)} receiver(s); "
+            f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Enable polling")
+    def enable_polling(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        count = device_service().receiver_set_enabled(receiver_ids=ids, enabled=True)
+        self.message_user(request, f"Polling enabled for {count} receiver(s).")
+
+    @admin.action(description="Disable polling")
+    def disable_polling(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        count = device_service().receiver_set_enabled(receiver_ids=ids, enabled=False)
+        self.message_user(request, f"Polling disabled for {count} receiver(s).")
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"poll_interval": 5, "port": 2202, "protocol": "shure-tcp"}
+
+
+@admin.register(TelemetrySample)
+class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
+    list_display = ("channel", "recorded_at", "state", "battery_bars", "runtime_minutes")
+    list_filter = ("state",)
+    list_select_related = ("channel__receiver",)
+    date_hierarchy = "recorded_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TelemetrySample | None = None) -> bool:
+        return False

@@ -1,0 +1,1 @@
+"""Development helpers: getting a broker, running the demo's processes."""

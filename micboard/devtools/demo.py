@@ -1,0 +1,133 @@
+"""The demo: a venue of simulated receivers synced live by a worker, beat, Flower and the web."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from micboard.devtools.processes import ProcessGroup, tail
+from micboard.models import Receiver, ReceiverStatus, Venue
+from micboard.services.dto import ReceiverInput
+from micboard.services.factory import device_service, location_service
+from micboard.services.scheduling import schedules_sync
+from micboard.simulator import demo_specs
+
+DEMO_SLUG = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    receivers: int = 8
+    simulator_base_port: int = 24000
+    web_port: int = 8000
+    flower_port: int = 5555
+    poll_interval: int = 5
+    log_dir: Path = Path("var/log")
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    username: str
+    password: str
+
+
+def demo_venue(options: DemoOptions) -> Venue:
+    """Create or refresh the demo venue and its receivers (idempotent)."""
+    venue = location_service().venue_get_or_create(name="Demo Theatre", slug=DEMO_SLUG)
+    devices = device_service()
+    wanted = {}
+    for index, spec in enumerate(demo_specs(options.receivers)):
+        port = options.simulator_base_port + index
+        wanted[port] = ReceiverInput(
+            name=f"Rack {index + 1} {spec.model}",
+            model=spec.model,
+            host="127.0.0.1",
+            port=port,
+            poll_interval=options.poll_interval,
+        )
+    for receiver in Receiver.objects.filter(venue=venue):
+        data = wanted.pop(receiver.port, None)
+        if data is None:
+            devices.receiver_remove(receiver=receiver)
+        else:
+            devices.receiver_update(receiver=receiver, data=data)
+    for data in wanted.values():
+        devices.receiver_register(venue=venue, data=data)
+    schedules_sync()
+    return venue
+
+
+def admin_credentials() -> Credentials:
+    username = os.environ.get("MICBOARD_DEMO_USER", "admin")
+    password = os.environ.get("MICBOARD_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first() or user_model(username=username)
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return Credentials(username, password)
+
+
+def flower_credentials() -> Credentials:
+    raw = os.environ.get("FLOWER_BASIC_AUTH", "")
+    if ":" in raw:
+        user, _, password = raw.partition(":")
+        return Credentials(user, password)
+    return Credentials("flower", secrets.token_urlsafe(9))
+
+
+def start_processes(
+    group: ProcessGroup, venue: Venue, options: DemoOptions, flower: Credentials
+) -> None:
+    python = sys.executable
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "console"}
+    celery = [python, "-m", "celery", "-A", "workers"]
+    queues = f"{venue.queue_name},{settings.CELERY_TASK_DEFAULT_QUEUE}"
+    group.start(
+        "simulator",
+        [python, "-m", "micboard.simulator", "--count", str(options.receivers),
+         "--base-port", str(options.simulator_base_port)],
+        env,
+    )  # fmt: skip
+    group.start(
+        "worker",
+        [*celery, "worker", "-Q", queues, "-c", "2", "-n", f"{venue.slug}@%h", "-E",
+         "--loglevel", "INFO"],
+        {**env, "MICBOARD_WORKER_HEARTBEAT_FILE": str(options.log_dir / "worker.heartbeat")},
+    )  # fmt: skip
+    group.start(
+        "beat",
+        [*celery, "beat", "--loglevel", "INFO", "-s", str(options.log_dir / "beat-schedule")],
+        env,
+    )
+    group.start(
+        "flower",
+        [*celery, "flower", f"--port={options.flower_port}", "--address=127.0.0.1",
+         f"--basic-auth={flower.username}:{flower.password}"],
+        env,
+    )  # fmt: skip
+    group.start(
+        "web",
+        [python, "manage.py", "runserver", f"127.0.0.1:{options.web_port}", "--noreload"],
+        env,
+    )
+
+
+def wait_until_online(venue: Venue, *, seconds: float) -> int:
+    """Seconds-bounded wait; returns how many receivers are online at the end."""
+    deadline = time.monotonic() + seconds
+    online = 0
+    total = Receiver.objects.filter(venue=venue).count()
+    while time.monotonic() < deadline:
+        online = Receiver.objects.filter(venue=venue, status=ReceiverStatus.ONLINE).count()
+        if online == total:
+            break
+        time.sleep(0.5)
+    return online

@@ -1,0 +1,10 @@
+"""The default driver registry: every vendor driver shipped with micboard."""
+
+from __future__ import annotations
+
+from micboard.integrations.base import DriverRegistry
+from micboard.integrations.shure.driver import ShureTcpDriver
+
+
+def default_registry() -> DriverRegistry:
+    return DriverRegistry([ShureTcpDriver()])

@@ -1,0 +1,43 @@
+"""``manage.py micboard_resync``: queue priority syncs, like the admin's "Resync now"."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from micboard.models import Receiver
+from micboard.services.factory import sync_service
+
+
+class Command(BaseCommand):
+    help = "Resync receivers now: --receiver ID (repeatable), --venue SLUG or --all."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--receiver", type=int, action="append", dest="receivers")
+        target.add_argument("--venue", help="venue slug")
+        target.add_argument("--all", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        receivers = Receiver.objects.all()
+        if options["venue"]:
+            receivers = receivers.filter(venue__slug=options["venue"])
+            if not receivers.exists():
+                raise CommandError(f"venue {options['venue']!r} has no receivers (or does not exist)")
+        elif options["receivers"]:
+            receivers = receivers.filter(pk__in=options["receivers"])
+        ids = list(receivers.values_list("pk", flat=True))
+        if options["receivers"]:
+            ids = list(dict.fromkeys([*ids, *options["receivers"]]))
+        report = sync_service().request_resync(
+            receiver_ids=ids, requested_by=f"cli:{getpass.getuser()}"
+        ).unwrap()
+        self.stdout.write(
+            f"resync queued for {len(report.enqueued)} receiver(s); "
+            f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled; "
+            f"{len(report.missing)} not found"
+        )
+        if report.missing:
+            raise CommandError(f"no receiver with id {', '.join(map(str, report.missing))}")

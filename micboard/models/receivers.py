@@ -1,0 +1,115 @@
+"""Receivers (one network device each) and their channels (one transmitter each)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from micboard.models.venues import Venue
+
+
+class ReceiverFamily(models.TextChoices):
+    ULXD = "ULXD", "ULX-D"
+    QLXD = "QLXD", "QLX-D"
+    SLXD = "SLXD", "SLX-D"
+    AXIENT = "AD", "Axient Digital"
+    UHFR = "UHFR", "UHF-R"
+    PSM1000 = "PSM1000", "PSM1000"
+
+
+class ReceiverStatus(models.TextChoices):
+    UNKNOWN = "unknown", "Not polled yet"
+    ONLINE = "online", "Online"
+    OFFLINE = "offline", "Offline"
+
+
+class ChannelState(models.TextChoices):
+    RX_COM_ERROR = "RX_COM_ERROR", "Receiver unreachable"
+    AUDIO_PEAK = "AUDIO_PEAK", "Audio peak"
+    GOOD = "GOOD", "Good"
+    REPLACE = "REPLACE", "Replace battery"
+    CRITICAL = "CRITICAL", "Battery critical"
+    PREV_GOOD = "PREV_GOOD", "Off (was good)"
+    PREV_REPLACE = "PREV_REPLACE", "Off (was replace)"
+    PREV_CRITICAL = "PREV_CRITICAL", "Off (was critical)"
+    TX_COM_ERROR = "TX_COM_ERROR", "Transmitter off"
+
+
+class Receiver(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="receivers")
+    name = models.CharField(max_length=120)
+    family = models.CharField(max_length=16, choices=ReceiverFamily.choices)
+    model = models.CharField(max_length=32, help_text="Model number, e.g. ULXD4Q.")
+    protocol = models.CharField(max_length=32, default="shure-tcp")
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=2202)
+    channel_count = models.PositiveSmallIntegerField(default=1)
+    poll_interval = models.PositiveIntegerField(default=5, help_text="Seconds between polls.")
+    enabled = models.BooleanField(default=True)
+
+    status = models.CharField(
+        max_length=16, choices=ReceiverStatus.choices, default=ReceiverStatus.UNKNOWN
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_sync_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    next_sync_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    firmware = models.CharField(max_length=64, blank=True, default="")
+    device_id = models.CharField(max_length=64, blank=True, default="")
+
+    resync_requested_at = models.DateTimeField(null=True, blank=True)
+    resync_requested_by = models.CharField(max_length=150, blank=True, default="")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["venue", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "host", "port"], name="receiver_unique_address_per_venue"
+            ),
+        ]
+        indexes = [
+            # The dispatcher's "due" query: enabled receivers of a venue by next_sync_at.
+            models.Index(
+                fields=["venue", "next_sync_at"],
+                condition=models.Q(enabled=True),
+                name="receiver_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.host}:{self.port})"
+
+
+class Channel(models.Model):
+    receiver = models.ForeignKey(Receiver, on_delete=models.CASCADE, related_name="channels")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=64, blank=True, default="")
+    frequency_khz = models.PositiveIntegerField(null=True, blank=True)
+    battery_bars = models.PositiveSmallIntegerField(null=True, blank=True)
+    runtime_minutes = models.PositiveIntegerField(null=True, blank=True)
+    tx_type = models.CharField(max_length=16, blank=True, default="")
+    tx_offset_db = models.SmallIntegerField(null=True, blank=True)
+    rf_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    audio_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    antenna = models.CharField(max_length=4, blank=True, default="")
+    state = models.CharField(
+        max_length=16, choices=ChannelState.choices, default=ChannelState.TX_COM_ERROR
+    )
+    # Memory behind the PREV_* and AUDIO_PEAK states.
+    last_battery_bars = models.PositiveSmallIntegerField(null=True, blank=True)
+    battery_seen_at = models.DateTimeField(null=True, blank=True)
+    audio_peak_at = models.DateTimeField(null=True, blank=True)
+    last_sample_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["receiver", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["receiver", "number"], name="channel_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receiver.name} ch{self.number} {self.name}".strip()

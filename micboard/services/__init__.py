@@ -1,0 +1,1 @@
+"""The service layer: every behaviour of micboard lives here, behind typed contracts."""

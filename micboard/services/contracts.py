@@ -1,0 +1,40 @@
+"""The service contracts. Interfaces depend on these, never on a concrete class."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from micboard.integrations.base import ReceiverSnapshot
+from micboard.models import Receiver, Venue
+from micboard.services.dto import DispatchStats, ReceiverInput, ResyncReport, SyncOutcome
+from micboard.services.result import ServiceResult
+
+
+class LocationService(Protocol):
+    def venue_create(self, *, name: str, slug: str) -> Venue: ...
+
+    def venue_get(self, *, venue_id: int) -> Venue: ...
+
+
+class DeviceService(Protocol):
+    def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver: ...
+
+    def receiver_update(self, *, receiver: Receiver, data: ReceiverInput) -> Receiver: ...
+
+    def receiver_remove(self, *, receiver: Receiver) -> None: ...
+
+    def receiver_set_enabled(self, *, receiver_ids: list[int], enabled: bool) -> int: ...
+
+    def apply_snapshot(self, *, receiver: Receiver, snapshot: ReceiverSnapshot) -> None: ...
+
+    def mark_unreachable(self, *, receiver: Receiver, error: str) -> None: ...
+
+
+class SynchronizationService(Protocol):
+    def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]: ...
+
+    def dispatch_due(self, *, venue_id: int) -> ServiceResult[DispatchStats]: ...
+
+    def request_resync(
+        self, *, receiver_ids: list[int], requested_by: str
+    ) -> ServiceResult[ResyncReport]: ...

@@ -1,0 +1,269 @@
+"""DeviceService: receivers' registration and the atomic write of what a poll learned."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import structlog
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from micboard.exceptions import ConflictError, DeviceError, UnknownProtocolError, ValidationError
+from micboard.integrations.base import ChannelSnapshot, DriverRegistry, ReceiverSnapshot
+from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample, Venue
+from micboard.services.channel_state import StateInputs, derive_state
+from micboard.services.clock import Clock
+from micboard.services.dto import ReceiverInput
+from micboard.services.events import EventPublisher
+from micboard.services.validation import validate_address
+
+log = structlog.get_logger(__name__)
+
+_MODEL_PREFIX_FAMILY = (
+    ("ULXD", "ULXD"),
+    ("QLXD", "QLXD"),
+    ("SLXD", "SLXD"),
+    ("AD4", "AD"),
+    ("UR4", "UHFR"),
+    ("P10T", "PSM1000"),
+)
+
+# Columns an upsert of a channel rewrites on every successful poll.
+_CHANNEL_FIELDS = [
+    "name",
+    "frequency_khz",
+    "battery_bars",
+    "runtime_minutes",
+    "tx_type",
+    "tx_offset_db",
+    "rf_level",
+    "audio_level",
+    "antenna",
+    "state",
+    "last_battery_bars",
+    "battery_seen_at",
+    "audio_peak_at",
+    "last_sample_at",
+    "updated_at",
+]
+
+
+def family_for_model(model: str) -> str:
+    upper = model.upper()
+    for prefix, family in _MODEL_PREFIX_FAMILY:
+        if upper.startswith(prefix):
+            return family
+    raise ValidationError("unknown receiver model", details={"model": f"{model!r} is not supported"})
+
+
+def _sample_key(channel: Channel) -> tuple[object, ...]:
+    return (channel.battery_bars, channel.runtime_minutes, channel.frequency_khz, channel.state)
+
+
+class DjangoDeviceService:
+    """Writes through the Django ORM with a fixed number of queries per receiver."""
+
+    def __init__(
+        self,
+        *,
+        registry: DriverRegistry,
+        clock: Clock,
+        events: EventPublisher,
+        telemetry_interval: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self._registry = registry
+        self._clock = clock
+        self._events = events
+        self._telemetry_interval = telemetry_interval
+
+    # --- registration -----------------------------------------------------------------
+
+    def _checked_fields(self, data: ReceiverInput) -> dict[str, object]:
+        validate_address(host=data.host, port=data.port, poll_interval=data.poll_interval)
+        try:
+            driver = self._registry.get(data.protocol)
+            channels = driver.channel_count(data.model)
+        except UnknownProtocolError as error:
+            raise ValidationError("unknown protocol", details={"protocol": error.message}) from None
+        except DeviceError as error:
+            raise ValidationError("unknown receiver model", details={"model": error.message}) from None
+        return {
+            "name": data.name.strip() or f"{data.model} {data.host}",
+            "model": data.model.upper(),
+            "family": data.family or family_for_model(data.model),
+            "protocol": data.protocol,
+            "host": data.host,
+            "port": data.port,
+            "channel_count": channels,
+            "poll_interval": data.poll_interval,
+            "enabled": data.enabled,
+        }
+
+    def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver:
+        fields = self._checked_fields(data)
+        try:
+            with transaction.atomic():
+                receiver = Receiver.objects.create(
+                    venue=venue, next_sync_at=self._clock.now(), **fields
+                )
+        except IntegrityError:
+            raise ConflictError(
+                "a receiver with this address already exists in the venue",
+                details={"host": data.host, "port": data.port},
+            ) from None
+        log.info("receiver_registered", receiver_id=receiver.pk, venue=venue.slug)
+        return receiver
+
+    def receiver_update(self, *, receiver: Receiver, data: ReceiverInput) -> Receiver:
+        fields = self._checked_fields(data)
+        for name, value in fields.items():
+            setattr(receiver, name, value)
+        receiver.next_sync_at = self._clock.now()
+        try:
+            with transaction.atomic():
+                receiver.save()
+                Channel.objects.filter(receiver=receiver, number__gt=receiver.channel_count).delete()
+        except IntegrityError:
+            raise ConflictError(
+                "a receiver with this address already exists in the venue",
+                details={"host": data.host, "port": data.port},
+            ) from None
+        return receiver
+
+    def receiver_remove(self, *, receiver: Receiver) -> None:
+        receiver.delete()
+
+    def receiver_set_enabled(self, *, receiver_ids: list[int], enabled: bool) -> int:
+        now = self._clock.now()
+        return Receiver.objects.filter(pk__in=receiver_ids).update(
+            enabled=enabled, next_sync_at=now, consecutive_failures=0
+        )
+
+    # --- results of a poll --------------------------------------------------------------
+
+    def apply_snapshot(
+        self,
+        *,
+        receiver: Receiver,
+        snapshot: ReceiverSnapshot,
+        next_sync_at: datetime | None = None,
+        duration_ms: int | None = None,
+    ) -> None:
+        """Write a whole snapshot atomically: 1 read and 2 or 3 writes, whatever the channels."""
+        now = self._clock.now()
+        existing = {c.number: c for c in Channel.objects.filter(receiver_id=receiver.pk)}
+        channels = [
+            self._channel_row(receiver, values, existing.get(values.number), now)
+            for values in snapshot.channels
+        ]
+        samples_due = [
+            c for c in channels if self._sample_due(c, existing.get(c.number), now)
+        ]
+        for channel in samples_due:
+            channel.last_sample_at = now
+        with transaction.atomic():
+            Receiver.objects.filter(pk=receiver.pk).update(
+                status=ReceiverStatus.ONLINE,
+                last_seen_at=now,
+                last_sync_at=now,
+                last_sync_duration_ms=duration_ms,
+                next_sync_at=next_sync_at or receiver.next_sync_at,
+                last_error="",
+                consecutive_failures=0,
+                model=snapshot.model or receiver.model,
+                firmware=snapshot.firmware,
+                device_id=snapshot.device_id,
+            )
+            Channel.objects.bulk_create(
+                channels,
+                update_conflicts=True,
+                unique_fields=["receiver", "number"],
+                update_fields=_CHANNEL_FIELDS,
+            )
+            if samples_due:
+                TelemetrySample.objects.bulk_create(
+                    [self._sample_row(c, now) for c in samples_due]
+                )
+            if len(existing) > len(channels):
+                known = [c.number for c in channels]
+                Channel.objects.filter(receiver_id=receiver.pk).exclude(number__in=known).delete()
+        self._events.receiver_changed(receiver_id=receiver.pk, venue_id=receiver.venue_id)
+
+    def mark_unreachable(
+        self, *, receiver: Receiver, error: str, next_sync_at: datetime | None = None
+    ) -> None:
+        """Receiver offline, every channel RX_COM_ERROR, the error kept for the operator."""
+        now = self._clock.now()
+        with transaction.atomic():
+            Receiver.objects.filter(pk=receiver.pk).update(
+                status=ReceiverStatus.OFFLINE,
+                last_sync_at=now,
+                next_sync_at=next_sync_at or receiver.next_sync_at,
+                last_error=error[:2000],
+                consecutive_failures=F("consecutive_failures") + 1,
+            )
+            Channel.objects.filter(receiver_id=receiver.pk).update(
+                state=ChannelState.RX_COM_ERROR, updated_at=now
+            )
+        self._events.receiver_changed(receiver_id=receiver.pk, venue_id=receiver.venue_id)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _channel_row(
+        receiver: Receiver, values: ChannelSnapshot, previous: Channel | None, now: datetime
+    ) -> Channel:
+        last_bars = previous.last_battery_bars if previous else None
+        seen_at = previous.battery_seen_at if previous else None
+        if values.battery_bars is not None:
+            last_bars, seen_at = values.battery_bars, now
+        peak_at = now if values.audio_peak else (previous.audio_peak_at if previous else None)
+        state = derive_state(
+            StateInputs(
+                receiver_reachable=True,
+                battery_bars=values.battery_bars,
+                last_battery_bars=last_bars,
+                battery_seen_at=seen_at,
+                audio_peak_at=peak_at,
+            ),
+            now=now,
+        )
+        return Channel(
+            receiver_id=receiver.pk,
+            number=values.number,
+            name=values.name,
+            frequency_khz=values.frequency_khz,
+            battery_bars=values.battery_bars,
+            runtime_minutes=values.runtime_minutes,
+            tx_type=values.tx_type,
+            tx_offset_db=values.tx_offset_db,
+            rf_level=values.rf_level,
+            audio_level=values.audio_level,
+            antenna=values.antenna,
+            state=state,
+            last_battery_bars=last_bars,
+            battery_seen_at=seen_at,
+            audio_peak_at=peak_at,
+            last_sample_at=previous.last_sample_at if previous else None,
+            updated_at=now,
+        )
+
+    def _sample_due(self, channel: Channel, previous: Channel | None, now: datetime) -> bool:
+        if previous is None or previous.last_sample_at is None:
+            return True
+        if _sample_key(channel) != _sample_key(previous):
+            return True
+        return now - previous.last_sample_at >= self._telemetry_interval
+
+    @staticmethod
+    def _sample_row(channel: Channel, now: datetime) -> TelemetrySample:
+        return TelemetrySample(
+            channel_id=channel.pk,
+            recorded_at=now,
+            battery_bars=channel.battery_bars,
+            runtime_minutes=channel.runtime_minutes,
+            frequency_khz=channel.frequency_khz,
+            rf_level=channel.rf_level,
+            audio_level=channel.audio_level,
+            state=channel.state,
+        )

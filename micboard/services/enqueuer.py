@@ -1,0 +1,59 @@
+"""Putting sync work on venue queues, without services importing task modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from celery import Celery
+
+SYNC_TASK = "micboard.sync_receiver"
+DISPATCH_TASK = "micboard.dispatch_due_syncs"
+
+# Redis transport priorities: 0 runs first. Scheduled syncs use the default in between.
+PRIORITY_RESYNC = 0
+PRIORITY_SCHEDULED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRequest:
+    receiver_id: int
+    venue: str
+    queue: str
+    expires_seconds: float
+    priority: int = PRIORITY_SCHEDULED
+    reason: str = "schedule"
+
+
+class TaskEnqueuer(Protocol):
+    def enqueue_syncs(self, requests: list[SyncRequest]) -> int:
+        """Publish one message per request; returns how many were published."""
+        ...
+
+
+class CeleryTaskEnqueuer:
+    """Publishes by task name over one broker connection for the whole batch."""
+
+    def __init__(self, app: Celery) -> None:
+        self._app = app
+
+    def enqueue_syncs(self, requests: list[SyncRequest]) -> int:
+        if not requests:
+            return 0
+        with self._app.producer_or_acquire() as producer:
+            for request in requests:
+                self._app.send_task(
+                    SYNC_TASK,
+                    kwargs={
+                        "receiver_id": request.receiver_id,
+                        "venue": request.venue,
+                        "reason": request.reason,
+                    },
+                    queue=request.queue,
+                    routing_key=request.queue,
+                    priority=request.priority,
+                    expires=request.expires_seconds,
+                    producer=producer,
+                    ignore_result=True,
+                )
+        return len(requests)

@@ -1,0 +1,49 @@
+"""LocationService: venues, each with its own Celery queue and dispatcher row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from micboard.exceptions import ConflictError, NotFoundError, ValidationError
+from micboard.models import Venue
+from micboard.services.scheduling import ScheduleReport
+
+
+class DjangoLocationService:
+    def __init__(self, *, queue_prefix: str, sync_schedules: Callable[[], ScheduleReport]) -> None:
+        self._queue_prefix = queue_prefix
+        self._sync_schedules = sync_schedules
+
+    def queue_for(self, slug: str) -> str:
+        return f"{self._queue_prefix}{slug}"
+
+    def venue_create(self, *, name: str, slug: str = "") -> Venue:
+        slug = slugify(slug or name)
+        if not name.strip() or not slug:
+            raise ValidationError("a venue needs a name", details={"name": "required"})
+        try:
+            with transaction.atomic():
+                venue = Venue.objects.create(
+                    name=name.strip(), slug=slug, queue_name=self.queue_for(slug)
+                )
+        except IntegrityError:
+            raise ConflictError(f"venue {slug!r} already exists", details={"slug": slug}) from None
+        self._sync_schedules()
+        return venue
+
+    def venue_get_or_create(self, *, name: str, slug: str) -> Venue:
+        venue = Venue.objects.filter(slug=slug).first()
+        return venue or self.venue_create(name=name, slug=slug)
+
+    def venue_get(self, *, venue_id: int) -> Venue:
+        venue = Venue.objects.filter(pk=venue_id).first()
+        if venue is None:
+            raise NotFoundError(f"venue {venue_id} does not exist")
+        return venue
+
+    def venue_delete(self, *, venue: Venue) -> None:
+        venue.delete()
+        self._sync_schedules()

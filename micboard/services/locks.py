@@ -1,0 +1,67 @@
+"""Short-lived Redis locks (``SET NX EX``) whose expiry doubles as a safety net."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Protocol, cast
+
+import redis
+
+# Delete the key only if it still holds our token, so an expired-and-retaken lock survives.
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+
+class LockManager(Protocol):
+    def acquire(self, key: str, *, ttl_seconds: int) -> str | None:
+        """Take the lock; returns a token, or ``None`` when someone else holds it."""
+        ...
+
+    def release(self, key: str, token: str) -> bool: ...
+
+    def claim_once(self, key: str, *, ttl_seconds: int) -> bool:
+        """Mark ``key`` as taken for ``ttl_seconds``; False when it already was."""
+        ...
+
+    def claim_many(self, keys: list[str], *, ttl_seconds: int) -> list[bool]: ...
+
+    def forget(self, key: str) -> None: ...
+
+
+class RedisLockManager:
+    def __init__(self, client: redis.Redis, *, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._release = client.register_script(_RELEASE)
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str) -> RedisLockManager:
+        client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        return cls(client, prefix=prefix)
+
+    def _key(self, key: str) -> str:
+        return f"{self._prefix}:{key}"
+
+    def acquire(self, key: str, *, ttl_seconds: int) -> str | None:
+        token = secrets.token_hex(8)
+        taken = self._client.set(self._key(key), token, nx=True, ex=max(1, ttl_seconds))
+        return token if taken else None
+
+    def release(self, key: str, token: str) -> bool:
+        return bool(self._release(keys=[self._key(key)], args=[token]))
+
+    def claim_once(self, key: str, *, ttl_seconds: int) -> bool:
+        return bool(self._client.set(self._key(key), "1", nx=True, ex=max(1, ttl_seconds)))
+
+    def claim_many(self, keys: list[str], *, ttl_seconds: int) -> list[bool]:
+        pipe = self._client.pipeline(transaction=False)
+        for key in keys:
+            pipe.set(self._key(key), "1", nx=True, ex=max(1, ttl_seconds))
+        return [bool(taken) for taken in cast(list[object], pipe.execute())]
+
+    def forget(self, key: str) -> None:
+        self._client.delete(self._key(key))

@@ -1,0 +1,64 @@
+"""The beat rows: one dispatcher PeriodicTask per venue, owned by this one function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
+
+from micboard.models import Venue
+from micboard.services.enqueuer import DISPATCH_TASK
+
+ROW_PREFIX = "micboard.dispatch:"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleReport:
+    created: int
+    updated: int
+    removed: int
+
+
+def dispatcher_row_name(venue: Venue) -> str:
+    return f"{ROW_PREFIX}{venue.slug}"
+
+
+def schedules_sync(*, every_seconds: int = 1) -> ScheduleReport:
+    """Make the beat rows match the venues: idempotent, safe to run at every deploy."""
+    created = updated = 0
+    with transaction.atomic():
+        interval, _ = IntervalSchedule.objects.get_or_create(
+            every=every_seconds, period=IntervalSchedule.SECONDS
+        )
+        wanted = {}
+        for venue in Venue.objects.all():
+            wanted[dispatcher_row_name(venue)] = venue
+        existing = {
+            row.name: row for row in PeriodicTask.objects.filter(name__startswith=ROW_PREFIX)
+        }
+        for name, venue in wanted.items():
+            values = {
+                "task": DISPATCH_TASK,
+                "interval": interval,
+                "args": f"[{venue.pk}]",
+                "queue": venue.queue_name,
+                "routing_key": venue.queue_name,
+                "expire_seconds": max(1, every_seconds * 2),
+                "enabled": True,
+                "description": f"Dispatch due receiver syncs of {venue.name}",
+            }
+            row = existing.get(name)
+            if row is None:
+                PeriodicTask.objects.create(name=name, **values)
+                created += 1
+            elif any(getattr(row, field) != value for field, value in values.items()):
+                for field, value in values.items():
+                    setattr(row, field, value)
+                row.save()
+                updated += 1
+        stale = [name for name in existing if name not in wanted]
+        removed, _ = PeriodicTask.objects.filter(name__in=stale).delete()
+        if created or updated or removed:
+            PeriodicTasks.update_changed()
+    return ScheduleReport(created=created, updated=updated, removed=removed)

@@ -1,0 +1,219 @@
+"""SynchronizationService: polling one receiver, dispatching due ones, operator resyncs."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import timedelta
+
+import structlog
+from django.db.models import Q
+
+from micboard.exceptions import DeviceError, UnknownProtocolError
+from micboard.integrations.base import DeviceAddress, DriverRegistry
+from micboard.models import Receiver, Venue
+from micboard.services.backoff import backoff_seconds
+from micboard.services.clock import Clock
+from micboard.services.devices import DjangoDeviceService
+from micboard.services.dto import DispatchStats, ResyncReport, SyncOutcome
+from micboard.services.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
+from micboard.services.locks import LockManager
+from micboard.services.result import ServiceResult
+
+log = structlog.get_logger(__name__)
+
+RESYNC_PENDING_SECONDS = 60
+DISPATCH_LOCK_SECONDS = 10
+
+
+def receiver_lock_key(receiver_id: int) -> str:
+    return f"lock:receiver:{receiver_id}"
+
+
+def resync_pending_key(receiver_id: int) -> str:
+    return f"resync:pending:{receiver_id}"
+
+
+class DjangoSynchronizationService:
+    def __init__(
+        self,
+        *,
+        devices: DjangoDeviceService,
+        registry: DriverRegistry,
+        locks: LockManager,
+        enqueuer: TaskEnqueuer,
+        clock: Clock,
+        device_timeout: float,
+        max_backoff: int,
+        dispatch_batch: int = 10_000,
+    ) -> None:
+        self._devices = devices
+        self._registry = registry
+        self._locks = locks
+        self._enqueuer = enqueuer
+        self._clock = clock
+        self._device_timeout = device_timeout
+        self._max_backoff = max_backoff
+        self._dispatch_batch = dispatch_batch
+
+    # --- one receiver -------------------------------------------------------------------
+
+    def _lock_ttl(self, receiver: Receiver) -> int:
+        # About one poll interval, never shorter than a full device conversation.
+        return max(receiver.poll_interval, math.ceil(self._device_timeout) + 1)
+
+    def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]:
+        receiver = Receiver.objects.select_related("venue").filter(pk=receiver_id).first()
+        if receiver is None:
+            return ServiceResult.failure("not_found", f"receiver {receiver_id} does not exist")
+        self._locks.forget(resync_pending_key(receiver_id))
+        if not receiver.enabled:
+            return ServiceResult.success(SyncOutcome(receiver_id, "skipped", "polling disabled"))
+        key = receiver_lock_key(receiver_id)
+        token = self._locks.acquire(key, ttl_seconds=self._lock_ttl(receiver))
+        if token is None:
+            log.info("sync_skipped_locked", receiver_id=receiver_id)
+            return ServiceResult.success(SyncOutcome(receiver_id, "skipped", "locked"))
+        try:
+            return self._poll_and_store(receiver)
+        finally:
+            self._locks.release(key, token)
+
+    def _poll_and_store(self, receiver: Receiver) -> ServiceResult[SyncOutcome]:
+        started = self._clock.now()
+        began = self._clock.monotonic()
+        address = DeviceAddress(receiver.host, receiver.port, self._device_timeout)
+        try:
+            driver = self._registry.get(receiver.protocol)
+            snapshot = driver.poll(address, channels=receiver.channel_count)
+        except (DeviceError, UnknownProtocolError) as error:
+            wait = backoff_seconds(
+                poll_interval=receiver.poll_interval,
+                failures=receiver.consecutive_failures + 1,
+                cap=self._max_backoff,
+            )
+            self._devices.mark_unreachable(
+                receiver=receiver,
+                error=error.message,
+                next_sync_at=started + timedelta(seconds=wait),
+            )
+            log.warning(
+                "receiver_unreachable",
+                receiver_id=receiver.pk,
+                venue=receiver.venue.slug,
+                error=error.message,
+                code=error.code,
+                retry_in_s=wait,
+            )
+            outcome = SyncOutcome(receiver.pk, "offline", error.message, self._elapsed_ms(began))
+            return ServiceResult.failure(error.code, error.message, outcome)
+        duration_ms = self._elapsed_ms(began)
+        self._devices.apply_snapshot(
+            receiver=receiver,
+            snapshot=snapshot,
+            next_sync_at=started + timedelta(seconds=receiver.poll_interval),
+            duration_ms=duration_ms,
+        )
+        if receiver.consecutive_failures:
+            log.info("receiver_recovered", receiver_id=receiver.pk, venue=receiver.venue.slug)
+        return ServiceResult.success(SyncOutcome(receiver.pk, "synced", "", duration_ms))
+
+    def _elapsed_ms(self, began: float) -> int:
+        return round((self._clock.monotonic() - began) * 1000)
+
+    # --- the per-venue dispatcher -----------------------------------------------------
+
+    def dispatch_due(self, *, venue_id: int) -> ServiceResult[DispatchStats]:
+        key = f"lock:dispatch:{venue_id}"
+        token = self._locks.acquire(key, ttl_seconds=DISPATCH_LOCK_SECONDS)
+        if token is None:
+            return ServiceResult.failure(
+                "locked", "another dispatcher is running for this venue", DispatchStats(venue_id)
+            )
+        try:
+            return ServiceResult.success(self._dispatch(venue_id))
+        finally:
+            self._locks.release(key, token)
+
+    def _dispatch(self, venue_id: int) -> DispatchStats:
+        began = self._clock.monotonic()
+        now = self._clock.now()
+        venue = Venue.objects.only("slug", "queue_name").get(pk=venue_id)
+        due = list(
+            Receiver.objects.filter(venue_id=venue_id, enabled=True)
+            .filter(Q(next_sync_at__lte=now) | Q(next_sync_at__isnull=True))
+            .order_by("next_sync_at")
+            .values_list("pk", "poll_interval", "next_sync_at")[: self._dispatch_batch]
+        )
+        by_interval: dict[int, list[int]] = defaultdict(list)
+        late = 0
+        for pk, interval, next_sync_at in due:
+            by_interval[interval].append(pk)
+            if next_sync_at is not None and now - next_sync_at > timedelta(seconds=interval):
+                late += 1
+        # Push each due receiver one interval ahead: a lost message is retried, never doubled.
+        for interval, pks in by_interval.items():
+            Receiver.objects.filter(pk__in=pks).update(
+                next_sync_at=now + timedelta(seconds=interval)
+            )
+        requests = [
+            SyncRequest(pk, venue.slug, venue.queue_name, expires_seconds=float(interval))
+            for pk, interval, _ in due
+        ]
+        enqueued = self._enqueuer.enqueue_syncs(requests)
+        stats = DispatchStats(
+            venue_id, len(due), enqueued, late, round((self._clock.monotonic() - began) * 1000)
+        )
+        if due:
+            log.debug("dispatched", venue=venue.slug, due=stats.due, late=stats.late)
+        return stats
+
+    # --- operator resyncs -------------------------------------------------------------
+
+    def request_resync(
+        self, *, receiver_ids: list[int], requested_by: str
+    ) -> ServiceResult[ResyncReport]:
+        """Queue a priority sync per receiver, at most one pending per receiver."""
+        wanted = list(dict.fromkeys(receiver_ids))
+        receivers = list(
+            Receiver.objects.filter(pk__in=wanted)
+            .select_related("venue")
+            .only("pk", "enabled", "poll_interval", "venue__slug", "venue__queue_name")
+        )
+        found = {r.pk for r in receivers}
+        enabled = [r for r in receivers if r.enabled]
+        claims = self._locks.claim_many(
+            [resync_pending_key(r.pk) for r in enabled], ttl_seconds=RESYNC_PENDING_SECONDS
+        )
+        fresh = [r for r, claimed in zip(enabled, claims, strict=True) if claimed]
+        if fresh:
+            Receiver.objects.filter(pk__in=[r.pk for r in fresh]).update(
+                resync_requested_at=self._clock.now(), resync_requested_by=requested_by[:150]
+            )
+        self._enqueuer.enqueue_syncs(
+            [
+                SyncRequest(
+                    r.pk,
+                    r.venue.slug,
+                    r.venue.queue_name,
+                    expires_seconds=float(RESYNC_PENDING_SECONDS),
+                    priority=PRIORITY_RESYNC,
+                    reason="resync",
+                )
+                for r in fresh
+            ]
+        )
+        report = ResyncReport(
+            requested=len(wanted),
+            enqueued=[r.pk for r in fresh],
+            already_pending=[r.pk for r, claimed in zip(enabled, claims, strict=True) if not claimed],
+            disabled=[r.pk for r in receivers if not r.enabled],
+            missing=[pk for pk in wanted if pk not in found],
+        )
+        log.info(
+            "resync_requested",
+            requested_by=requested_by,
+            enqueued=len(report.enqueued),
+            already_pending=len(report.already_pending),
+        )
+        return ServiceResult.success(report)

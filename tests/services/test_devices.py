@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from micboard.exceptions import ConflictError, ValidationError
+from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
+from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
+from micboard.services.dto import ReceiverInput
+from micboard.services.factory import device_service
+from tests.factories import make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(channels: int, *, bars: int | None = 4, name: str = "HH01 Lead") -> ReceiverSnapshot:
+    return ReceiverSnapshot(
+        model="ULXD4Q",
+        firmware="2.7.6",
+        device_id="RACK-A",
+        channels=tuple(
+            ChannelSnapshot(
+                number=n,
+                name=f"{name} {n}",
+                frequency_khz=578_000 + 25 * n,
+                battery_bars=bars,
+                runtime_minutes=245,
+                tx_type="ULXD2",
+                rf_level=90,
+                audio_level=30,
+                antenna="AX",
+            )
+            for n in range(1, channels + 1)
+        ),
+    )
+
+
+def test_register_computes_channels_family_and_schedule() -> None:
+    receiver = make_receiver(make_venue(), model="ulxd4d")
+    assert (receiver.model, receiver.family, receiver.channel_count) == ("ULXD4D", "ULXD", 2)
+    assert receiver.next_sync_at is not None
+    assert receiver.status == ReceiverStatus.UNKNOWN
+
+
+def test_register_rejects_bad_address_with_field_errors() -> None:
+    venue = make_venue()
+    with pytest.raises(ValidationError) as caught:
+        device_service().receiver_register(
+            venue=venue, data=ReceiverInput(name="x", model="ULXD4", host="no such host", port=0)
+        )
+    assert {"host", "port"} <= set(caught.value.details)
+
+
+def test_register_rejects_unknown_model_and_protocol() -> None:
+    venue = make_venue()
+    with pytest.raises(ValidationError, match="model"):
+        device_service().receiver_register(
+            venue=venue, data=ReceiverInput(name="x", model="XYZ9", host="10.0.0.1")
+        )
+    with pytest.raises(ValidationError, match="protocol"):
+        device_service().receiver_register(
+            venue=venue, data=ReceiverInput(name="x", model="ULXD4", host="10.0.0.1", protocol="nope")
+        )
+
+
+def test_duplicate_address_in_a_venue_is_a_conflict() -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, port=4100)
+    with pytest.raises(ConflictError):
+        make_receiver(venue, port=receiver.port)
+
+
+def test_update_shrinking_model_drops_extra_channels() -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4Q")
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    data = ReceiverInput(name="Smaller", model="ULXD4D", host=receiver.host, port=receiver.port)
+    device_service().receiver_update(receiver=receiver, data=data)
+    assert list(receiver.channels.values_list("number", flat=True)) == [1, 2]
+
+
+def test_apply_snapshot_writes_receiver_channels_and_history() -> None:
+    receiver = make_receiver(make_venue())
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4), duration_ms=12)
+    receiver.refresh_from_db()
+    assert receiver.status == ReceiverStatus.ONLINE
+    assert (receiver.firmware, receiver.device_id, receiver.last_sync_duration_ms) == (
+        "2.7.6",
+        "RACK-A",
+        12,
+    )
+    channels = list(receiver.channels.order_by("number"))
+    assert [c.name for c in channels] == [f"HH01 Lead {n}" for n in range(1, 5)]
+    assert {c.state for c in channels} == {ChannelState.GOOD}
+    assert TelemetrySample.objects.filter(channel__receiver=receiver).count() == 4
+
+
+def test_unchanged_values_add_no_telemetry_until_the_interval() -> None:
+    receiver = make_receiver(make_venue())
+    service = device_service()
+    service.apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    service.apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    assert TelemetrySample.objects.filter(channel__receiver=receiver).count() == 2
+    service.apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=3))
+    assert TelemetrySample.objects.filter(channel__receiver=receiver).count() == 4
+
+
+def test_transmitter_switched_off_keeps_its_last_level() -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4")
+    service = device_service()
+    service.apply_snapshot(receiver=receiver, snapshot=snapshot(1, bars=3))
+    service.apply_snapshot(receiver=receiver, snapshot=snapshot(1, bars=None))
+    channel = Channel.objects.get(receiver=receiver)
+    assert channel.state == ChannelState.PREV_REPLACE
+    assert channel.last_battery_bars == 3
+
+
+def test_mark_unreachable_sets_offline_and_rx_com_error() -> None:
+    receiver = make_receiver(make_venue())
+    service = device_service()
+    service.apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    later = receiver.next_sync_at + timedelta(seconds=30)  # type: ignore[operator]
+    service.mark_unreachable(receiver=receiver, error="refused", next_sync_at=later)
+    service.mark_unreachable(receiver=receiver, error="refused again")
+    receiver.refresh_from_db()
+    assert receiver.status == ReceiverStatus.OFFLINE
+    assert (receiver.last_error, receiver.consecutive_failures) == ("refused again", 2)
+    assert set(receiver.channels.values_list("state", flat=True)) == {ChannelState.RX_COM_ERROR}
+    # The last snapshot's values stay for the operator to see.
+    assert receiver.channels.filter(battery_bars=4).count() == 4
+
+
+@pytest.mark.parametrize("channels", [1, 4, 8])
+def test_apply_snapshot_query_budget_is_fixed(channels: int) -> None:
+    """Same number of queries whatever the channel count (first and steady-state polls)."""
+    receiver = make_receiver(make_venue())
+    receiver.channel_count = channels
+    service = device_service()
+    with CaptureQueriesContext(connection) as first:
+        service.apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+    with CaptureQueriesContext(connection) as steady:
+        service.apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+    writes = [q for q in first.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    steady_writes = [
+        q for q in steady.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(writes) == 4  # read channels, update receiver, upsert channels, insert samples
+    assert len(steady_writes) == 3  # nothing changed: no telemetry rows
+
+
+def test_set_enabled_counts_rows() -> None:
+    venue = make_venue()
+    receivers = [make_receiver(venue) for _ in range(3)]
+    count = device_service().receiver_set_enabled(
+        receiver_ids=[r.pk for r in receivers], enabled=False
+    )
+    assert count == 3
+    assert not Receiver.objects.filter(enabled=True).exists()
+
+
+def test_remove_deletes_channels_too() -> None:
+    receiver = make_receiver(make_venue())
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().receiver_remove(receiver=receiver)
+    assert not Channel.objects.exists()
