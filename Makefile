@@ -17,7 +17,7 @@ install: $(STAMP)
 broker: install
 	$(PY) -m micboard.devtools.broker
 
-demo: broker
+demo: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py micboard_demo
 
 lint: install

@@ -1,4 +1,7 @@
-"""Reading settings from the environment (12-factor), with clear one-line errors."""
+"""Reading settings from the environment (12-factor), with clear one-line errors.
+
+A malformed value stops the process with ``SystemExit`` and one line naming the variable.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ def env_bool(name: str, *, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ConfigurationError(f"{name}={raw!r} is not a boolean (use true or false)")
+    raise SystemExit(f"{name}={raw!r} is not a boolean (use true or false)")
 
 
 def env_int(name: str, default: int) -> int:
@@ -36,7 +39,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} is not an integer") from None
+        raise SystemExit(f"{name}={raw!r} is not an integer") from None
 
 
 def env_float(name: str, default: float) -> float:
@@ -46,7 +49,7 @@ def env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+        raise SystemExit(f"{name}={raw!r} is not a number") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -67,7 +70,11 @@ def parse_database_url(url: str, *, setting: str = "DATABASE_URL") -> dict[str, 
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         name = parts.path.lstrip("/")

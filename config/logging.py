@@ -65,6 +65,8 @@ def build_logging(*, level: str, fmt: str) -> dict[str, Any]:
             "celery": {"level": level},
             "micboard": {"level": level},
             "workers": {"level": level},
+            # One line per task received/started/succeeded is noise at hundreds of syncs/s.
+            "django_structlog": {"level": "WARNING"},
         },
     }
 

@@ -29,7 +29,7 @@ django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
-_INSECURE_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused outside debug below
+_INSECURE_KEY = "insecure-development-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("MICBOARD_ALLOW_INSECURE_KEY", default=False):
@@ -77,9 +77,7 @@ TEMPLATES = [
 ]
 
 try:
-    DATABASES = {
-        "default": parse_database_url(env_str("DATABASE_URL", sqlite_default(BASE_DIR)))
-    }
+    DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", sqlite_default(BASE_DIR)))}
     REDIS_URL = validate_redis_url(env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
 except ConfigurationError as error:
     sys.exit(str(error))
@@ -133,13 +131,11 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 
 # --- micboard ---------------------------------------------------------------------------
 MICBOARD_DEVICE_TIMEOUT = env_float("MICBOARD_DEVICE_TIMEOUT", 2.0)
-MICBOARD_DEFAULT_POLL_INTERVAL = env_int("MICBOARD_DEFAULT_POLL_INTERVAL", 5)
 MICBOARD_MAX_BACKOFF = env_int("MICBOARD_MAX_BACKOFF", 300)
-MICBOARD_DISPATCH_INTERVAL = env_float("MICBOARD_DISPATCH_INTERVAL", 1.0)
 MICBOARD_QUEUE_PREFIX = env_str("MICBOARD_QUEUE_PREFIX", "venue.")
 MICBOARD_LOCK_REDIS_URL = env_str("MICBOARD_LOCK_REDIS_URL", REDIS_URL)
 MICBOARD_KEY_PREFIX = env_str("MICBOARD_KEY_PREFIX", "micboard")
-MICBOARD_TELEMETRY_ENABLED = env_bool("MICBOARD_TELEMETRY_ENABLED", default=True)
+MICBOARD_TELEMETRY_INTERVAL = env_int("MICBOARD_TELEMETRY_INTERVAL", 60)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "auto")  # auto | json | console

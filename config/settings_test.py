@@ -15,6 +15,8 @@ def _test_redis_url() -> str:
     if explicit:
         return explicit
     parts = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    if parts.scheme == "unix":  # the path is the socket; the database goes in the query
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "db=15", ""))
     return urlunsplit((parts.scheme, parts.netloc, "/15", "", ""))
 
 

@@ -63,7 +63,9 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
     def receiver_count(self, obj: Venue) -> int:
         return int(getattr(obj, "receiver_total", 0))
 
-    def save_model(self, request: HttpRequest, obj: Venue, form: ModelForm[Venue], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Venue, form: ModelForm[Venue], change: bool
+    ) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
@@ -194,5 +196,7 @@ class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: TelemetrySample | None = None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: TelemetrySample | None = None
+    ) -> bool:
         return False

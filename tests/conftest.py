@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import redis
 from django.conf import settings
@@ -19,17 +17,15 @@ def redis_client() -> redis.Redis:
 
 
 @pytest.fixture(autouse=True)
-def _clean_redis(redis_client: redis.Redis) -> Iterator[None]:
+def _clean_redis(redis_client: redis.Redis) -> None:
     """Each test starts with an empty test database (db 15): no stray locks or messages."""
     redis_client.flushdb()
-    yield
 
 
 @pytest.fixture(autouse=True)
-def _fresh_services() -> Iterator[None]:
+def _fresh_services() -> None:
     device_service.cache_clear()
     sync_service.cache_clear()
-    yield
 
 
 def queue_depth(client: redis.Redis, queue: str) -> int:

@@ -3,7 +3,9 @@ import pytest
 from micboard.formatting import format_frequency, format_runtime, split_channel_name
 
 
-@pytest.mark.parametrize(("minutes", "text"), [(None, "—"), (0, "0:00"), (65, "1:05"), (605, "10:05")])
+@pytest.mark.parametrize(
+    ("minutes", "text"), [(None, "—"), (0, "0:00"), (65, "1:05"), (605, "10:05")]
+)
 def test_runtime_as_hours_and_minutes(minutes: int | None, text: str) -> None:
     assert format_runtime(minutes) == text
 

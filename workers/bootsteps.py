@@ -20,7 +20,7 @@ def heartbeat_path() -> Path | None:
 class LivenessHeartbeat(bootsteps.StartStopStep):
     """Touches ``MICBOARD_WORKER_HEARTBEAT_FILE`` every few seconds while the worker consumes."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)

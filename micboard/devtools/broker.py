@@ -65,7 +65,7 @@ def install_redis_server() -> None:
     print("redis-server is not installed: installing Debian's redis-server package", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # noqa: S607
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         ["apt-get", "install", "-y", "-qq", "redis-server"],  # noqa: S607
         check=True,
         env=env,
@@ -115,7 +115,9 @@ def ensure_daemon(url: str, state_dir: Path) -> str:
         redis_server_command(address, state_dir, daemonize=True), check=True
     )
     if not wait_until_answers(address, seconds=10):
-        raise BrokerUnavailableError(f"started redis-server on port {address.port} but it does not answer")
+        raise BrokerUnavailableError(
+            f"started redis-server on port {address.port} but it does not answer"
+        )
     return f"started a private redis-server on 127.0.0.1:{address.port} (state in {state_dir})"
 
 

@@ -12,7 +12,15 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from micboard.devtools.processes import ProcessGroup, tail
+from micboard.devtools.broker import (
+    BrokerAddress,
+    BrokerUnavailableError,
+    prepare_redis_server,
+    redis_answers,
+    redis_server_command,
+    wait_until_answers,
+)
+from micboard.devtools.processes import ProcessGroup
 from micboard.models import Receiver, ReceiverStatus, Venue
 from micboard.services.dto import ReceiverInput
 from micboard.services.factory import device_service, location_service
@@ -36,6 +44,19 @@ class DemoOptions:
 class Credentials:
     username: str
     password: str
+
+
+def start_broker(group: ProcessGroup, url: str) -> str:
+    """Use the Redis at ``url``, or run a private one that stops with the demo."""
+    address = BrokerAddress.from_url(url)
+    if redis_answers(address):
+        return f"Redis answers at {address.host}:{address.port}"
+    prepare_redis_server(address)
+    state_dir = Path("var/redis").resolve()
+    group.start("redis", redis_server_command(address, state_dir, daemonize=False), {})
+    if not wait_until_answers(address, seconds=10):
+        raise BrokerUnavailableError(f"redis-server on port {address.port} does not answer")
+    return f"started a private redis-server on 127.0.0.1:{address.port}"
 
 
 def demo_venue(options: DemoOptions) -> Venue:
@@ -104,7 +125,7 @@ def start_processes(
     )  # fmt: skip
     group.start(
         "beat",
-        [*celery, "beat", "--loglevel", "INFO", "-s", str(options.log_dir / "beat-schedule")],
+        [*celery, "beat", "--loglevel", "WARNING", "-s", str(options.log_dir / "beat-schedule")],
         env,
     )
     group.start(

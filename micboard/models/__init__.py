@@ -1,6 +1,12 @@
 """micboard's data: venues, receivers and channels, and their telemetry history."""
 
-from micboard.models.receivers import Channel, ChannelState, Receiver, ReceiverFamily, ReceiverStatus
+from micboard.models.receivers import (
+    Channel,
+    ChannelState,
+    Receiver,
+    ReceiverFamily,
+    ReceiverStatus,
+)
 from micboard.models.telemetry import TelemetrySample
 from micboard.models.venues import Venue
 

@@ -8,4 +8,4 @@ def backoff_seconds(*, poll_interval: int, failures: int, cap: int) -> int:
     if failures <= 1:
         return poll_interval
     exponent = min(failures - 1, 16)
-    return max(poll_interval, min(poll_interval * 2**exponent, cap))
+    return max(poll_interval, min(poll_interval * (1 << exponent), cap))

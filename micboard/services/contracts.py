@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from micboard.integrations.base import ReceiverSnapshot
@@ -25,9 +26,18 @@ class DeviceService(Protocol):
 
     def receiver_set_enabled(self, *, receiver_ids: list[int], enabled: bool) -> int: ...
 
-    def apply_snapshot(self, *, receiver: Receiver, snapshot: ReceiverSnapshot) -> None: ...
+    def apply_snapshot(
+        self,
+        *,
+        receiver: Receiver,
+        snapshot: ReceiverSnapshot,
+        next_sync_at: datetime | None = None,
+        duration_ms: int | None = None,
+    ) -> None: ...
 
-    def mark_unreachable(self, *, receiver: Receiver, error: str) -> None: ...
+    def mark_unreachable(
+        self, *, receiver: Receiver, error: str, next_sync_at: datetime | None = None
+    ) -> None: ...
 
 
 class SynchronizationService(Protocol):

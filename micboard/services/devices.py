@@ -53,7 +53,9 @@ def family_for_model(model: str) -> str:
     for prefix, family in _MODEL_PREFIX_FAMILY:
         if upper.startswith(prefix):
             return family
-    raise ValidationError("unknown receiver model", details={"model": f"{model!r} is not supported"})
+    raise ValidationError(
+        "unknown receiver model", details={"model": f"{model!r} is not supported"}
+    )
 
 
 def _sample_key(channel: Channel) -> tuple[object, ...]:
@@ -86,7 +88,9 @@ class DjangoDeviceService:
         except UnknownProtocolError as error:
             raise ValidationError("unknown protocol", details={"protocol": error.message}) from None
         except DeviceError as error:
-            raise ValidationError("unknown receiver model", details={"model": error.message}) from None
+            raise ValidationError(
+                "unknown receiver model", details={"model": error.message}
+            ) from None
         return {
             "name": data.name.strip() or f"{data.model} {data.host}",
             "model": data.model.upper(),
@@ -122,7 +126,9 @@ class DjangoDeviceService:
         try:
             with transaction.atomic():
                 receiver.save()
-                Channel.objects.filter(receiver=receiver, number__gt=receiver.channel_count).delete()
+                Channel.objects.filter(
+                    receiver=receiver, number__gt=receiver.channel_count
+                ).delete()
         except IntegrityError:
             raise ConflictError(
                 "a receiver with this address already exists in the venue",
@@ -156,9 +162,7 @@ class DjangoDeviceService:
             self._channel_row(receiver, values, existing.get(values.number), now)
             for values in snapshot.channels
         ]
-        samples_due = [
-            c for c in channels if self._sample_due(c, existing.get(c.number), now)
-        ]
+        samples_due = [c for c in channels if self._sample_due(c, existing.get(c.number), now)]
         for channel in samples_due:
             channel.last_sample_at = now
         with transaction.atomic():
@@ -181,9 +185,7 @@ class DjangoDeviceService:
                 update_fields=_CHANNEL_FIELDS,
             )
             if samples_due:
-                TelemetrySample.objects.bulk_create(
-                    [self._sample_row(c, now) for c in samples_due]
-                )
+                TelemetrySample.objects.bulk_create([self._sample_row(c, now) for c in samples_due])
             if len(existing) > len(channels):
                 known = [c.number for c in channels]
                 Channel.objects.filter(receiver_id=receiver.pk).exclude(number__in=known).delete()

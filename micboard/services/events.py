@@ -28,7 +28,9 @@ class RedisEventPublisher:
         self.channel = f"{prefix}:events"
 
     def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
-        payload = json.dumps({"type": "receiver.changed", "receiver": receiver_id, "venue": venue_id})
+        payload = json.dumps(
+            {"type": "receiver.changed", "receiver": receiver_id, "venue": venue_id}
+        )
         try:
             self._client.publish(self.channel, payload)
         except redis.RedisError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
 import redis
@@ -38,6 +39,7 @@ def device_service() -> DjangoDeviceService:
         registry=default_registry(),
         clock=SystemClock(),
         events=RedisEventPublisher(_redis(), prefix=settings.MICBOARD_KEY_PREFIX),
+        telemetry_interval=timedelta(seconds=settings.MICBOARD_TELEMETRY_INTERVAL),
     )
 
 

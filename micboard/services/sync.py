@@ -14,7 +14,7 @@ from micboard.integrations.base import DeviceAddress, DriverRegistry
 from micboard.models import Receiver, Venue
 from micboard.services.backoff import backoff_seconds
 from micboard.services.clock import Clock
-from micboard.services.devices import DjangoDeviceService
+from micboard.services.contracts import DeviceService
 from micboard.services.dto import DispatchStats, ResyncReport, SyncOutcome
 from micboard.services.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
 from micboard.services.locks import LockManager
@@ -38,7 +38,7 @@ class DjangoSynchronizationService:
     def __init__(
         self,
         *,
-        devices: DjangoDeviceService,
+        devices: DeviceService,
         registry: DriverRegistry,
         locks: LockManager,
         enqueuer: TaskEnqueuer,
@@ -206,7 +206,9 @@ class DjangoSynchronizationService:
         report = ResyncReport(
             requested=len(wanted),
             enqueued=[r.pk for r in fresh],
-            already_pending=[r.pk for r, claimed in zip(enabled, claims, strict=True) if not claimed],
+            already_pending=[
+                r.pk for r, claimed in zip(enabled, claims, strict=True) if not claimed
+            ],
             disabled=[r.pk for r in receivers if not r.enabled],
             missing=[pk for pk in wanted if pk not in found],
         )

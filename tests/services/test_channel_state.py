@@ -21,7 +21,9 @@ def inputs(**overrides: object) -> StateInputs:
 
 
 def test_unreachable_receiver_wins_over_everything() -> None:
-    state = derive_state(inputs(receiver_reachable=False, battery_bars=5, audio_peak_at=NOW), now=NOW)
+    state = derive_state(
+        inputs(receiver_reachable=False, battery_bars=5, audio_peak_at=NOW), now=NOW
+    )
     assert state is ChannelState.RX_COM_ERROR
 
 

@@ -62,7 +62,8 @@ def test_register_rejects_unknown_model_and_protocol() -> None:
         )
     with pytest.raises(ValidationError, match="protocol"):
         device_service().receiver_register(
-            venue=venue, data=ReceiverInput(name="x", model="ULXD4", host="10.0.0.1", protocol="nope")
+            venue=venue,
+            data=ReceiverInput(name="x", model="ULXD4", host="10.0.0.1", protocol="nope"),
         )
 
 
@@ -142,7 +143,9 @@ def test_apply_snapshot_query_budget_is_fixed(channels: int) -> None:
         service.apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
     with CaptureQueriesContext(connection) as steady:
         service.apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
-    writes = [q for q in first.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    writes = [
+        q for q in first.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
     steady_writes = [
         q for q in steady.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]

@@ -5,14 +5,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from micboard.devtools.broker import BrokerUnavailableError
 from micboard.devtools.demo import (
+    Credentials,
     DemoOptions,
     admin_credentials,
     demo_venue,
     flower_credentials,
+    start_broker,
     start_processes,
     wait_until_online,
 )
@@ -29,7 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--simulator-base-port", type=int, default=24000)
         parser.add_argument("--poll-interval", type=int, default=5)
         parser.add_argument(
-            "--exit-after", type=float, default=0.0, help="stop after N seconds (0 = run until Ctrl-C)"
+            "--exit-after",
+            type=float,
+            default=0.0,
+            help="stop after N seconds (0 = run until Ctrl-C)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,16 +47,19 @@ class Command(BaseCommand):
             flower_port=options["flower_port"],
             poll_interval=options["poll_interval"],
         )
-        call_command("migrate", interactive=False, verbosity=0)
-        venue = demo_venue(demo)
-        admin = admin_credentials()
-        flower = flower_credentials()
         group = ProcessGroup(demo.log_dir)
         try:
+            try:
+                self.stdout.write(start_broker(group, settings.REDIS_URL))
+            except BrokerUnavailableError as error:
+                raise CommandError(str(error)) from None
+            call_command("migrate", interactive=False, verbosity=0)
+            venue = demo_venue(demo)
+            admin, flower = admin_credentials(), flower_credentials()
             start_processes(group, venue, demo, flower)
-            self._announce(demo, admin.username, admin.password, flower.username, flower.password)
+            self._announce(demo, admin, flower)
             online = wait_until_online(venue, seconds=30)
-            self.stdout.write(f"{online} of {demo.receivers} receivers online. Ctrl-C stops the demo.")
+            self.stdout.write(f"{online} of {demo.receivers} receivers online. Ctrl-C stops it.")
             self._supervise(group, options["exit_after"])
         except KeyboardInterrupt:
             self.stdout.write("\nstopping…")
@@ -57,13 +67,16 @@ class Command(BaseCommand):
             group.stop_all()
             self.stdout.write("demo stopped.")
 
-    def _announce(self, demo: DemoOptions, user: str, password: str, fuser: str, fpass: str) -> None:
+    def _announce(self, demo: DemoOptions, admin: Credentials, flower: Credentials) -> None:
+        last_port = demo.simulator_base_port + demo.receivers - 1
         self.stdout.write(
-            "\nmicboard demo is starting\n"
-            f"  admin       http://127.0.0.1:{demo.web_port}/admin/   user {user}  password {password}\n"
-            f"  flower      http://127.0.0.1:{demo.flower_port}/        user {fuser}  password {fpass}\n"
-            f"  simulator   127.0.0.1:{demo.simulator_base_port}-{demo.simulator_base_port + demo.receivers - 1}\n"
-            f"  logs        {demo.log_dir}/<simulator|worker|beat|flower|web>.log\n"
+            "\nmicboard demo is running\n"
+            f"  admin      http://127.0.0.1:{demo.web_port}/admin/"
+            f"  user {admin.username}  password {admin.password}\n"
+            f"  flower     http://127.0.0.1:{demo.flower_port}/"
+            f"  user {flower.username}  password {flower.password}\n"
+            f"  simulator  127.0.0.1:{demo.simulator_base_port}-{last_port}\n"
+            f"  logs       {demo.log_dir}/<simulator|worker|beat|flower|web>.log\n"
         )
 
     def _supervise(self, group: ProcessGroup, exit_after: float) -> None:
@@ -71,9 +84,8 @@ class Command(BaseCommand):
         while not exit_after or time.monotonic() - started < exit_after:
             dead = group.first_exited()
             if dead is not None:
-                self.stderr.write(
+                raise CommandError(
                     f"{dead.name} exited with code {dead.process.returncode}; last lines of "
                     f"{dead.log_path}:\n{tail(dead.log_path)}"
                 )
-                raise SystemExit(1)
             time.sleep(0.5)

@@ -25,15 +25,19 @@ class Command(BaseCommand):
         if options["venue"]:
             receivers = receivers.filter(venue__slug=options["venue"])
             if not receivers.exists():
-                raise CommandError(f"venue {options['venue']!r} has no receivers (or does not exist)")
+                raise CommandError(
+                    f"venue {options['venue']!r} has no receivers (or does not exist)"
+                )
         elif options["receivers"]:
             receivers = receivers.filter(pk__in=options["receivers"])
         ids = list(receivers.values_list("pk", flat=True))
         if options["receivers"]:
             ids = list(dict.fromkeys([*ids, *options["receivers"]]))
-        report = sync_service().request_resync(
-            receiver_ids=ids, requested_by=f"cli:{getpass.getuser()}"
-        ).unwrap()
+        report = (
+            sync_service()
+            .request_resync(receiver_ids=ids, requested_by=f"cli:{getpass.getuser()}")
+            .unwrap()
+        )
         self.stdout.write(
             f"resync queued for {len(report.enqueued)} receiver(s); "
             f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled; "

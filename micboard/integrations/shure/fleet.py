@@ -1,0 +1,135 @@
+"""Many simulated receivers in one background thread with its own event loop.
+
+with Fleet([receiver_spec("ULXD4Q"), receiver_spec("QLXD4", 1)]) as fleet:
+    fleet.receiver(0).silent = True  # any thread
+    address = DeviceAddress(fleet.host, fleet.receiver(0).port)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Sequence
+from types import TracebackType
+
+from micboard.integrations.shure.simulator import ReceiverSpec, SimulatedReceiver
+
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+class Fleet:
+    """Receivers on loopback ports: ``base_port + i``, or OS-assigned when ``base_port`` is 0.
+
+    Every ``tick_interval`` seconds batteries drain by ``battery_drain`` simulated minutes
+    (0 keeps every value still, which tests want). ``seed`` makes the meters and the
+    fault timing repeatable.
+    """
+
+    def __init__(
+        self,
+        specs: Sequence[ReceiverSpec],
+        *,
+        host: str = "127.0.0.1",
+        base_port: int = 0,
+        tick_interval: float = 1.0,
+        battery_drain: float = 1.0,
+        seed: int | None = None,
+    ) -> None:
+        self.host = host
+        self.base_port = base_port
+        self.tick_interval = tick_interval
+        self.battery_drain = battery_drain
+        self.receivers = [
+            SimulatedReceiver(spec, seed=None if seed is None else f"{seed}:{i}")
+            for i, spec in enumerate(specs)
+        ]
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+
+    def receiver(self, index: int) -> SimulatedReceiver:
+        return self.receivers[index]
+
+    def start(self, timeout: float = START_TIMEOUT) -> None:
+        """Return once every receiver listens; raises if a port cannot be bound."""
+        if self._thread is not None:
+            raise RuntimeError("a Fleet starts only once")
+        self._loop = asyncio.new_event_loop()
+        self._stopping = asyncio.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(self._loop, self._stopping), name="micboard-fleet", daemon=True
+        )
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise TimeoutError(f"{len(self.receivers)} receivers did not start within {timeout} s")
+        if self._failure is not None:
+            self.stop()
+            raise self._failure
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Close every socket and join the thread; raises if it does not end in time."""
+        thread, loop, stopping = self._thread, self._loop, self._stopping
+        if thread is None or loop is None or stopping is None:
+            return
+        if thread.is_alive():
+            with contextlib.suppress(RuntimeError):  # the loop closed in the meantime
+                loop.call_soon_threadsafe(stopping.set)
+        thread.join(timeout)
+        if thread.is_alive():
+            raise TimeoutError(f"the fleet did not stop within {timeout} s")
+
+    def __enter__(self) -> Fleet:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self, loop: asyncio.AbstractEventLoop, stopping: asyncio.Event) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._serve(stopping))
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+            self._ready.set()
+
+    async def _serve(self, stopping: asyncio.Event) -> None:
+        results = await asyncio.gather(
+            *(
+                receiver.start(self.host, self.base_port + i if self.base_port else 0)
+                for i, receiver in enumerate(self.receivers)
+            ),
+            return_exceptions=True,
+        )
+        self._failure = next((r for r in results if isinstance(r, BaseException)), None)
+        if self._failure is None:
+            ticker = asyncio.create_task(self._tick())
+            self._ready.set()
+            await stopping.wait()
+            ticker.cancel()
+        await asyncio.gather(*(receiver.stop() for receiver in self.receivers))
+        await _cancel_other_tasks()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_interval)
+            for receiver in self.receivers:
+                receiver.tick(self.battery_drain)
+
+
+async def _cancel_other_tasks() -> None:
+    tasks = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

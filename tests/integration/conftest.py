@@ -1,0 +1,81 @@
+"""Real parts for end-to-end tests: simulated receivers on sockets and Celery workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.worker import WorkController
+from django.db import connection
+
+from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.simulator import receiver_spec
+from micboard.models import Receiver, Venue
+from tests.factories import make_receiver, make_venue
+from workers.celery import app
+
+StartWorker = Callable[[Venue], AbstractContextManager[WorkController]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_worker_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Worker threads leave PostgreSQL sessions behind; end them so the test database drops."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture
+def start_fleet() -> Iterator[Callable[..., Fleet]]:
+    fleets: list[Fleet] = []
+
+    def start(*models: str) -> Fleet:
+        fleet = Fleet(
+            [receiver_spec(model, index) for index, model in enumerate(models)],
+            battery_drain=0.0,
+            seed=11,
+        )
+        fleet.start(timeout=10)
+        fleets.append(fleet)
+        return fleet
+
+    yield start
+    for fleet in fleets:
+        fleet.stop(timeout=10)
+
+
+@pytest.fixture
+def venue_worker() -> StartWorker:
+    """An in-process worker (threads pool) consuming exactly one venue's queue."""
+
+    @contextmanager
+    def run(venue: Venue) -> Iterator[WorkController]:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=4,
+            queues=[venue.queue_name],
+            perform_ping_check=False,
+            shutdown_timeout=20,
+            loglevel="WARNING",
+        ) as worker:
+            yield worker
+
+    return run
+
+
+def register_fleet(fleet: Fleet, *, poll_interval: int = 1) -> tuple[Venue, list[Receiver]]:
+    venue = make_venue()
+    receivers = [
+        make_receiver(venue, port=sim.port, model=sim.model, poll_interval=poll_interval)
+        for sim in fleet.receivers
+    ]
+    return venue, receivers

@@ -1,0 +1,151 @@
+"""Dispatcher -> Celery worker -> driver -> simulator on real sockets -> database rows."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.simulator import GarbageMode
+from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
+from micboard.services.dto import SyncOutcome
+from micboard.services.factory import sync_service
+from micboard.services.result import ServiceResult
+from tests.integration.conftest import StartWorker, register_fleet
+from tests.waiting import wait_for
+from workers.celery import app
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+
+def dispatch_via_worker(venue_id: int, queue: str) -> None:
+    app.send_task("micboard.dispatch_due_syncs", args=[venue_id], queue=queue, routing_key=queue)
+
+
+def statuses(receivers: list[Receiver]) -> list[str]:
+    return [Receiver.objects.get(pk=r.pk).status for r in receivers]
+
+
+def test_dispatched_syncs_write_what_the_receivers_report(
+    start_fleet: Callable[..., Fleet], venue_worker: StartWorker
+) -> None:
+    fleet = start_fleet("ULXD4Q", "ULXD4D", "QLXD4")
+    venue, receivers = register_fleet(fleet)
+    with venue_worker(venue):
+        dispatch_via_worker(venue.pk, venue.queue_name)
+        wait_for(
+            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * 3,
+            timeout=15,
+            what="every receiver online",
+        )
+    for receiver, simulated in zip(receivers, fleet.receivers, strict=True):
+        receiver.refresh_from_db()
+        assert receiver.firmware
+        assert receiver.device_id == simulated.spec.device_id
+        channels = list(Channel.objects.filter(receiver=receiver).order_by("number"))
+        assert len(channels) == simulated.channel_count
+        for channel, spec in zip(channels, simulated.spec.channels, strict=True):
+            assert channel.name == spec.name
+            assert channel.frequency_khz == spec.frequency_khz
+            assert channel.tx_type == spec.transmitter
+            assert channel.runtime_minutes == spec.runtime_minutes
+            assert channel.state in {ChannelState.GOOD, ChannelState.REPLACE, ChannelState.CRITICAL}
+
+
+def test_a_changed_value_reaches_the_database_on_the_next_poll(
+    start_fleet: Callable[..., Fleet], venue_worker: StartWorker
+) -> None:
+    fleet = start_fleet("ULXD4D")
+    venue, (receiver,) = register_fleet(fleet)
+    with venue_worker(venue):
+        dispatch_via_worker(venue.pk, venue.queue_name)
+        wait_for(lambda: statuses([receiver]) == [ReceiverStatus.ONLINE], timeout=15)
+        fleet.receiver(0).set_channel_name(2, "BP99 Understudy")
+        fleet.receiver(0).set_battery(2, 1, 42)
+
+        def renamed() -> bool:
+            dispatch_via_worker(venue.pk, venue.queue_name)
+            channel = Channel.objects.get(receiver=receiver, number=2)
+            return channel.name == "BP99 Understudy" and channel.state == ChannelState.CRITICAL
+
+        wait_for(renamed, timeout=15, interval=0.5, what="the rename in the database")
+
+
+def test_unreachable_receiver_goes_offline_then_recovers(
+    start_fleet: Callable[..., Fleet], venue_worker: StartWorker
+) -> None:
+    fleet = start_fleet("ULXD4")
+    venue, (receiver,) = register_fleet(fleet)
+    fleet.receiver(0).online = False
+    with venue_worker(venue):
+        dispatch_via_worker(venue.pk, venue.queue_name)
+        wait_for(lambda: statuses([receiver]) == [ReceiverStatus.OFFLINE], timeout=15)
+        receiver.refresh_from_db()
+        assert "refused" in receiver.last_error
+        assert receiver.consecutive_failures >= 1
+        fleet.receiver(0).online = True
+        sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="test")
+        wait_for(lambda: statuses([receiver]) == [ReceiverStatus.ONLINE], timeout=15)
+    receiver.refresh_from_db()
+    assert (receiver.last_error, receiver.consecutive_failures) == ("", 0)
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected_error"),
+    [
+        ("silent", "within"),
+        ("close_mid_reply", "closed"),
+        ("garbage_only", "garbage"),
+    ],
+)
+def test_misbehaving_receiver_is_offline_with_a_readable_error(
+    start_fleet: Callable[..., Fleet], venue_worker: StartWorker, fault: str, expected_error: str
+) -> None:
+    fleet = start_fleet("ULXD4D", "ULXD4")
+    venue, (broken, healthy) = register_fleet(fleet)
+    simulated = fleet.receiver(0)
+    if fault == "garbage_only":
+        simulated.garbage = GarbageMode.ONLY
+    else:
+        setattr(simulated, fault, True)
+    with venue_worker(venue):
+        dispatch_via_worker(venue.pk, venue.queue_name)
+        wait_for(
+            lambda: statuses([broken, healthy]) == [ReceiverStatus.OFFLINE, ReceiverStatus.ONLINE],
+            timeout=20,
+            what="broken offline, healthy online",
+        )
+    broken.refresh_from_db()
+    assert expected_error in broken.last_error.lower()
+    assert f"127.0.0.1:{simulated.port}" in broken.last_error
+    assert not Channel.objects.filter(receiver=broken).exists()  # nothing half-written
+
+
+def test_two_concurrent_syncs_of_one_receiver_do_not_both_poll(
+    start_fleet: Callable[..., Fleet],
+) -> None:
+    fleet = start_fleet("ULXD4")
+    _, (receiver,) = register_fleet(fleet)
+    fleet.receiver(0).latency = 0.5
+    results: list[ServiceResult[SyncOutcome]] = []
+    start = threading.Barrier(2)
+
+    def sync() -> None:
+        start.wait(timeout=5)
+        try:
+            results.append(sync_service().sync_receiver(receiver_id=receiver.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sync) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=15)
+    outcomes = sorted((r.value.status, r.value.detail) for r in results if r.value)
+    assert outcomes == [("skipped", "locked"), ("synced", "")]
+    polls = [c for c in fleet.receiver(0).recent_commands if c.param == "ALL"]
+    assert len(polls) == 1

@@ -1,0 +1,124 @@
+"""The dispatcher and operator resyncs, publishing to the real Redis broker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from micboard.models import Receiver
+from micboard.services.factory import sync_service
+from tests.conftest import queue_depth
+from tests.factories import make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dispatch_enqueues_due_receivers_once(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    due = [make_receiver(venue) for _ in range(3)]
+    later = make_receiver(venue)
+    Receiver.objects.filter(pk=later.pk).update(next_sync_at=timezone.now() + timedelta(minutes=5))
+    stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
+    assert (stats.due, stats.enqueued) == (3, 3)
+    assert queue_depth(redis_client, venue.queue_name) == 3
+    # Pushed one interval ahead: an immediate second dispatch finds nothing.
+    assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().due == 0
+    for receiver in due:
+        receiver.refresh_from_db()
+        assert receiver.next_sync_at is not None
+        assert receiver.next_sync_at > timezone.now()
+
+
+def test_dispatch_counts_late_receivers() -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, poll_interval=5)
+    Receiver.objects.filter(pk=receiver.pk).update(
+        next_sync_at=timezone.now() - timedelta(seconds=30)
+    )
+    assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().late == 1
+
+
+def test_disabled_receivers_are_not_dispatched(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue)
+    Receiver.objects.filter(pk=receiver.pk).update(enabled=False)
+    assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().due == 0
+    assert queue_depth(redis_client, venue.queue_name) == 0
+
+
+def test_dispatch_query_count_does_not_grow_with_receivers() -> None:
+    venue = make_venue()
+    for _ in range(2):
+        make_receiver(venue)
+    with CaptureQueriesContext(connection) as small:
+        sync_service().dispatch_due(venue_id=venue.pk)
+    other = make_venue()
+    for _ in range(40):
+        make_receiver(other)
+    with CaptureQueriesContext(connection) as large:
+        sync_service().dispatch_due(venue_id=other.pk)
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_concurrent_dispatcher_for_the_same_venue_backs_off(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    redis_client.set(f"micboard-test:lock:dispatch:{venue.pk}", "other", ex=10)
+    result = sync_service().dispatch_due(venue_id=venue.pk)
+    assert (result.ok, result.error_code) == (False, "locked")
+    assert queue_depth(redis_client, venue.queue_name) == 0
+
+
+def test_resync_is_deduplicated_and_recorded(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue)
+    first = sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="alice").unwrap()
+    assert first.enqueued == [receiver.pk]
+    for _ in range(99):
+        again = (
+            sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="bob").unwrap()
+        )
+        assert again.already_pending == [receiver.pk]
+    assert queue_depth(redis_client, venue.queue_name) == 1
+    receiver.refresh_from_db()
+    assert receiver.resync_requested_by == "alice"
+    assert receiver.resync_requested_at is not None
+
+
+def test_resync_jumps_the_scheduled_queue(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    scheduled = make_receiver(venue)
+    urgent = make_receiver(venue)
+    Receiver.objects.filter(pk=urgent.pk).update(next_sync_at=timezone.now() + timedelta(hours=1))
+    sync_service().dispatch_due(venue_id=venue.pk)
+    sync_service().request_resync(receiver_ids=[urgent.pk], requested_by="op")
+    # Priority 0 messages live on the bare queue list, which workers drain first.
+    assert redis_client.llen(venue.queue_name) == 1
+    assert queue_depth(redis_client, venue.queue_name) == 2
+    assert scheduled.pk != urgent.pk
+
+
+def test_resync_reports_disabled_and_missing() -> None:
+    venue = make_venue()
+    disabled = make_receiver(venue)
+    Receiver.objects.filter(pk=disabled.pk).update(enabled=False)
+    report = (
+        sync_service()
+        .request_resync(receiver_ids=[disabled.pk, 999_999], requested_by="op")
+        .unwrap()
+    )
+    assert (report.enqueued, report.disabled, report.missing) == ([], [disabled.pk], [999_999])
+
+
+def test_resync_of_many_receivers_costs_a_fixed_number_of_queries() -> None:
+    venue = make_venue()
+    ids = [make_receiver(venue).pk for _ in range(50)]
+    with CaptureQueriesContext(connection) as queries:
+        report = sync_service().request_resync(receiver_ids=ids, requested_by="op").unwrap()
+    assert len(report.enqueued) == 50
+    assert len(queries.captured_queries) == 2

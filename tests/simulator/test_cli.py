@@ -1,0 +1,136 @@
+"""``python -m micboard.simulator`` as a real process, and the demo venue it serves."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from micboard.integrations.base import DeviceAddress
+from micboard.integrations.shure.driver import ShureTcpDriver
+from micboard.integrations.shure.values import receiver_model
+from micboard.simulator import DEMO_MODELS, demo_specs, models_specs
+from micboard.simulator.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 20.0
+EXIT_TIMEOUT = 10.0
+
+
+class Simulator:
+    """The CLI in a child process, its stdout read line by line with bounded waits."""
+
+    def __init__(self, *args: str) -> None:
+        env = os.environ | {"PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command, no shell
+            [sys.executable, "-m", "micboard.simulator", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._lines: queue.Queue[str] = queue.Queue()
+        assert self.process.stdout is not None
+        threading.Thread(target=self._pump, args=(self.process.stdout,), daemon=True).start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line.rstrip("\n"))
+
+    def lines(self, count: int) -> list[str]:
+        try:
+            return [self._lines.get(timeout=START_TIMEOUT) for _ in range(count)]
+        except queue.Empty:
+            self.process.kill()
+            _, errors = self.process.communicate(timeout=EXIT_TIMEOUT)
+            raise AssertionError(f"simulator printed too little; stderr: {errors}") from None
+
+    def stop(self, signum: signal.Signals) -> int:
+        self.process.send_signal(signum)
+        return self.process.wait(timeout=EXIT_TIMEOUT)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=EXIT_TIMEOUT)
+
+
+@pytest.fixture
+def run() -> Iterator[type[Simulator]]:
+    started: list[Simulator] = []
+
+    class Tracked(Simulator):
+        def __init__(self, *args: str) -> None:
+            super().__init__(*args)
+            started.append(self)
+
+    yield Tracked
+    for simulator in started:
+        simulator.kill()
+
+
+def test_serves_receivers_until_sigint(run: type[Simulator]) -> None:
+    simulator = run("--count", "3", "--json", "--base-port", "0", "--seed", "1")
+
+    receivers = [json.loads(line) for line in simulator.lines(3)]
+
+    assert [r["model"] for r in receivers] == list(DEMO_MODELS[:3])
+    assert [r["channels"] for r in receivers] == [4, 2, 1]
+    assert len({r["port"] for r in receivers}) == 3
+    first = receivers[0]
+    snapshot = ShureTcpDriver().poll(
+        DeviceAddress(first["host"], first["port"], 2.0), channels=first["channels"]
+    )
+    assert snapshot.model == "ULXD4Q"
+    assert snapshot.device_id == first["device_id"]
+    assert simulator.stop(signal.SIGINT) == 0
+
+
+def test_models_round_robin_in_text_and_sigterm(run: type[Simulator]) -> None:
+    simulator = run("--count", "3", "--models", "qlxd4,ULXD4D", "--drain", "0")
+
+    lines = simulator.lines(3)
+
+    assert [line.split()[0] for line in lines] == ["QLXD4", "ULXD4D", "QLXD4"]
+    assert all("127.0.0.1:" in line for line in lines)
+    assert simulator.stop(signal.SIGTERM) == 0
+
+
+def test_rejects_an_unknown_model(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--models", "ULXD4,AD4Q"])
+
+    assert caught.value.code == 2
+    assert "unknown Shure TCP receiver model 'AD4Q'" in capsys.readouterr().err
+
+
+def test_demo_specs_mix_families_and_channel_counts_deterministically() -> None:
+    specs = demo_specs()
+
+    assert [spec.model for spec in specs] == list(DEMO_MODELS)
+    assert {receiver_model(spec.model).family for spec in specs} == {"ULX-D", "QLX-D"}
+    assert {len(spec.channels) for spec in specs} == {1, 2, 4}
+    channels = [channel for spec in specs for channel in spec.channels]
+    assert len({channel.name for channel in channels}) == len(channels)
+    assert len({channel.frequency_khz for channel in channels}) == len(channels)
+    assert all(470_000 <= channel.frequency_khz <= 636_875 for channel in channels)
+    assert demo_specs() == specs
+    assert demo_specs(3) == specs[:3]
+
+
+def test_models_specs_assigns_models_round_robin() -> None:
+    assert [spec.model for spec in models_specs(["ULXD4", "QLXD4"], 3)] == [
+        "ULXD4",
+        "QLXD4",
+        "ULXD4",
+    ]
