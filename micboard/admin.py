@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
@@ -52,8 +54,6 @@ class ChannelInline(admin.TabularInline[Channel, Receiver]):
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin[Venue]):
     list_display = ("name", "slug", "queue_name", "receiver_count")
-    readonly_fields = ("queue_name", "created_at")
-    prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
@@ -72,12 +72,61 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         created = location_service().venue_create(name=obj.name, slug=obj.slug)
         obj.pk, obj.queue_name = created.pk, created.queue_name
 
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Venue | None = None
+    ) -> tuple[str, ...]:
+        # The slug names the venue's queue, which its workers consume: fixed once created.
+        return ("slug", "queue_name", "created_at") if obj else ("queue_name", "created_at")
+
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Venue | None = None
+    ) -> dict[str, Sequence[str]]:
+        return {} if obj else {"slug": ("name",)}
+
     def delete_model(self, request: HttpRequest, obj: Venue) -> None:
         location_service().venue_delete(venue=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
+        for venue in queryset:
+            location_service().venue_delete(venue=venue)
+
+
+def _receiver_input(values: dict[str, Any]) -> ReceiverInput:
+    return ReceiverInput(
+        name=values.get("name") or "",
+        model=values.get("model") or "",
+        host=values.get("host") or "",
+        port=values.get("port") or 0,
+        protocol=values.get("protocol") or "",
+        poll_interval=values.get("poll_interval") or 0,
+        enabled=bool(values.get("enabled")),
+    )
+
+
+class ReceiverAdminForm(forms.ModelForm[Receiver]):
+    """Validates through the service layer, so the admin and the API reject the same input."""
+
+    class Meta:
+        model = Receiver
+        fields = ("venue", "name", "model", "protocol", "host", "port", "poll_interval", "enabled")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            device_service().receiver_validate(_receiver_input(cleaned))
+        except MicboardError as error:
+            for field, problem in error.details.items():
+                self.add_error(field if field in self.fields else None, str(problem))
+            if not error.details:
+                self.add_error(None, error.message)
+        return cleaned
 
 
 @admin.register(Receiver)
 class ReceiverAdmin(admin.ModelAdmin[Receiver]):
+    form = ReceiverAdminForm
     list_display = (
         "name",
         "venue",
@@ -137,26 +186,18 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
     def save_model(
         self, request: HttpRequest, obj: Receiver, form: ModelForm[Receiver], change: bool
     ) -> None:
-        data = ReceiverInput(
-            name=obj.name,
-            model=obj.model,
-            host=obj.host,
-            port=obj.port,
-            protocol=obj.protocol,
-            poll_interval=obj.poll_interval,
-            enabled=obj.enabled,
-        )
-        try:
-            if change:
-                device_service().receiver_update(receiver=obj, data=data)
-            else:
-                saved = device_service().receiver_register(venue=obj.venue, data=data)
-                obj.pk = saved.pk
-        except MicboardError as error:
-            messages.error(request, f"{error.message}: {error.details}")
+        data = _receiver_input(form.cleaned_data)
+        if change:
+            device_service().receiver_update(receiver=obj, data=data)
+        else:
+            obj.pk = device_service().receiver_register(venue=obj.venue, data=data).pk
 
     def delete_model(self, request: HttpRequest, obj: Receiver) -> None:
         device_service().receiver_remove(receiver=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
+        for receiver in queryset:
+            device_service().receiver_remove(receiver=receiver)
 
     @admin.action(description="Resync now")
     def resync_now(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:

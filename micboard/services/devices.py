@@ -80,7 +80,8 @@ class DjangoDeviceService:
 
     # --- registration -----------------------------------------------------------------
 
-    def _checked_fields(self, data: ReceiverInput) -> dict[str, object]:
+    def receiver_validate(self, data: ReceiverInput) -> dict[str, object]:
+        """The model fields for ``data``; raises ``ValidationError`` with per-field details."""
         validate_address(host=data.host, port=data.port, poll_interval=data.poll_interval)
         try:
             driver = self._registry.get(data.protocol)
@@ -104,7 +105,7 @@ class DjangoDeviceService:
         }
 
     def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver:
-        fields = self._checked_fields(data)
+        fields = self.receiver_validate(data)
         try:
             with transaction.atomic():
                 receiver = Receiver.objects.create(
@@ -119,7 +120,7 @@ class DjangoDeviceService:
         return receiver
 
     def receiver_update(self, *, receiver: Receiver, data: ReceiverInput) -> Receiver:
-        fields = self._checked_fields(data)
+        fields = self.receiver_validate(data)
         for name, value in fields.items():
             setattr(receiver, name, value)
         receiver.next_sync_at = self._clock.now()

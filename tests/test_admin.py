@@ -1,0 +1,146 @@
+"""The admin through Django's test client: lists, forms validated by the service layer, actions."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from django.contrib.auth.models import User
+from django.test import Client
+from django_celery_beat.models import PeriodicTask
+
+from micboard.models import Receiver, Venue
+from tests.conftest import queue_depth
+from tests.factories import make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client: Client) -> Client:
+    user = User.objects.create_superuser("operator", "op@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+def receiver_form(venue: Venue, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "venue": venue.pk,
+        "name": "Stage left",
+        "model": "ULXD4D",
+        "protocol": "shure-tcp",
+        "host": "10.0.0.20",
+        "port": 2202,
+        "poll_interval": 5,
+        "enabled": "on",
+        "channels-TOTAL_FORMS": 0,
+        "channels-INITIAL_FORMS": 0,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_receiver_list_shows_status_and_error(admin_client: Client) -> None:
+    receiver = make_receiver(make_venue())
+    Receiver.objects.filter(pk=receiver.pk).update(status="offline", last_error="connection refused")
+    page = admin_client.get("/admin/micboard/receiver/")
+    assert page.status_code == 200
+    assert b"connection refused" in page.content
+    assert b"Offline" in page.content
+
+
+def test_adding_a_receiver_goes_through_the_service(admin_client: Client) -> None:
+    venue = make_venue()
+    response = admin_client.post("/admin/micboard/receiver/add/", receiver_form(venue))
+    assert response.status_code == 302
+    receiver = Receiver.objects.get(venue=venue)
+    assert (receiver.family, receiver.channel_count) == ("ULXD", 2)
+    assert receiver.next_sync_at is not None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"host": "not a host"}, b"is not an IP address or host name"),
+        ({"model": "SLXD9"}, b"SLXD9"),
+        ({"poll_interval": 0}, b"outside 1-3600"),
+    ],
+)
+def test_invalid_receiver_is_a_form_error_and_nothing_is_saved(
+    admin_client: Client, overrides: dict[str, object], message: bytes
+) -> None:
+    venue = make_venue()
+    response = admin_client.post("/admin/micboard/receiver/add/", receiver_form(venue, **overrides))
+    assert response.status_code == 200
+    assert message in response.content
+    assert not Receiver.objects.exists()
+
+
+def test_resync_action_enqueues_once(admin_client: Client, redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue)
+    for _ in range(3):
+        response = admin_client.post(
+            "/admin/micboard/receiver/",
+            {"action": "resync_now", "_selected_action": [receiver.pk]},
+            follow=True,
+        )
+        assert response.status_code == 200
+    assert b"already pending" in response.content
+    assert queue_depth(redis_client, venue.queue_name) == 1
+    receiver.refresh_from_db()
+    assert receiver.resync_requested_by == "operator"
+
+
+def test_disable_and_enable_actions(admin_client: Client) -> None:
+    receiver = make_receiver(make_venue())
+    admin_client.post(
+        "/admin/micboard/receiver/", {"action": "disable_polling", "_selected_action": [receiver.pk]}
+    )
+    assert not Receiver.objects.get(pk=receiver.pk).enabled
+    admin_client.post(
+        "/admin/micboard/receiver/", {"action": "enable_polling", "_selected_action": [receiver.pk]}
+    )
+    assert Receiver.objects.get(pk=receiver.pk).enabled
+
+
+def test_receiver_page_shows_channels_inline(admin_client: Client) -> None:
+    receiver = make_receiver(make_venue())
+    page = admin_client.get(f"/admin/micboard/receiver/{receiver.pk}/change/")
+    assert page.status_code == 200
+    assert b"Channels" in page.content
+
+
+def test_venue_added_in_the_admin_gets_queue_and_dispatcher(admin_client: Client) -> None:
+    response = admin_client.post(
+        "/admin/micboard/venue/add/", {"name": "North Campus", "slug": "north-campus"}
+    )
+    assert response.status_code == 302
+    venue = Venue.objects.get(slug="north-campus")
+    assert venue.queue_name.endswith("north-campus")
+    assert PeriodicTask.objects.filter(name="micboard.dispatch:north-campus").exists()
+    assert admin_client.get("/admin/micboard/venue/").status_code == 200
+
+
+def test_bulk_deleting_venues_removes_their_dispatchers(admin_client: Client) -> None:
+    venues = [make_venue(), make_venue()]
+    admin_client.post(
+        "/admin/micboard/venue/",
+        {"action": "delete_selected", "_selected_action": [v.pk for v in venues], "post": "yes"},
+    )
+    assert not Venue.objects.exists()
+    assert not PeriodicTask.objects.filter(name__startswith="micboard.dispatch:").exists()
+
+
+def test_bulk_deleting_receivers(admin_client: Client) -> None:
+    venue = make_venue()
+    receivers = [make_receiver(venue), make_receiver(venue)]
+    admin_client.post(
+        "/admin/micboard/receiver/",
+        {"action": "delete_selected", "_selected_action": [r.pk for r in receivers], "post": "yes"},
+    )
+    assert not Receiver.objects.exists()
+
+
+def test_telemetry_is_read_only(admin_client: Client) -> None:
+    assert admin_client.get("/admin/micboard/telemetrysample/").status_code == 200
+    assert admin_client.get("/admin/micboard/telemetrysample/add/").status_code == 403
