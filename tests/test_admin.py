@@ -41,7 +41,9 @@ def receiver_form(venue: Venue, **overrides: object) -> dict[str, object]:
 
 def test_receiver_list_shows_status_and_error(admin_client: Client) -> None:
     receiver = make_receiver(make_venue())
-    Receiver.objects.filter(pk=receiver.pk).update(status="offline", last_error="connection refused")
+    Receiver.objects.filter(pk=receiver.pk).update(
+        status="offline", last_error="connection refused"
+    )
     page = admin_client.get("/admin/micboard/receiver/")
     assert page.status_code == 200
     assert b"connection refused" in page.content
@@ -94,7 +96,8 @@ def test_resync_action_enqueues_once(admin_client: Client, redis_client: redis.R
 def test_disable_and_enable_actions(admin_client: Client) -> None:
     receiver = make_receiver(make_venue())
     admin_client.post(
-        "/admin/micboard/receiver/", {"action": "disable_polling", "_selected_action": [receiver.pk]}
+        "/admin/micboard/receiver/",
+        {"action": "disable_polling", "_selected_action": [receiver.pk]},
     )
     assert not Receiver.objects.get(pk=receiver.pk).enabled
     admin_client.post(

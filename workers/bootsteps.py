@@ -18,7 +18,10 @@ def heartbeat_path() -> Path | None:
 
 
 class LivenessHeartbeat(bootsteps.StartStopStep):
-    """Touches ``MICBOARD_WORKER_HEARTBEAT_FILE`` every few seconds while the worker consumes."""
+    """Writes the time to ``MICBOARD_WORKER_HEARTBEAT_FILE`` every few seconds.
+
+    A probe treats the worker as dead when the file is older than a few heartbeats.
+    """
 
     requires = ("celery.worker.components:Timer",)
 
@@ -41,5 +44,3 @@ class LivenessHeartbeat(bootsteps.StartStopStep):
     def stop(self, parent: Any) -> None:
         if self.tref is not None:
             self.tref.cancel()
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)

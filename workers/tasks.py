@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from celery import shared_task
 from structlog.contextvars import bound_contextvars
 
 from micboard.services.factory import sync_service
+from workers.celery import app
 
 SYNC_SOFT_LIMIT = 15
 SYNC_HARD_LIMIT = 20
 
 
-@shared_task(
+@app.task(
     name="micboard.sync_receiver",
     ignore_result=True,
     soft_time_limit=SYNC_SOFT_LIMIT,
@@ -24,7 +24,7 @@ def sync_receiver(receiver_id: int, venue: str = "", reason: str = "schedule") -
     return result.value.status if result.value else result.error_code
 
 
-@shared_task(name="micboard.dispatch_due_syncs", ignore_result=True, time_limit=30)
+@app.task(name="micboard.dispatch_due_syncs", ignore_result=True, time_limit=30)
 def dispatch_due_syncs(venue_id: int) -> int:
     """Enqueue one sync per due receiver of the venue; returns how many."""
     with bound_contextvars(venue_id=venue_id):

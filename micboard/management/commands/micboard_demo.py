@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--flower-port", type=int, default=5555)
         parser.add_argument("--simulator-base-port", type=int, default=24000)
         parser.add_argument("--poll-interval", type=int, default=5)
+        parser.add_argument("--log-dir", type=Path, default=Path("var/log"))
         parser.add_argument(
             "--exit-after",
             type=float,
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             web_port=options["web_port"],
             flower_port=options["flower_port"],
             poll_interval=options["poll_interval"],
+            log_dir=options["log_dir"],
         )
         group = ProcessGroup(demo.log_dir)
         try:

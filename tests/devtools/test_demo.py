@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django_celery_beat.models import PeriodicTask
+
+from micboard.devtools.demo import (
+    DemoOptions,
+    admin_credentials,
+    demo_venue,
+    flower_credentials,
+    wait_until_online,
+)
+from micboard.models import Receiver
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_venue_is_idempotent_and_mixes_models() -> None:
+    options = DemoOptions(simulator_base_port=25000)
+    venue = demo_venue(options)
+    again = demo_venue(options)
+    assert venue.pk == again.pk
+    receivers = Receiver.objects.filter(venue=venue).order_by("port")
+    assert [r.port for r in receivers] == list(range(25000, 25008))
+    assert {r.channel_count for r in receivers} == {1, 2, 4}
+    assert {r.family for r in receivers} == {"ULXD", "QLXD"}
+    assert PeriodicTask.objects.filter(name="micboard.dispatch:demo").exists()
+
+
+def test_demo_venue_shrinks_to_the_requested_size() -> None:
+    demo_venue(DemoOptions(simulator_base_port=25000))
+    venue = demo_venue(DemoOptions(receivers=3, simulator_base_port=25000))
+    assert Receiver.objects.filter(venue=venue).count() == 3
+
+
+def test_admin_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICBOARD_DEMO_USER", "stage")
+    monkeypatch.setenv("MICBOARD_DEMO_PASSWORD", "manager")
+    credentials = admin_credentials()
+    assert (credentials.username, credentials.password) == ("stage", "manager")
+    user = authenticate(username="stage", password="manager")
+    assert user is not None
+    assert user.is_superuser
+
+
+def test_generated_admin_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MICBOARD_DEMO_PASSWORD", raising=False)
+    credentials = admin_credentials()
+    assert len(credentials.password) >= 12
+    assert authenticate(username=credentials.username, password=credentials.password)
+
+
+def test_flower_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLOWER_BASIC_AUTH", "ops:secret:with:colons")
+    assert flower_credentials().password == "secret:with:colons"
+    monkeypatch.delenv("FLOWER_BASIC_AUTH")
+    generated = flower_credentials()
+    assert generated.username == "flower"
+    assert len(generated.password) >= 12
+
+
+def test_wait_until_online_is_bounded() -> None:
+    venue = demo_venue(DemoOptions(simulator_base_port=25000))
+    assert wait_until_online(venue, seconds=0.2) == 0

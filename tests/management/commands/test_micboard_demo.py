@@ -1,0 +1,48 @@
+"""`manage.py micboard_demo` as a user runs it: every process starts, syncs, and stops."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.devtools.test_broker import free_port
+from tests.integration.test_processes import ROOT, child_database_url
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+
+def test_demo_runs_live_and_stops_everything(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": child_database_url(),
+        "MICBOARD_DEMO_PASSWORD": "demo-pass",
+        "PYTHONUNBUFFERED": "1",
+    }
+    ports = [str(free_port()) for _ in range(2)]
+    command = [
+        sys.executable, "manage.py", "micboard_demo", "--receivers", "3",
+        "--web-port", ports[0], "--flower-port", ports[1],
+        "--simulator-base-port", str(free_port() + 100), "--poll-interval", "1",
+        "--exit-after", "2", "--log-dir", str(tmp_path),
+    ]  # fmt: skip
+    demo = subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        output, _ = demo.communicate(timeout=90)
+    finally:
+        if demo.poll() is None:
+            demo.send_signal(signal.SIGINT)
+            demo.wait(timeout=30)
+    assert demo.returncode == 0, output
+    assert "3 of 3 receivers online" in output
+    assert f"http://127.0.0.1:{ports[0]}/admin/" in output
+    assert "password demo-pass" in output
+    assert output.rstrip().endswith("demo stopped.")
+    assert {p.name for p in tmp_path.glob("*.log")} >= {"simulator.log", "worker.log", "beat.log"}

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+import redis
+from django.core.management import CommandError, call_command
+
+from micboard.models import Receiver
+from tests.conftest import queue_depth
+from tests.factories import make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("micboard_resync", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_resync_a_venue(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    for _ in range(3):
+        make_receiver(venue)
+    assert "resync queued for 3 receiver(s)" in run("--venue", venue.slug)
+    assert "already pending" in run("--venue", venue.slug)
+    assert queue_depth(redis_client, venue.queue_name) == 3
+
+
+def test_resync_receivers_and_all(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    first, second = make_receiver(venue), make_receiver(venue)
+    assert "for 1 receiver(s)" in run("--receiver", str(first.pk))
+    assert "for 1 receiver(s); 1 already pending" in run("--all")
+    assert queue_depth(redis_client, venue.queue_name) == 2
+    assert Receiver.objects.get(pk=second.pk).resync_requested_by.startswith("cli:")
+
+
+def test_unknown_targets_are_errors() -> None:
+    with pytest.raises(CommandError, match="no receivers"):
+        run("--venue", "nowhere")
+    with pytest.raises(CommandError, match="no receiver with id 424242"):
+        run("--receiver", "424242")

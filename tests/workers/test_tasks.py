@@ -1,0 +1,57 @@
+"""Tasks are thin: each calls one service function. Run here in-process, on real sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+from celery.contrib.testing.app import set_trap
+
+from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.simulator import receiver_spec
+from micboard.models import Receiver, ReceiverStatus
+from tests.conftest import queue_depth
+from tests.factories import make_receiver, make_venue
+from workers import tasks
+from workers.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fleet() -> Iterator[Fleet]:
+    with Fleet([receiver_spec("QLXD4")], battery_drain=0.0, seed=3) as running:
+        yield running
+
+
+def test_sync_task_polls_and_stores(fleet: Fleet) -> None:
+    receiver = make_receiver(make_venue(), port=fleet.receiver(0).port, model="QLXD4")
+    assert tasks.sync_receiver.run(receiver.pk, venue="x") == "synced"
+    assert Receiver.objects.get(pk=receiver.pk).status == ReceiverStatus.ONLINE
+
+
+def test_sync_task_for_a_missing_receiver_reports_not_found() -> None:
+    assert tasks.sync_receiver.run(987_654) == "not_found"
+
+
+def test_dispatch_task_enqueues_on_the_venue_queue(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    assert tasks.dispatch_due_syncs.run(venue.pk) == 1
+    assert queue_depth(redis_client, venue.queue_name) == 1
+
+
+def test_nothing_uses_the_default_celery_app(redis_client: redis.Redis) -> None:
+    """Like django-celery-beat's suite: with the default app trapped, the real paths still work."""
+    venue = make_venue()
+    make_receiver(venue)
+    with set_trap(app):
+        assert tasks.dispatch_due_syncs.run(venue.pk) == 1
+    assert queue_depth(redis_client, venue.queue_name) == 1
+
+
+def test_tasks_are_registered_under_stable_names() -> None:
+    assert {"micboard.sync_receiver", "micboard.dispatch_due_syncs"} <= set(app.tasks)
+    assert tasks.sync_receiver.ignore_result
+    assert tasks.sync_receiver.soft_time_limit is not None
