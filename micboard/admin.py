@@ -21,7 +21,19 @@ from micboard.services.factory import device_service, location_service, sync_ser
 _STATUS_COLOURS = {"online": "#1a7f37", "offline": "#8250df", "unknown": "#6e7781"}
 
 
-class ChannelInline(admin.TabularInline[Channel, Receiver]):
+class ChannelValues:
+    """Channel values as people read them: runtime as H:MM, frequency in MHz."""
+
+    @admin.display(description="Runtime", ordering="runtime_minutes")
+    def runtime(self, obj: Channel) -> str:
+        return format_runtime(obj.runtime_minutes)
+
+    @admin.display(description="MHz", ordering="frequency_khz")
+    def frequency(self, obj: Channel) -> str:
+        return format_frequency(obj.frequency_khz)
+
+
+class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
     model = Channel
     extra = 0
     can_delete = False
@@ -38,14 +50,6 @@ class ChannelInline(admin.TabularInline[Channel, Receiver]):
         "antenna",
         "updated_at",
     )
-
-    @admin.display(description="MHz")
-    def frequency(self, obj: Channel) -> str:
-        return format_frequency(obj.frequency_khz)
-
-    @admin.display(description="Runtime")
-    def runtime(self, obj: Channel) -> str:
-        return format_runtime(obj.runtime_minutes)
 
     def has_add_permission(self, request: HttpRequest, obj: Receiver | None = None) -> bool:
         return False
@@ -225,6 +229,33 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"poll_interval": 5, "port": 2202, "protocol": "shure-tcp"}
+
+
+@admin.register(Channel)
+class ChannelAdmin(ChannelValues, admin.ModelAdmin[Channel]):
+    """Every transmitter at a glance; values come from the receivers, so read-only."""
+
+    list_display = (
+        "receiver",
+        "number",
+        "name",
+        "state",
+        "battery_bars",
+        "runtime",
+        "frequency",
+        "tx_type",
+        "updated_at",
+    )
+    list_filter = ("receiver__venue", "state", "receiver__family")
+    search_fields = ("name", "receiver__name", "receiver__host")
+    list_select_related = ("receiver",)
+    ordering = ("receiver__venue", "receiver__name", "number")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Channel | None = None) -> bool:
+        return False
 
 
 @admin.register(TelemetrySample)

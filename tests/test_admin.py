@@ -8,7 +8,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django_celery_beat.models import PeriodicTask
 
+from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
+from micboard.services.factory import device_service
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
 
@@ -147,3 +149,18 @@ def test_bulk_deleting_receivers(admin_client: Client) -> None:
 def test_telemetry_is_read_only(admin_client: Client) -> None:
     assert admin_client.get("/admin/micboard/telemetrysample/").status_code == 200
     assert admin_client.get("/admin/micboard/telemetrysample/add/").status_code == 403
+
+
+def test_channel_list_reads_like_a_display(admin_client: Client) -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4")
+    device_service().apply_snapshot(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(
+            channels=(ChannelSnapshot(1, "HH01 Lead", 578350, 4, 245, "ULXD2"),)
+        ),
+    )
+    page = admin_client.get("/admin/micboard/channel/")
+    assert page.status_code == 200
+    for text in (b"HH01 Lead", b"578.350", b"4:05", b"Good"):
+        assert text in page.content
+    assert admin_client.get("/admin/micboard/channel/add/").status_code == 403
