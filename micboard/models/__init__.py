@@ -1,5 +1,6 @@
 """micboard's data: venues, receivers and channels, and their telemetry history."""
 
+from micboard.models.dispatch import DispatchCycle
 from micboard.models.receivers import (
     Channel,
     ChannelState,
@@ -13,6 +14,7 @@ from micboard.models.venues import Venue
 __all__ = [
     "Channel",
     "ChannelState",
+    "DispatchCycle",
     "Receiver",
     "ReceiverFamily",
     "ReceiverStatus",

@@ -53,6 +53,9 @@ class Receiver(models.Model):
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_sync_duration_ms = models.PositiveIntegerField(null=True, blank=True)
     next_sync_at = models.DateTimeField(null=True, blank=True)
+    last_sync_result = models.CharField(
+        max_length=16, blank=True, default="", help_text="synced, offline or skipped"
+    )
     last_error = models.TextField(blank=True, default="")
     consecutive_failures = models.PositiveIntegerField(default=0)
     firmware = models.CharField(max_length=64, blank=True, default="")

@@ -173,6 +173,7 @@ class DjangoDeviceService:
                 last_sync_at=now,
                 last_sync_duration_ms=duration_ms,
                 next_sync_at=next_sync_at or receiver.next_sync_at,
+                last_sync_result="synced",
                 last_error="",
                 consecutive_failures=0,
                 model=snapshot.model or receiver.model,
@@ -202,6 +203,7 @@ class DjangoDeviceService:
                 status=ReceiverStatus.OFFLINE,
                 last_sync_at=now,
                 next_sync_at=next_sync_at or receiver.next_sync_at,
+                last_sync_result="offline",
                 last_error=error[:2000],
                 consecutive_failures=F("consecutive_failures") + 1,
             )
