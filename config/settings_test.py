@@ -1,12 +1,14 @@
 """Settings for the test suite: its own Redis database, queue names and key prefix.
 
 A running demo and the suite never see each other's messages or locks: the suite uses
-Redis database 15 of the same server (or ``MICBOARD_TEST_REDIS_URL``).
+Redis database 15 of the same server (or ``MICBOARD_TEST_REDIS_URL``) and names its
+queues and keys after a per-run id.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -24,9 +26,12 @@ os.environ["REDIS_URL"] = _test_redis_url()
 os.environ.pop("CELERY_BROKER_URL", None)
 os.environ.pop("MICBOARD_LOCK_REDIS_URL", None)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ["MICBOARD_QUEUE_PREFIX"] = "test.venue."
-os.environ["MICBOARD_HOUSEKEEPING_QUEUE"] = "test.micboard.housekeeping"
-os.environ["MICBOARD_KEY_PREFIX"] = "micboard-test"
+# One id per test run, inherited by the workers and beats a test starts: two runs on one
+# machine (or a run beside the demo) never consume each other's messages or locks.
+RUN_ID = os.environ.setdefault("MICBOARD_TEST_RUN_ID", uuid.uuid4().hex[:8])
+os.environ["MICBOARD_QUEUE_PREFIX"] = f"test.{RUN_ID}.venue."
+os.environ["MICBOARD_HOUSEKEEPING_QUEUE"] = f"test.{RUN_ID}.housekeeping"
+os.environ["MICBOARD_KEY_PREFIX"] = f"micboard-test-{RUN_ID}"
 os.environ.setdefault("LOG_FORMAT", "console")
 
 from config.settings import *  # noqa: E402,F403

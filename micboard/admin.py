@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 
 from micboard.exceptions import MicboardError
 from micboard.formatting import format_frequency, format_runtime
 from micboard.models import Channel, Receiver, TelemetrySample, Venue
+from micboard.services.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.services.dto import ReceiverInput
 from micboard.services.factory import device_service, location_service, sync_service
+
+
+def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[int]) -> None:
+    """The admin's "Resync now": the same service call as the API and the command line."""
+    user = request.user.get_username() if request.user.is_authenticated else "admin"
+    report = sync_service().request_resync(receiver_ids=ids, requested_by=user).unwrap()
+    model_admin.message_user(
+        request,
+        f"Resync queued for {len(report.enqueued)} receiver(s); "
+        f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled.",
+        messages.SUCCESS,
+    )
+
 
 _STATUS_COLOURS = {"online": "#1a7f37", "offline": "#8250df", "unknown": "#6e7781"}
 
@@ -57,15 +74,45 @@ class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin[Venue]):
-    list_display = ("name", "slug", "queue_name", "receiver_count")
+    list_display = ("name", "slug", "queue_name", "receiver_count", "offline_count")
     search_fields = ("name", "slug")
+    fields = ("name", "slug", "queue_name", "created_at", "dispatch_statistics")
+    actions = ("resync_venues",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
-        return super().get_queryset(request).annotate(receiver_total=Count("receivers"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                receiver_total=Count("receivers"),
+                offline_total=Count("receivers", filter=Q(receivers__status="offline")),
+            )
+        )
 
     @admin.display(description="Receivers", ordering="receiver_total")
     def receiver_count(self, obj: Venue) -> int:
         return int(getattr(obj, "receiver_total", 0))
+
+    @admin.display(description="Offline", ordering="offline_total")
+    def offline_count(self, obj: Venue) -> int:
+        return int(getattr(obj, "offline_total", 0))
+
+    @admin.display(description="Dispatcher (last hour and recent cycles)")
+    def dispatch_statistics(self, obj: Venue) -> str:
+        if obj.pk is None:
+            return "—"
+        summary = venue_dispatch_summary(
+            venue_id=obj.pk, now=timezone.now(), window=timedelta(hours=1)
+        )
+        return render_to_string(
+            "admin/micboard/dispatch_statistics.html",
+            {"summary": summary, "cycles": venue_recent_cycles(venue_id=obj.pk)},
+        )
+
+    @admin.action(description="Resync every receiver of the selected venues")
+    def resync_venues(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
+        ids = list(Receiver.objects.filter(venue__in=queryset).values_list("pk", flat=True))
+        _resync(self, request, ids)
 
     def save_model(
         self, request: HttpRequest, obj: Venue, form: ModelForm[Venue], change: bool
@@ -80,7 +127,9 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         self, request: HttpRequest, obj: Venue | None = None
     ) -> tuple[str, ...]:
         # The slug names the venue's queue, which its workers consume: fixed once created.
-        return ("slug", "queue_name", "created_at") if obj else ("queue_name", "created_at")
+        if obj is None:
+            return ("queue_name", "created_at", "dispatch_statistics")
+        return ("slug", "queue_name", "created_at", "dispatch_statistics")
 
     def get_prepopulated_fields(
         self, request: HttpRequest, obj: Venue | None = None
@@ -140,8 +189,10 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
         "channel_count",
         "last_seen_at",
         "last_sync_at",
+        "last_sync_result",
         "consecutive_failures",
         "last_error",
+        "queue",
         "enabled",
     )
     list_filter = ("venue", "status", "family", "enabled")
@@ -165,6 +216,7 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
         "device_id",
         "last_seen_at",
         "last_sync_at",
+        "last_sync_result",
         "last_sync_duration_ms",
         "next_sync_at",
         "consecutive_failures",
@@ -173,6 +225,10 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
         "resync_requested_by",
     )
     readonly_fields = fields[8:]
+
+    @admin.display(description="Queue", ordering="venue__queue_name")
+    def queue(self, obj: Receiver) -> str:
+        return obj.venue.queue_name
 
     @admin.display(description="Address")
     def address(self, obj: Receiver) -> str:
@@ -206,14 +262,7 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
     @admin.action(description="Resync now")
     def resync_now(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
-        user = request.user.get_username() if request.user.is_authenticated else "admin"
-        report = sync_service().request_resync(receiver_ids=ids, requested_by=user).unwrap()
-        self.message_user(
-            request,
-            f"Resync queued for {len(report.enqueued)} receiver(s); "
-            f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled.",
-            messages.SUCCESS,
-        )
+        _resync(self, request, ids)
 
     @admin.action(description="Enable polling")
     def enable_polling(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:

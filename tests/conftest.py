@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis
 from django.conf import settings
@@ -18,8 +20,11 @@ def redis_client() -> redis.Redis:
 
 @pytest.fixture(autouse=True)
 def _clean_redis(redis_client: redis.Redis) -> None:
-    """Each test starts with an empty test database (db 15): no stray locks or messages."""
-    redis_client.flushdb()
+    """Each test starts without this run's keys and queues: no stray locks or messages."""
+    run_id = os.environ["MICBOARD_TEST_RUN_ID"]
+    stale = list(redis_client.scan_iter(match=f"*{run_id}*", count=1000))
+    if stale:
+        redis_client.delete(*stale)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django_celery_beat.models import PeriodicTask
 
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
-from micboard.services.factory import device_service
+from micboard.services.factory import device_service, sync_service
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
 
@@ -164,3 +164,27 @@ def test_channel_list_reads_like_a_display(admin_client: Client) -> None:
     for text in (b"HH01 Lead", b"578.350", b"4:05", b"Good"):
         assert text in page.content
     assert admin_client.get("/admin/micboard/channel/add/").status_code == 403
+
+
+def test_venue_page_shows_dispatch_statistics(admin_client: Client) -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    sync_service().dispatch_due(venue_id=venue.pk)
+    page = admin_client.get(f"/admin/micboard/venue/{venue.pk}/change/")
+    assert page.status_code == 200
+    assert b"Last hour: 1 cycles, 1 due, 1 enqueued" in page.content
+
+
+def test_resync_a_whole_venue_from_the_admin(
+    admin_client: Client, redis_client: redis.Redis
+) -> None:
+    venue = make_venue()
+    for _ in range(3):
+        make_receiver(venue)
+    response = admin_client.post(
+        "/admin/micboard/venue/",
+        {"action": "resync_venues", "_selected_action": [venue.pk]},
+        follow=True,
+    )
+    assert b"Resync queued for 3 receiver(s)" in response.content
+    assert queue_depth(redis_client, venue.queue_name) == 3

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from structlog.contextvars import bound_contextvars
 
 from micboard.services.factory import sync_service
+from micboard.services.housekeeping import history_prune
 from workers.celery import app
 
 SYNC_SOFT_LIMIT = 15
@@ -22,6 +27,17 @@ def sync_receiver(receiver_id: int, venue: str = "", reason: str = "schedule") -
     with bound_contextvars(receiver_id=receiver_id, venue=venue, reason=reason):
         result = sync_service().sync_receiver(receiver_id=receiver_id)
     return result.value.status if result.value else result.error_code
+
+
+@app.task(name="micboard.prune_history", ignore_result=True, time_limit=600)
+def prune_history() -> int:
+    """Drop dispatcher statistics and telemetry older than their retention."""
+    report = history_prune(
+        now=timezone.now(),
+        dispatch_retention=timedelta(hours=settings.MICBOARD_DISPATCH_STATS_RETENTION_HOURS),
+        telemetry_retention=timedelta(days=settings.MICBOARD_TELEMETRY_RETENTION_DAYS),
+    )
+    return report.dispatch_cycles + report.telemetry_samples
 
 
 @app.task(name="micboard.dispatch_due_syncs", ignore_result=True, time_limit=30)

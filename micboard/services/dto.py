@@ -34,6 +34,7 @@ class DispatchStats:
     enqueued: int = 0
     late: int = 0
     duration_ms: int = 0
+    skipped_locked: int = 0
 
 
 @dataclass(frozen=True, slots=True)

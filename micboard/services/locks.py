@@ -31,6 +31,10 @@ class LockManager(Protocol):
 
     def forget(self, key: str) -> None: ...
 
+    def held_many(self, keys: list[str]) -> list[bool]:
+        """Which of ``keys`` are currently held, in one round trip."""
+        ...
+
 
 class RedisLockManager:
     def __init__(self, client: redis.Redis, *, prefix: str) -> None:
@@ -65,3 +69,11 @@ class RedisLockManager:
 
     def forget(self, key: str) -> None:
         self._client.delete(self._key(key))
+
+    def held_many(self, keys: list[str]) -> list[bool]:
+        if not keys:
+            return []
+        pipe = self._client.pipeline(transaction=False)
+        for key in keys:
+            pipe.exists(self._key(key))
+        return [bool(count) for count in cast(list[int], pipe.execute())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 
@@ -11,6 +12,9 @@ from micboard.models import Venue
 from micboard.services.enqueuer import DISPATCH_TASK
 
 ROW_PREFIX = "micboard.dispatch:"
+PRUNE_ROW = "micboard.housekeeping:prune-history"
+PRUNE_TASK = "micboard.prune_history"
+PRUNE_EVERY_SECONDS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +61,33 @@ def schedules_sync(*, every_seconds: int = 1) -> ScheduleReport:
                     setattr(row, field, value)
                 row.save()
                 updated += 1
+        updated += _ensure_housekeeping_row()
         stale = [name for name in existing if name not in wanted]
         removed, _ = PeriodicTask.objects.filter(name__in=stale).delete()
         if created or updated or removed:
             PeriodicTasks.update_changed()
     return ScheduleReport(created=created, updated=updated, removed=removed)
+
+
+def _ensure_housekeeping_row() -> int:
+    """The history pruning row on the housekeeping queue; 1 when it had to change."""
+    every, _ = IntervalSchedule.objects.get_or_create(
+        every=PRUNE_EVERY_SECONDS, period=IntervalSchedule.SECONDS
+    )
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    row = PeriodicTask.objects.filter(name=PRUNE_ROW).first()
+    if row is not None and (row.task, row.interval_id, row.queue) == (PRUNE_TASK, every.pk, queue):
+        return 0
+    PeriodicTask.objects.update_or_create(
+        name=PRUNE_ROW,
+        defaults={
+            "task": PRUNE_TASK,
+            "interval": every,
+            "queue": queue,
+            "routing_key": queue,
+            "expire_seconds": PRUNE_EVERY_SECONDS,
+            "enabled": True,
+            "description": "Delete dispatcher statistics and telemetry past their retention",
+        },
+    )
+    return 1

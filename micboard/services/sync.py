@@ -9,9 +9,9 @@ from datetime import timedelta
 import structlog
 from django.db.models import Q
 
-from micboard.exceptions import DeviceError, UnknownProtocolError
+from micboard.exceptions import DeviceError, NotFoundError, UnknownProtocolError
 from micboard.integrations.base import DeviceAddress, DriverRegistry
-from micboard.models import Receiver, Venue
+from micboard.models import DispatchCycle, Receiver, Venue
 from micboard.services.backoff import backoff_seconds
 from micboard.services.clock import Clock
 from micboard.services.contracts import DeviceService
@@ -132,13 +132,18 @@ class DjangoSynchronizationService:
             )
         try:
             return ServiceResult.success(self._dispatch(venue_id))
+        except NotFoundError as error:
+            log.warning("dispatch_unknown_venue", venue_id=venue_id)
+            return ServiceResult.from_error(error, DispatchStats(venue_id))
         finally:
             self._locks.release(key, token)
 
     def _dispatch(self, venue_id: int) -> DispatchStats:
         began = self._clock.monotonic()
         now = self._clock.now()
-        venue = Venue.objects.only("slug", "queue_name").get(pk=venue_id)
+        venue = Venue.objects.only("slug", "queue_name").filter(pk=venue_id).first()
+        if venue is None:
+            raise NotFoundError(f"venue {venue_id} does not exist (run micboard_schedules)")
         due = list(
             Receiver.objects.filter(venue_id=venue_id, enabled=True)
             .filter(Q(next_sync_at__lte=now) | Q(next_sync_at__isnull=True))
@@ -156,13 +161,30 @@ class DjangoSynchronizationService:
             Receiver.objects.filter(pk__in=pks).update(
                 next_sync_at=now + timedelta(seconds=interval)
             )
+        # A receiver whose lock is held is still being synced: don't queue a second sync.
+        held = self._locks.held_many([receiver_lock_key(pk) for pk, _, _ in due])
         requests = [
             SyncRequest(pk, venue.slug, venue.queue_name, expires_seconds=float(interval))
-            for pk, interval, _ in due
+            for (pk, interval, _), locked in zip(due, held, strict=True)
+            if not locked
         ]
         enqueued = self._enqueuer.enqueue_syncs(requests)
         stats = DispatchStats(
-            venue_id, len(due), enqueued, late, round((self._clock.monotonic() - began) * 1000)
+            venue_id=venue_id,
+            due=len(due),
+            enqueued=enqueued,
+            late=late,
+            duration_ms=round((self._clock.monotonic() - began) * 1000),
+            skipped_locked=len(due) - len(requests),
+        )
+        DispatchCycle.objects.create(
+            venue_id=venue_id,
+            started_at=now,
+            due=stats.due,
+            enqueued=stats.enqueued,
+            skipped_locked=stats.skipped_locked,
+            late=stats.late,
+            duration_ms=stats.duration_ms,
         )
         if due:
             log.debug("dispatched", venue=venue.slug, due=stats.due, late=stats.late)

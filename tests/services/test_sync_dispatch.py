@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from micboard.models import Receiver
+from micboard.models import DispatchCycle, Receiver
 from micboard.services.factory import sync_service
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
@@ -68,7 +69,7 @@ def test_dispatch_query_count_does_not_grow_with_receivers() -> None:
 def test_a_concurrent_dispatcher_for_the_same_venue_backs_off(redis_client: redis.Redis) -> None:
     venue = make_venue()
     make_receiver(venue)
-    redis_client.set(f"micboard-test:lock:dispatch:{venue.pk}", "other", ex=10)
+    redis_client.set(f"{settings.MICBOARD_KEY_PREFIX}:lock:dispatch:{venue.pk}", "other", ex=10)
     result = sync_service().dispatch_due(venue_id=venue.pk)
     assert (result.ok, result.error_code) == (False, "locked")
     assert queue_depth(redis_client, venue.queue_name) == 0
@@ -122,3 +123,27 @@ def test_resync_of_many_receivers_costs_a_fixed_number_of_queries() -> None:
         report = sync_service().request_resync(receiver_ids=ids, requested_by="op").unwrap()
     assert len(report.enqueued) == 50
     assert len(queries.captured_queries) == 2
+
+
+def test_each_cycle_is_recorded_with_its_figures() -> None:
+    venue = make_venue()
+    for _ in range(2):
+        make_receiver(venue)
+    sync_service().dispatch_due(venue_id=venue.pk)
+    cycle = DispatchCycle.objects.get(venue=venue)
+    assert (cycle.due, cycle.enqueued, cycle.skipped_locked) == (2, 2, 0)
+
+
+def test_receivers_still_syncing_are_skipped(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    busy, idle = make_receiver(venue), make_receiver(venue)
+    redis_client.set(f"{settings.MICBOARD_KEY_PREFIX}:lock:receiver:{busy.pk}", "worker-1", ex=10)
+    stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
+    assert (stats.due, stats.enqueued, stats.skipped_locked) == (2, 1, 1)
+    assert queue_depth(redis_client, venue.queue_name) == 1
+    assert idle.pk != busy.pk
+
+
+def test_dispatch_for_a_deleted_venue_reports_not_found() -> None:
+    result = sync_service().dispatch_due(venue_id=123_456)
+    assert (result.ok, result.error_code) == (False, "not_found")

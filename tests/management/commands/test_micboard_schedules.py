@@ -16,7 +16,8 @@ def test_command_repairs_rows_and_is_idempotent() -> None:
     PeriodicTask.objects.all().delete()
     out = StringIO()
     call_command("micboard_schedules", stdout=out)
-    assert "1 created, 0 updated, 0 removed" in out.getvalue()
+    assert "1 created, 1 updated, 0 removed" in out.getvalue()
     call_command("micboard_schedules", stdout=out)
     assert "0 created, 0 updated, 0 removed" in out.getvalue()
-    assert PeriodicTask.objects.get().queue == venue.queue_name
+    row = PeriodicTask.objects.get(name__startswith="micboard.dispatch:")
+    assert row.queue == venue.queue_name
