@@ -1,0 +1,80 @@
+"""Health checks against the real broker, database and an in-process worker."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from micboard.services.factory import sync_service
+from micboard.services.health import check_broker, check_consumers, check_dispatch_cycles
+from tests.factories import make_receiver, make_venue
+from workers.celery import app
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def health() -> tuple[str, bool]:
+    out = StringIO()
+    try:
+        call_command("micboard_health", "--timeout", "1", stdout=out)
+    except CommandError as error:
+        return out.getvalue() + str(error), False
+    return out.getvalue(), True
+
+
+def test_healthy_when_every_part_runs() -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    sync_service().dispatch_due(venue_id=venue.pk)
+    queues = [venue.queue_name, settings.CELERY_TASK_DEFAULT_QUEUE]
+    with start_worker(app, pool="solo", queues=queues, perform_ping_check=False):
+        report, ok = health()
+    assert ok, report
+    assert f"ok   queue {venue.queue_name}" in report
+
+
+def test_says_what_is_wrong_without_worker_or_cycles() -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    report, ok = health()
+    assert not ok
+    assert f"FAIL dispatch {venue.slug}: no cycle recorded" in report
+    assert f"FAIL queue {venue.queue_name}: no live consumer" in report
+    assert "unhealthy:" in report
+
+
+def test_stale_cycles_fail() -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    sync_service().dispatch_due(venue_id=venue.pk)
+    later = timezone.now() + timedelta(minutes=5)
+    (check,) = check_dispatch_cycles(now=later, max_age=timedelta(seconds=30))
+    assert not check.ok
+    assert "is beat running" in check.detail
+
+
+def test_unreachable_broker_fails_fast() -> None:
+    broken = Celery("broken", broker=f"redis://127.0.0.1:{closed_port()}/0")
+    check = check_broker(broken, timeout=1)
+    assert not check.ok
+    assert check.name == "broker"
+
+
+def test_consumer_check_lists_workers() -> None:
+    with start_worker(app, pool="solo", queues=["test.health.q"], perform_ping_check=False):
+        (check,) = check_consumers(app, queues=["test.health.q"], timeout=1)
+    assert check.ok
