@@ -123,8 +123,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_DEFAULT_QUEUE = env_str("MICBOARD_HOUSEKEEPING_QUEUE", "micboard.housekeeping")
 CELERY_TASK_DEFAULT_PRIORITY = 5
 CELERY_WORKER_SEND_TASK_EVENTS = True
+# Django's LOGGING (structlog) formats the workers' and beat's lines too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SEND_SENT_EVENT = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "workers.scheduler:SingleBeatScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Reuse database connections across tasks instead of reconnecting around each one.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,17 +40,24 @@ class ProcessGroup:
     def first_exited(self) -> Child | None:
         return next((c for c in self.children if c.process.poll() is not None), None)
 
+    def kill(self, child: Child) -> None:
+        """SIGKILL one child and its process group, as a crash would."""
+        os.killpg(child.process.pid, signal.SIGKILL)
+        child.process.wait(timeout=10)
+
     def stop_all(self, *, grace_seconds: float = 10.0) -> None:
         for child in reversed(self.children):
             if child.process.poll() is None:
-                os.killpg(child.process.pid, signal.SIGTERM)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace_seconds
         for child in self.children:
             remaining = max(0.1, deadline - time.monotonic())
             try:
                 child.process.wait(timeout=remaining)
             except subprocess.TimeoutExpired:
-                os.killpg(child.process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGKILL)
                 child.process.wait(timeout=5)
             child.log_file.close()
         self.children.clear()

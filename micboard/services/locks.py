@@ -16,12 +16,25 @@ return 0
 """
 
 
+# Push the expiry forward only while the key still holds our token.
+_EXTEND = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('expire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+
 class LockManager(Protocol):
     def acquire(self, key: str, *, ttl_seconds: int) -> str | None:
         """Take the lock; returns a token, or ``None`` when someone else holds it."""
         ...
 
     def release(self, key: str, token: str) -> bool: ...
+
+    def extend(self, key: str, token: str, *, ttl_seconds: int) -> bool:
+        """Keep holding ``key`` for another ``ttl_seconds``; False when it was lost."""
+        ...
 
     def claim_once(self, key: str, *, ttl_seconds: int) -> bool:
         """Mark ``key`` as taken for ``ttl_seconds``; False when it already was."""
@@ -41,6 +54,7 @@ class RedisLockManager:
         self._client = client
         self._prefix = prefix
         self._release = client.register_script(_RELEASE)
+        self._extend = client.register_script(_EXTEND)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str) -> RedisLockManager:
@@ -57,6 +71,9 @@ class RedisLockManager:
 
     def release(self, key: str, token: str) -> bool:
         return bool(self._release(keys=[self._key(key)], args=[token]))
+
+    def extend(self, key: str, token: str, *, ttl_seconds: int) -> bool:
+        return bool(self._extend(keys=[self._key(key)], args=[token, max(1, ttl_seconds)]))
 
     def claim_once(self, key: str, *, ttl_seconds: int) -> bool:
         return bool(self._client.set(self._key(key), "1", nx=True, ex=max(1, ttl_seconds)))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.worker import WorkController
 from django.db import connection
 
+from micboard.devtools.processes import ProcessGroup
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import receiver_spec
 from micboard.models import Receiver, Venue
@@ -79,3 +83,38 @@ def register_fleet(fleet: Fleet, *, poll_interval: int = 1) -> tuple[Venue, list
         for sim in fleet.receivers
     ]
     return venue, receivers
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def child_database_url() -> str:
+    """The URL of the database this test run uses, for child processes."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    credentials = f"{db['USER']}:{db['PASSWORD']}@" if db["USER"] else ""
+    return f"postgres://{credentials}{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[ProcessGroup]:
+    group = ProcessGroup(tmp_path / "logs")
+    yield group
+    group.stop_all(grace_seconds=15)
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """Environment for a worker or beat process of this test run (same database, run id)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": child_database_url(),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(ROOT),
+        **overrides,
+    }
+
+
+def celery_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "workers", *args]

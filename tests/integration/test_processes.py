@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from micboard.devtools.processes import ProcessGroup, tail
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver, ReceiverStatus
-from tests.integration.conftest import register_fleet
+from tests.integration.conftest import child_env, register_fleet
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def child_database_url() -> str:
-    """The URL of the database this test run uses, for child processes."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    credentials = f"{db['USER']}:{db['PASSWORD']}@" if db["USER"] else ""
-    return f"postgres://{credentials}{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def processes(tmp_path: Path) -> Iterator[ProcessGroup]:
-    group = ProcessGroup(tmp_path / "logs")
-    yield group
-    group.stop_all(grace_seconds=15)
-
-
-def child_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": child_database_url(),
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 def test_beat_and_a_worker_keep_a_venue_synced(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.devtools.test_broker import free_port
-from tests.integration.test_processes import ROOT, child_database_url
+from tests.integration.conftest import ROOT, child_database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

@@ -1,0 +1,158 @@
+"""Faults operators meet, each with the real parts: processes killed, Redis restarted,
+PostgreSQL unreachable, beat started twice."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from micboard.devtools.broker import BrokerAddress, redis_server_command, wait_until_answers
+from micboard.devtools.processes import ProcessGroup, tail
+from micboard.integrations.shure.fleet import Fleet
+from micboard.models import Channel, Receiver, ReceiverStatus
+from tests.conftest import queue_depth
+from tests.factories import make_receiver, make_venue
+from tests.integration.conftest import celery_command, child_env, register_fleet
+from tests.tcp_proxy import TcpProxy
+from tests.waiting import wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def last_sync(receiver: Receiver) -> datetime | None:
+    return Receiver.objects.get(pk=receiver.pk).last_sync_at
+
+
+def synced_after(receiver: Receiver, moment: datetime | None = None) -> bool:
+    """Online, and (when ``moment`` is given) synced since then."""
+    seen = Receiver.objects.filter(pk=receiver.pk, status=ReceiverStatus.ONLINE).first()
+    if seen is None or seen.last_sync_at is None:
+        return False
+    return moment is None or seen.last_sync_at > moment
+
+
+def start_worker_process(group: ProcessGroup, name: str, queue: str, env: dict[str, str]) -> None:
+    group.start(name, celery_command("worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h"), env)
+
+
+def start_beat_process(group: ProcessGroup, name: str, env: dict[str, str], tmp: Path) -> None:
+    group.start(name, celery_command("beat", "-s", str(tmp / f"{name}.schedule")), env)
+
+
+def test_worker_killed_mid_sync(
+    start_fleet: Callable[..., Fleet], processes: ProcessGroup, tmp_path: Path
+) -> None:
+    interval = 3
+    fleet = start_fleet("ULXD4D")
+    venue, (receiver,) = register_fleet(fleet, poll_interval=interval)
+    env = child_env(MICBOARD_DEVICE_TIMEOUT="4")
+    start_worker_process(processes, "doomed", venue.queue_name, env)
+    start_beat_process(processes, "beat", env, tmp_path)
+    wait_for(lambda: synced_after(receiver), timeout=45, what="the first sync")
+    simulated = fleet.receiver(0)
+    simulated.latency = 2.0  # long enough to kill the worker while it waits for the reply
+    wait_for(lambda: simulated.connection_count > 0, timeout=15, interval=0.02, what="a sync")
+    processes.kill(processes.children[0])
+    killed_at = Receiver.objects.get(pk=receiver.pk).last_sync_at
+    assert killed_at is not None
+    simulated.latency = 0.0
+    # Nothing half-written: the receiver still shows its last complete poll.
+    assert Channel.objects.filter(receiver=receiver).count() == 2
+    start_worker_process(processes, "spare", venue.queue_name, env)
+    began = time.monotonic()
+    wait_for(lambda: synced_after(receiver, killed_at), timeout=30, what="a sync after the kill")
+    # The lock of the killed sync expired: a sync followed within two poll intervals of the
+    # spare worker being up (its start-up is at most a few seconds here).
+    assert time.monotonic() - began < 2 * interval + 10
+
+
+def test_redis_restart_is_survived(
+    start_fleet: Callable[..., Fleet], processes: ProcessGroup, tmp_path: Path
+) -> None:
+    port = free_port()
+    address = BrokerAddress("127.0.0.1", port)
+    redis_server = redis_server_command(address, tmp_path / "redis", daemonize=False)
+    broker = processes.start("redis", redis_server, {})
+    assert wait_until_answers(address, seconds=10)
+    fleet = start_fleet("ULXD4")
+    venue, (receiver,) = register_fleet(fleet, poll_interval=1)
+    env = child_env(MICBOARD_TEST_REDIS_URL=f"redis://127.0.0.1:{port}/15")
+    start_worker_process(processes, "worker", venue.queue_name, env)
+    start_beat_process(processes, "beat", env, tmp_path)
+    wait_for(lambda: synced_after(receiver), timeout=45, what="the first sync")
+
+    processes.kill(broker)
+    time.sleep(2)
+    processes.start(
+        "redis-again", redis_server_command(address, tmp_path / "redis", daemonize=False), {}
+    )
+    assert wait_until_answers(address, seconds=10)
+    restarted = last_sync(receiver)
+    assert restarted is not None
+    wait_for(lambda: synced_after(receiver, restarted), timeout=30, interval=0.5,
+             what="syncing to resume after the Redis restart")  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="PostgreSQL fault test: run with DATABASE_URL=postgres://... (as .ci/run does)",
+)
+def test_postgresql_outage_is_survived(
+    start_fleet: Callable[..., Fleet], processes: ProcessGroup, tmp_path: Path
+) -> None:
+    db = connection.settings_dict
+    fleet = start_fleet("ULXD4Q")
+    venue, (receiver,) = register_fleet(fleet, poll_interval=1)
+    with TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))) as proxy:
+        credentials = f"{db['USER']}:{db['PASSWORD']}@" if db["USER"] else ""
+        env = child_env(DATABASE_URL=f"postgres://{credentials}127.0.0.1:{proxy.port}/{db['NAME']}")
+        start_worker_process(processes, "worker", venue.queue_name, env)
+        start_beat_process(processes, "beat", env, tmp_path)
+        wait_for(lambda: synced_after(receiver), timeout=45, what="the first sync")
+        proxy.cut()
+        time.sleep(4)
+        proxy.restore()
+        back = last_sync(receiver)
+        assert back is not None
+        wait_for(lambda: synced_after(receiver, back), timeout=30, interval=0.5,
+                 what="syncing to resume after the outage")  # fmt: skip
+    assert Channel.objects.filter(receiver=receiver).count() == 4
+    worker_log = tail(processes.children[0].log_path, 400)
+    assert "OperationalError" in worker_log or "connection" in worker_log.lower()
+
+
+def test_a_second_beat_stands_by_instead_of_doubling(
+    processes: ProcessGroup, tmp_path: Path, redis_client: redis.Redis
+) -> None:
+    venue = make_venue()
+    make_receiver(venue)
+    env = child_env()
+    start_beat_process(processes, "first", env, tmp_path)
+    wait_for(lambda: queue_depth(redis_client, venue.queue_name) > 0, timeout=30, what="beat")
+    start_beat_process(processes, "second", env, tmp_path)
+    second = processes.children[-1]
+    wait_for(lambda: "beat_standing_by" in tail(second.log_path, 50), timeout=30)
+    before = queue_depth(redis_client, venue.queue_name)
+    time.sleep(4)
+    sent = queue_depth(redis_client, venue.queue_name) - before
+    assert 2 <= sent <= 6, f"{sent} dispatch messages in 4 s from two beats"
+
+    processes.kill(processes.children[0])
+    wait_for(lambda: "beat_leadership_acquired" in tail(second.log_path, 50), timeout=30,
+             what="the standby to take over")  # fmt: skip
+    resumed = queue_depth(redis_client, venue.queue_name)
+    wait_for(lambda: queue_depth(redis_client, venue.queue_name) > resumed, timeout=10)

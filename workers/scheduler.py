@@ -1,0 +1,69 @@
+"""Beat's scheduler: django-celery-beat's, sending only while it holds the leader lock.
+
+A second beat started by mistake stands by instead of doubling every dispatch, and takes
+over by itself within ``LEADER_TTL`` seconds when the leader dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import redis
+import structlog
+from django.conf import settings
+from django_celery_beat.schedulers import DatabaseScheduler
+
+from micboard.services.locks import RedisLockManager
+
+log = structlog.get_logger(__name__)
+
+LEADER_KEY = "beat:leader"
+LEADER_TTL = 15
+STANDBY_POLL_SECONDS = 2.0
+
+
+class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._locks = RedisLockManager.from_url(
+            settings.MICBOARD_LOCK_REDIS_URL, prefix=settings.MICBOARD_KEY_PREFIX
+        )
+        self._token: str | None = None
+        self._announced_standby = False
+        super().__init__(*args, **kwargs)
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        try:
+            leading = self._lead()
+        except redis.RedisError as error:
+            # No Redis, no broker: nothing could be sent anyway. Try again shortly.
+            log.warning("beat_lock_unavailable", error=str(error))
+            self._token = None
+            return STANDBY_POLL_SECONDS
+        if not leading:
+            return STANDBY_POLL_SECONDS
+        return float(super().tick(*args, **kwargs))
+
+    def _lead(self) -> bool:
+        """True while this beat holds (or has just taken) the leader lock."""
+        if self._token is not None:
+            if self._locks.extend(LEADER_KEY, self._token, ttl_seconds=LEADER_TTL):
+                return True
+            log.warning("beat_leadership_lost")
+            self._token = None
+        self._token = self._locks.acquire(LEADER_KEY, ttl_seconds=LEADER_TTL)
+        if self._token is not None:
+            log.info("beat_leadership_acquired")
+            self._announced_standby = False
+            return True
+        if not self._announced_standby:
+            log.warning("beat_standing_by", reason="another beat holds the leader lock")
+            self._announced_standby = True
+        return False
+
+    def close(self) -> None:
+        if self._token is not None:
+            with contextlib.suppress(redis.RedisError):
+                self._locks.release(LEADER_KEY, self._token)
+            self._token = None
+        super().close()
