@@ -66,15 +66,19 @@ def main() -> int:
         assert len(report.enqueued) == args.receivers
         client.delete(venue.queue_name, *[f"{venue.queue_name}:{p}" for p in range(1, 10)])
     again = sync_service().request_resync(receiver_ids=ids, requested_by="bench").unwrap()
+    median, low, high = (
+        1000 * statistics.median(timings),
+        1000 * min(timings),
+        1000 * max(timings),
+    )
     print(f"receivers           {args.receivers}")
     print(f"database            {connection.vendor}")
     print(
-        f"resync, median      {statistics.median(timings) * 1000:.0f} ms  (min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f}, {args.repeats} runs)"
+        f"resync, median      {median:.0f} ms  (min {low:.0f}, max {high:.0f}, {args.repeats} runs)"
     )
     print(f"queries per resync  {queries}")
-    print(
-        f"second request      {len(again.already_pending)} already pending, {len(again.enqueued)} enqueued"
-    )
+    pending, enqueued = len(again.already_pending), len(again.enqueued)
+    print(f"second request      {pending} already pending, {enqueued} enqueued")
     client.delete(venue.queue_name, *[f"{venue.queue_name}:{p}" for p in range(1, 10)])
     return 0
 
