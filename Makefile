@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck pytest broker clean
+.PHONY: install demo test lint typecheck migrations pytest broker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+
+migrations: install
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 typecheck: install
 	$(PY) -m mypy micboard workers config
@@ -30,7 +34,7 @@ typecheck: install
 pytest: broker
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q
 
-test: lint typecheck pytest
+test: lint typecheck migrations pytest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

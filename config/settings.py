@@ -21,7 +21,7 @@ from config.env import (
     sqlite_default,
     validate_redis_url,
 )
-from config.logging import build_logging
+from config.logging import build_logging, secret_values
 from micboard.exceptions import ConfigurationError
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
@@ -36,6 +36,17 @@ if not SECRET_KEY:
         sys.exit("SECRET_KEY is not set (set it, or DJANGO_DEBUG=true for development)")
     SECRET_KEY = _INSECURE_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+# HTTPS: secure by default outside debug; TLS usually ends at a reverse proxy.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if env_bool("MICBOARD_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,5 +156,5 @@ MICBOARD_DISPATCH_STATS_RETENTION_HOURS = env_int("MICBOARD_DISPATCH_STATS_RETEN
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "auto")  # auto | json | console
-LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
+LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT, secrets=secret_values(globals()))
 DJANGO_STRUCTLOG_CELERY_ENABLED = True

@@ -7,3 +7,6 @@ class MicboardConfig(AppConfig):
     name = "micboard"
     verbose_name = "micboard"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from micboard import checks  # noqa: F401, PLC0415 - registers the deploy checks

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
+import structlog
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_failure, task_postrun, task_prerun
 from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+log = structlog.get_logger("workers")
 
 app = Celery("micboard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -21,6 +25,29 @@ def _drop_broken_database_connections(**_: object) -> None:
     """Like Django does around a request: a connection broken by a database restart is
     closed (and reopened by the next query) instead of failing every following task."""
     close_old_connections()
+
+
+@task_failure.connect
+def _log_task_failure(
+    sender: Any = None,
+    task_id: str = "",
+    exception: BaseException | None = None,
+    args: Any = None,
+    kwargs: dict[str, Any] | None = None,
+    **_: Any,
+) -> None:
+    """The one log line of a failed task, with what it was working on."""
+    context = kwargs or {}
+    log.error(
+        "task_failed",
+        task=getattr(sender, "name", str(sender)),
+        task_id=task_id,
+        receiver_id=context.get("receiver_id"),
+        venue=context.get("venue"),
+        task_args=list(args or ()),
+        error=f"{type(exception).__name__}: {exception}",
+        exc_info=exception,
+    )
 
 
 def _install_bootsteps() -> None:

@@ -1,0 +1,58 @@
+"""``manage.py check --deploy``: passes with production settings, names each unsafe default."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "Zq8vN3p0-production-grade-random-key-4kL9sT2wX7yB1mC6dF5gH0jR",
+    "ALLOWED_HOSTS": "micboard.example.org",
+    "DATABASE_URL": "postgres://micboard:pw@db.example.org:5432/micboard",
+    "REDIS_URL": "rediss://:pw@broker.example.org:6380/0",
+    "FLOWER_BASIC_AUTH": "ops:flower-password",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "MICBOARD_BEHIND_TLS_PROXY": "true",
+}
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_settings_pass_every_deploy_check() -> None:
+    result = check_deploy(PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_defaults_are_each_named() -> None:
+    result = check_deploy(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "false",
+            "MICBOARD_ALLOW_INSECURE_KEY": "true",
+            "DATABASE_URL": "sqlite:///var/check-deploy.db",
+        }
+    )
+    assert result.returncode != 0
+    for check_id in ("micboard.E001", "micboard.W001", "micboard.W002", "micboard.W003"):
+        assert check_id in result.stderr
