@@ -37,3 +37,10 @@ os.environ.setdefault("LOG_FORMAT", "console")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each run its own SQLite test database file, so concurrent runs cannot clobber each other.
+_default_db = DATABASES["default"]  # noqa: F405
+if _default_db["ENGINE"].endswith("sqlite3"):
+    _default_db["TEST"] = {
+        "NAME": _default_db["TEST"]["NAME"].replace(".test.", f".test-{RUN_ID}.")
+    }
