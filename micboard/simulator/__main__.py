@@ -13,7 +13,7 @@ from micboard.exceptions import DeviceError
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.integrations.shure.values import receiver_model
-from micboard.simulator import DEMO_MODELS, demo_specs, models_specs
+from micboard.simulator import DEMO_MODELS, demo_specs, specs_for_models
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -21,7 +21,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     models: list[str] = args.models
-    specs = demo_specs(args.count) if not models else models_specs(models, args.count)
+    specs = demo_specs(args.count) if not models else specs_for_models(models, args.count)
     fleet = Fleet(
         specs,
         host=args.host,
@@ -37,19 +37,26 @@ def main(argv: list[str] | None = None) -> int:
 
     previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
     try:
+        return _serve(fleet, stop, as_json=args.json)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve(fleet: Fleet, stop: threading.Event, *, as_json: bool) -> int:
+    try:
         fleet.start()
     except OSError as error:
         print(f"cannot start the simulator: {error}", file=sys.stderr)
         return 1
     try:
         for receiver in fleet.receivers:
-            print(_describe(receiver, as_json=args.json), flush=True)
-        print(f"simulating {len(specs)} receivers; Ctrl-C to stop", file=sys.stderr, flush=True)
+            print(_describe(receiver, as_json=as_json), flush=True)
+        count = len(fleet.receivers)
+        print(f"simulating {count} receivers; Ctrl-C to stop", file=sys.stderr, flush=True)
         stop.wait()
     finally:
         fleet.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
     return 0
 
 
@@ -75,8 +82,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m micboard.simulator",
         description="Simulate Shure ULX-D / QLX-D receivers on local TCP ports.",
     )
-    parser.add_argument("--count", type=_positive, default=len(DEMO_MODELS))
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--count", type=_positive, default=len(DEMO_MODELS), help="receivers (default 8)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
         "--base-port", type=int, default=0, help="first port (default 0: the OS picks each)"
     )
@@ -86,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="comma-separated models, assigned round-robin (default: the demo venue)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="repeatable meters and drain")
+    parser.add_argument("--seed", type=int, default=None, help="seed for meters and fault bytes")
     parser.add_argument("--tick", type=float, default=1.0, help="seconds per simulation tick")
     parser.add_argument(
         "--drain", type=float, default=1.0, help="battery minutes drained per tick (0: none)"

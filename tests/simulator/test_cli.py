@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ import pytest
 from micboard.integrations.base import DeviceAddress
 from micboard.integrations.shure.driver import ShureTcpDriver
 from micboard.integrations.shure.values import receiver_model
-from micboard.simulator import DEMO_MODELS, demo_specs, models_specs
+from micboard.simulator import DEMO_MODELS, demo_specs, specs_for_models
 from micboard.simulator.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,17 @@ def test_rejects_an_unknown_model(capsys: pytest.CaptureFixture[str]) -> None:
     assert "unknown Shure TCP receiver model 'AD4Q'" in capsys.readouterr().err
 
 
+def test_a_taken_port_is_reported_with_exit_status_1(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+
+        status = main(["--count", "1", "--base-port", str(taken.getsockname()[1])])
+
+    assert status == 1
+    assert "cannot start the simulator" in capsys.readouterr().err
+
+
 def test_demo_specs_mix_families_and_channel_counts_deterministically() -> None:
     specs = demo_specs()
 
@@ -128,8 +140,8 @@ def test_demo_specs_mix_families_and_channel_counts_deterministically() -> None:
     assert demo_specs(3) == specs[:3]
 
 
-def test_models_specs_assigns_models_round_robin() -> None:
-    assert [spec.model for spec in models_specs(["ULXD4", "QLXD4"], 3)] == [
+def test_specs_for_models_assigns_models_round_robin() -> None:
+    assert [spec.model for spec in specs_for_models(["ULXD4", "QLXD4"], 3)] == [
         "ULXD4",
         "QLXD4",
         "ULXD4",

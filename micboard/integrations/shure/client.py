@@ -53,8 +53,7 @@ class ReplyCollector:
         self.channels = channels
         self.device: dict[str, str] = {}
         self.channel_values: dict[int, dict[str, str]] = {n: {} for n in range(1, channels + 1)}
-        self.end_seen = False
-        """A MODEL arrived after every channel was complete: the ``ALL`` reply is over."""
+        self._ended = False
 
     def add(self, message: Message) -> None:
         """Take in one message; raises ``ProtocolError`` for ``REP ERR`` or a bad SAMPLE."""
@@ -72,7 +71,8 @@ class ReplyCollector:
 
     @property
     def complete(self) -> bool:
-        return self.end_seen
+        """A MODEL arrived after every channel was complete: the ``ALL`` reply is over."""
+        return self._ended
 
     def snapshot(self) -> ReceiverSnapshot:
         """Decode everything collected; raises ``ProtocolError`` if incomplete or malformed."""
@@ -96,20 +96,20 @@ class ReplyCollector:
 
     def _add_report(self, message: Message) -> None:
         if message.param == "ERR":
-            request = " ".join(encode(command).decode() for command in REQUEST)
-            raise ProtocolError(f"answered {encode(message).decode()} to {request}")
+            request = " ".join(_text(command) for command in REQUEST)
+            raise ProtocolError(f"answered {_text(message)} to {request}")
         if message.channel in (None, 0):
             if message.param in DEVICE_PARAMS:
                 self.device[message.param] = message.value
                 if message.param == "MODEL":
                     self._check_model(message.value)
-                    self.end_seen = self.complete_channels == self.channels
+                    self._ended = self.complete_channels == self.channels
         elif message.channel in self.channel_values and message.param in CHANNEL_PARAMS:
             self.channel_values[message.channel][message.param] = message.value
 
     def _add_sample(self, message: Message) -> None:
         if message.param != "ALL" or len(message.values) != len(METER_PARAMS):
-            raise ProtocolError(f"malformed metering sample {encode(message).decode()}")
+            raise ProtocolError(f"malformed metering sample {_text(message)}")
         if message.channel in self.channel_values:
             self.channel_values[message.channel].update(
                 zip(METER_PARAMS, message.values, strict=True)
@@ -232,3 +232,7 @@ class _Conversation:
     def _error(self, kind: type[DeviceError], message: str) -> DeviceError:
         details: dict[str, object] = {"host": self.address.host, "port": self.address.port}
         return kind(message, details=details)
+
+
+def _text(message: Message) -> str:
+    return encode(message).decode("latin-1")

@@ -180,7 +180,7 @@ class FrameDecoder:
                 position = self._skip_overlong_tail(position)
                 continue
             start = self._buffer.find(self.framing.open, position)
-            self._discard(self._buffer[position : start if start >= 0 else None], text=False)
+            self._skip_between_frames(self._buffer[position : start if start >= 0 else None])
             if start < 0:
                 position = len(self._buffer)
                 break
@@ -211,12 +211,12 @@ class FrameDecoder:
         body = bytes(self._buffer[start + 1 : close])
         if open_ == close_ and not body.strip(_WHITESPACE):
             # ``* *`` means the symmetric framing lost step: the second ``*`` opens a frame.
-            self._discard(open_, text=True)
+            self._discard(open_)
             return close, None
         try:
             message = parse_body(body, self.framing)
         except ProtocolError as error:
-            self._discard(self._buffer[start : close + 1], text=True)
+            self._discard(self._buffer[start : close + 1])
             return close + 1, self._record(error)
         self.messages_decoded += 1
         return close + 1, message
@@ -234,11 +234,11 @@ class FrameDecoder:
             end = len(self._buffer)
         else:
             self._skipping_overlong = False
-        self._discard(self._buffer[position:end], text=True)
+        self._discard(self._buffer[position:end])
         return end
 
     def _drop(self, frame: bytes | bytearray, reason: str) -> ProtocolError:
-        self._discard(frame, text=True)
+        self._discard(frame)
         return self._record(ProtocolError(f"{reason}: {_preview(frame)}"))
 
     def _record(self, error: ProtocolError) -> ProtocolError:
@@ -246,9 +246,12 @@ class FrameDecoder:
         self.errors.append(error)
         return error
 
-    def _discard(self, skipped: bytes | bytearray, *, text: bool) -> None:
-        """Count dropped bytes; between frames, whitespace is allowed and not counted."""
-        self.discarded_bytes += len(skipped if text else skipped.translate(None, _WHITESPACE))
+    def _discard(self, dropped: bytes | bytearray) -> None:
+        self.discarded_bytes += len(dropped)
+
+    def _skip_between_frames(self, skipped: bytes | bytearray) -> None:
+        """Whitespace between frames is allowed; anything else there is garbage."""
+        self._discard(skipped.translate(None, _WHITESPACE))
 
 
 def _parse_verb(token: str, body: bytes) -> Verb:

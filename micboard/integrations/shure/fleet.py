@@ -1,8 +1,8 @@
-"""Many simulated receivers in one background thread with its own event loop.
+"""Many simulated receivers in one background thread with its own event loop::
 
-with Fleet([receiver_spec("ULXD4Q"), receiver_spec("QLXD4", 1)]) as fleet:
-    fleet.receiver(0).silent = True  # any thread
-    address = DeviceAddress(fleet.host, fleet.receiver(0).port)
+with Fleet([receiver_spec("ULXD4Q"), receiver_spec("QLXD4", 1)], battery_drain=0) as fleet:
+    snapshot = ShureTcpDriver().poll(fleet.receiver(0).address(), channels=4)
+    fleet.receiver(1).silent = True  # from any thread
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import threading
 from collections.abc import Sequence
 from types import TracebackType
 
-from micboard.integrations.shure.simulator import ReceiverSpec, SimulatedReceiver
+from micboard.integrations.shure.simulator import SimulatedReceiver
+from micboard.integrations.shure.specs import ReceiverSpec
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -119,7 +120,7 @@ class Fleet:
             await stopping.wait()
             ticker.cancel()
         await asyncio.gather(*(receiver.stop() for receiver in self.receivers))
-        await _cancel_other_tasks()
+        await _finish_other_tasks()
 
     async def _tick(self) -> None:
         while True:
@@ -128,8 +129,16 @@ class Fleet:
                 receiver.tick(self.battery_drain)
 
 
-async def _cancel_other_tasks() -> None:
+async def _finish_other_tasks() -> None:
+    """Cancel what still runs (connection handlers, pushes, meters) and let it end.
+
+    Yield first: a connection handler cancelled before its first step would leave its
+    socket open; after it, the handler's transport owns the socket and closes it.
+    """
+    await asyncio.sleep(0)
     tasks = asyncio.all_tasks() - {asyncio.current_task()}
     for task in tasks:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    if tasks:
+        await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
+    await asyncio.sleep(0)  # transports close their sockets in a callback

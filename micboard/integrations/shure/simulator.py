@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
-import math
 import random
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -31,6 +31,13 @@ from micboard.integrations.shure.codec import (
     quote,
     unquote,
 )
+from micboard.integrations.shure.specs import (
+    FULL_RUNTIME_MINUTES,
+    ChannelSpec,
+    ReceiverSpec,
+    battery_bars_for,
+    receiver_spec,
+)
 from micboard.integrations.shure.values import (
     METER_PARAMS,
     NAME_WIDTH,
@@ -42,29 +49,19 @@ from micboard.integrations.shure.values import (
     format_runtime_minutes,
     format_tx_offset_db,
     format_tx_type,
-    receiver_model,
 )
 
 T = TypeVar("T")
 
-FULL_RUNTIME_MINUTES = 600
 SWAP_TICKS = 3
 MIN_METER_RATE_MS = 100
 CONTROL_TIMEOUT = 5.0
 READ_SIZE = 4096
+LISTEN_BACKLOG = 64
 MAX_PENDING_PUSHES = 64
 SPLIT_MAX_BYTES = 8
 SPLIT_PAUSE = 0.0005
 ERR = Message(Verb.REP, None, "ERR")
-
-BANDS = (("G50", 470_125, 534_875), ("H50", 534_125, 597_875), ("J50", 572_125, 636_875))
-FIRMWARE = {"ULX-D": "2.7.6.0", "QLX-D": "2.4.9.0"}
-HANDHELD = {"ULX-D": "ULXD2", "QLX-D": "QLXD2"}
-BODYPACK = {"ULX-D": "ULXD1", "QLX-D": "QLXD1"}
-PERFORMERS = (
-    "Lead", "Pastor", "Keys", "Choir", "Host", "Guest", "Bass", "Drums",
-    "Tenor", "Alto", "Reader", "Cantor", "Youth", "Band", "Panel", "Spare",
-)  # fmt: skip
 
 
 class GarbageMode(enum.Enum):
@@ -73,64 +70,6 @@ class GarbageMode(enum.Enum):
     """Junk bytes and cut-off frames between valid frames: a client must still parse."""
     ONLY = "only"
     """Junk bytes and cut-off frames instead of every frame: nothing valid arrives."""
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelSpec:
-    name: str
-    frequency_khz: int
-    transmitter: str
-    runtime_minutes: int | None = FULL_RUNTIME_MINUTES
-    """``None``: the transmitter is off."""
-    tx_offset_db: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiverSpec:
-    model: str
-    device_id: str
-    firmware: str
-    rf_band: str
-    channels: tuple[ChannelSpec, ...]
-
-    def __post_init__(self) -> None:
-        expected = receiver_model(self.model).channels
-        if len(self.channels) != expected:
-            raise ValueError(f"{self.model} has {expected} channels, not {len(self.channels)}")
-
-
-def receiver_spec(model: str, index: int = 0) -> ReceiverSpec:
-    """A deterministic, realistic receiver: the ``index``-th of a fleet."""
-    info = receiver_model(model)
-    band, low, high = BANDS[index % len(BANDS)]
-    channels = []
-    for channel in range(1, info.channels + 1):
-        slot = index * 4 + channel
-        handheld = slot % 2 == 1
-        prefix = "HH" if handheld else "BP"
-        channels.append(
-            ChannelSpec(
-                name=f"{prefix}{slot:02d} {PERFORMERS[(slot - 1) % len(PERFORMERS)]}",
-                frequency_khz=low + ((index // len(BANDS)) * 4 + channel) * 1_625 % (high - low),
-                transmitter=(HANDHELD if handheld else BODYPACK)[info.family],
-                runtime_minutes=(
-                    None  # a transmitter switched off, now and then
-                    if slot % 13 == 0
-                    else FULL_RUNTIME_MINUTES - slot * 97 % (FULL_RUNTIME_MINUTES - 20)
-                ),
-            )
-        )
-    return ReceiverSpec(
-        model=info.name,
-        device_id=f"RX-{index + 1:03d}",
-        firmware=FIRMWARE[info.family],
-        rf_band=band,
-        channels=tuple(channels),
-    )
-
-
-def battery_bars_for(runtime_minutes: int) -> int:
-    return min(5, math.ceil(runtime_minutes * 5 / FULL_RUNTIME_MINUTES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +179,8 @@ class SimulatedReceiver:
         self._connections: set[_Connection] = set()
         self.recent_commands: deque[Message] = deque(maxlen=64)
         """The latest commands clients sent, oldest first."""
-        self._server: asyncio.Server | None = None
+        self._listener: socket.socket | None = None
+        self._handlers: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending_drain = 0.0
 
@@ -250,30 +190,39 @@ class SimulatedReceiver:
         """Listen on ``host:port`` (0: the OS picks); ``port`` then holds the real port."""
         self._loop = asyncio.get_running_loop()
         self.host = host
-        self._server = await asyncio.start_server(self._on_connect, host, port, reuse_address=True)
-        self.port = self._server.sockets[0].getsockname()[1]
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.create_server((host, port), family=family, backlog=LISTEN_BACKLOG)
+        listener.setblocking(False)
+        self._listener = listener
+        self.port = listener.getsockname()[1]
+        self._loop.add_reader(listener, self._accept, listener)
 
     async def stop(self) -> None:
-        """Stop listening and drop every client."""
+        """Stop listening and drop every client at once, unsent bytes and all.
+
+        Connections still opening end on their own a step later; cancel what remains
+        only after yielding once (see ``Fleet``)."""
         await self.set_online(False)
+        for connection in list(self._connections):
+            connection.close(abort=True)
 
     async def set_online(self, online: bool) -> None:
         """Offline closes the listening socket (connections are refused) and every
         connection; online listens again on the same port."""
-        if online and self._server is None:
+        if online and self._listener is None:
             await self.start(self.host, self.port)
-        elif not online and self._server is not None:
-            server, self._server = self._server, None
-            server.close()
+        elif not online and self._listener is not None:
+            listener, self._listener = self._listener, None
+            asyncio.get_running_loop().remove_reader(listener)
+            listener.close()
             for connection in list(self._connections):
                 connection.close()
-            await server.wait_closed()
 
     # Switches
 
     @property
     def online(self) -> bool:
-        return self._server is not None
+        return self._listener is not None
 
     @online.setter
     def online(self, online: bool) -> None:
@@ -484,13 +433,30 @@ class SimulatedReceiver:
 
         return asyncio.run_coroutine_threadsafe(run(), loop).result(CONTROL_TIMEOUT)
 
-    async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def _accept(self, listener: socket.socket) -> None:
+        """Accept every waiting client (a reader callback, not ``asyncio.Server``: in
+        Python 3.11 that leaks a socket accepted just as the server closes)."""
+        while True:
+            try:
+                client, _ = listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except ConnectionAbortedError:
+                continue
+            handler = asyncio.create_task(self._serve(client))
+            self._handlers.add(handler)
+            handler.add_done_callback(self._handlers.discard)
+
+    async def _serve(self, client: socket.socket) -> None:
+        # Once this first step ran, the transport owns the socket and closes it on cancel.
+        reader, writer = await asyncio.open_connection(sock=client)
         connection = _Connection(self, reader, writer)
+        if not self.online:  # went offline while the connection opened
+            connection.close()
+            return
         self._connections.add(connection)
         try:
             await connection.serve()
-        except asyncio.CancelledError:
-            pass  # shutdown; Python 3.11's start_server chokes on a handler that ends cancelled
         finally:
             self._connections.discard(connection)
 
@@ -527,11 +493,15 @@ class _Connection:
         finally:
             self.close()
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
+        """Hang up: flush what is queued first, or with ``abort`` drop it (and reset)."""
         for task in [*self._meters.values(), *self._pushes]:
             task.cancel()
         self._meters.clear()
-        self._writer.close()
+        if abort:
+            self._writer.transport.abort()
+        else:
+            self._writer.close()
 
     def push(self, messages: Sequence[Message]) -> None:
         """Send unsolicited messages, unless the client has stopped reading."""
@@ -626,6 +596,18 @@ def _check_name(name: str) -> None:
         raise CommandRejectedError(
             f"channel name {name!r} is not up to {NAME_WIDTH} printable characters"
         )
+
+
+# ``receiver_spec`` and the spec types are re-exported: fleets are built from this module.
+__all__ = [
+    "Behaviour",
+    "ChannelSpec",
+    "CommandRejectedError",
+    "GarbageMode",
+    "ReceiverSpec",
+    "SimulatedReceiver",
+    "receiver_spec",
+]
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

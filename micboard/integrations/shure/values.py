@@ -26,6 +26,9 @@ MAX_RF_LEVEL = 115
 MAX_AUDIO_LEVEL = 50
 AUDIO_PEAK_LEVEL = 40
 ANTENNA_STATES = frozenset({"AX", "XB", "AB", "XX"})
+# Padding of string values in the simulator, and the longest channel name it accepts. The
+# reference notes 8-character names on ULX-D/QLX-D, too short for demo names such as
+# ``BP03 Pastor``: to be checked against Shure's command-string document.
 NAME_WIDTH = 31
 
 REQUIRED_CHANNEL_PARAMS = ("CHAN_NAME", "FREQUENCY", "BATT_BARS", "BATT_RUN_TIME", "TX_TYPE")
@@ -44,19 +47,15 @@ class ReceiverModel:
     name: str
     family: str
     channels: int
-    transmitters: tuple[str, ...]
 
-
-_ULXD_TRANSMITTERS = ("ULXD1", "ULXD2", "ULXD6", "ULXD8")
-_QLXD_TRANSMITTERS = ("QLXD1", "QLXD2")
 
 MODELS: Mapping[str, ReceiverModel] = {
     model.name: model
     for model in (
-        ReceiverModel("ULXD4", "ULX-D", 1, _ULXD_TRANSMITTERS),
-        ReceiverModel("ULXD4D", "ULX-D", 2, _ULXD_TRANSMITTERS),
-        ReceiverModel("ULXD4Q", "ULX-D", 4, _ULXD_TRANSMITTERS),
-        ReceiverModel("QLXD4", "QLX-D", 1, _QLXD_TRANSMITTERS),
+        ReceiverModel("ULXD4", "ULX-D", 1),
+        ReceiverModel("ULXD4D", "ULX-D", 2),
+        ReceiverModel("ULXD4Q", "ULX-D", 4),
+        ReceiverModel("QLXD4", "QLX-D", 1),
     )
 }
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import receiver_spec
+from micboard.integrations.shure.specs import receiver_spec
 
 MODELS = ("ULXD4", "ULXD4D", "ULXD4Q", "QLXD4")
 

@@ -17,12 +17,8 @@ from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
 from micboard.integrations.shure.client import REQUEST, ReplyCollector, read_receiver
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import (
-    GarbageMode,
-    ReceiverSpec,
-    SimulatedReceiver,
-    battery_bars_for,
-)
+from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
+from micboard.integrations.shure.specs import ReceiverSpec, battery_bars_for
 from tests.integrations.shure.conftest import MODELS, StartFleet
 from tests.waiting import wait_for
 

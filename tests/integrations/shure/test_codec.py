@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from micboard.exceptions import ProtocolError
@@ -218,11 +218,13 @@ messages = st.builds(
 )
 
 
+@settings(deadline=None)
 @given(messages)
 def test_encode_then_decode_is_the_identity(message: Message) -> None:
     assert decode(encode(message)) == message
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=200))
 def test_parse_body_raises_nothing_but_protocol_error(body: bytes) -> None:
     try:
@@ -232,6 +234,7 @@ def test_parse_body_raises_nothing_but_protocol_error(body: bytes) -> None:
     assert decode(encode(message)) == message
 
 
+@settings(deadline=None)
 @given(st.lists(st.binary(max_size=300), max_size=20))
 def test_arbitrary_bytes_never_raise_and_stay_bounded(chunks: list[bytes]) -> None:
     decoder = FrameDecoder(max_frame_bytes=128)
@@ -241,6 +244,7 @@ def test_arbitrary_bytes_never_raise_and_stay_bounded(chunks: list[bytes]) -> No
         assert decoder.buffered_bytes <= 128
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.tuples(st.binary(max_size=40), messages), min_size=1, max_size=8),
     st.binary(max_size=40),

@@ -12,15 +12,8 @@ import pytest
 
 from micboard.integrations.shure.codec import FrameDecoder, Message, Verb, encode, unquote
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import (
-    FULL_RUNTIME_MINUTES,
-    SWAP_TICKS,
-    ChannelSpec,
-    GarbageMode,
-    ReceiverSpec,
-    SimulatedReceiver,
-    receiver_spec,
-)
+from micboard.integrations.shure.simulator import SWAP_TICKS, GarbageMode, SimulatedReceiver
+from micboard.integrations.shure.specs import FULL_RUNTIME_MINUTES, receiver_spec
 from micboard.integrations.shure.values import ANTENNA_STATES, METER_PARAMS
 from tests.integrations.shure.conftest import StartFleet
 from tests.waiting import wait_for
@@ -405,29 +398,6 @@ def test_switches_can_be_flipped_from_many_threads(quad: SimulatedReceiver) -> N
     )
 
 
-def test_receiver_spec_is_deterministic_and_realistic() -> None:
-    spec = receiver_spec("ULXD4Q", 3)
-
-    assert spec == receiver_spec("ULXD4Q", 3)
-    assert [c.name for c in spec.channels] == [
-        "HH13 Youth",
-        "BP14 Band",
-        "HH15 Panel",
-        "BP16 Spare",
-    ]
-    assert len({c.frequency_khz for c in spec.channels}) == 4
-    assert all(470_000 <= c.frequency_khz <= 636_875 for c in spec.channels)
-    assert {c.transmitter for c in spec.channels} <= {"ULXD1", "ULXD2"}
-    assert receiver_spec("QLXD4").channels[0].transmitter in {"QLXD1", "QLXD2"}
-
-
-def test_receiver_spec_must_match_the_model() -> None:
-    channel = ChannelSpec("HH01", 500_000, "ULXD2")
-
-    with pytest.raises(ValueError, match="ULXD4D has 2 channels"):
-        ReceiverSpec("ULXD4D", "RX", "2.7.6.0", "G50", (channel,))
-
-
 def free_port_pair() -> int:
     """A port whose successor is free too (checked by binding both, then releasing)."""
     for _ in range(20):
@@ -460,7 +430,7 @@ def test_fleet_start_fails_cleanly_when_a_port_is_taken() -> None:
         port = taken.getsockname()[1]
         fleet = Fleet([receiver_spec("ULXD4")], base_port=port)
 
-        with pytest.raises(OSError, match="address already in use"):
+        with pytest.raises(OSError, match=r"(?i)address already in use"):
             fleet.start(timeout=5)
     fleet.stop(timeout=5)
 
