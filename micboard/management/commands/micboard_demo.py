@@ -61,8 +61,12 @@ class Command(BaseCommand):
             admin, flower = admin_credentials(), flower_credentials()
             start_processes(group, venue, demo, flower)
             self._announce(demo, admin, flower)
+            began = time.monotonic()
             online = wait_until_online(venue, seconds=30)
-            self.stdout.write(f"{online} of {demo.receivers} receivers online. Ctrl-C stops it.")
+            self.stdout.write(
+                f"{online} of {demo.receivers} receivers online after "
+                f"{time.monotonic() - began:.1f} s. Ctrl-C stops the demo."
+            )
             self._supervise(group, options["exit_after"])
         except KeyboardInterrupt:
             self.stdout.write("\nstopping…")

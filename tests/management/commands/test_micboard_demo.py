@@ -41,7 +41,7 @@ def test_demo_runs_live_and_stops_everything(tmp_path: Path) -> None:
             demo.send_signal(signal.SIGINT)
             demo.wait(timeout=30)
     assert demo.returncode == 0, output
-    assert "3 of 3 receivers online" in output
+    assert "3 of 3 receivers online after" in output
     assert f"http://127.0.0.1:{ports[0]}/admin/" in output
     assert "password demo-pass" in output
     assert output.rstrip().endswith("demo stopped.")
