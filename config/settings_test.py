@@ -38,9 +38,10 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Each run its own SQLite test database file, so concurrent runs cannot clobber each other.
+# Each run its own test database, so concurrent runs cannot clobber each other.
 _default_db = DATABASES["default"]  # noqa: F405
 if _default_db["ENGINE"].endswith("sqlite3"):
-    _default_db["TEST"] = {
-        "NAME": _default_db["TEST"]["NAME"].replace(".test.", f".test-{RUN_ID}.")
-    }
+    _test_file = _default_db["TEST"]["NAME"].replace(".test.", f".test-{RUN_ID}.")
+    _default_db["TEST"] = {"NAME": _test_file}
+else:
+    _default_db["TEST"] = {"NAME": f"test_{_default_db['NAME']}_{RUN_ID}"}
