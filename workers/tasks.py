@@ -46,3 +46,9 @@ def dispatch_due_syncs(venue_id: int) -> int:
     with bound_contextvars(venue_id=venue_id):
         result = sync_service().dispatch_due(venue_id=venue_id)
     return result.value.enqueued if result.value else 0
+
+
+@app.task(name="micboard.ping", ignore_result=True)
+def ping() -> str:
+    """Does nothing: measures the broker and worker overhead a sync task sits on."""
+    return "pong"

@@ -12,6 +12,7 @@ from micboard.models import Venue
 from micboard.services.enqueuer import DISPATCH_TASK
 
 ROW_PREFIX = "micboard.dispatch:"
+DISPATCH_EVERY_SECONDS = 1
 PRUNE_ROW = "micboard.housekeeping:prune-history"
 PRUNE_TASK = "micboard.prune_history"
 PRUNE_EVERY_SECONDS = 300
@@ -28,7 +29,7 @@ def dispatcher_row_name(venue: Venue) -> str:
     return f"{ROW_PREFIX}{venue.slug}"
 
 
-def schedules_sync(*, every_seconds: int = 1) -> ScheduleReport:
+def schedules_sync(*, every_seconds: int = DISPATCH_EVERY_SECONDS) -> ScheduleReport:
     """Make the beat rows match the venues: idempotent, safe to run at every deploy."""
     created = updated = 0
     with transaction.atomic():

@@ -19,11 +19,21 @@ from micboard.services.dto import DispatchStats, ResyncReport, SyncOutcome
 from micboard.services.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
 from micboard.services.locks import LockManager
 from micboard.services.result import ServiceResult
+from micboard.services.scheduling import DISPATCH_EVERY_SECONDS
 
 log = structlog.get_logger(__name__)
 
 RESYNC_PENDING_SECONDS = 60
 DISPATCH_LOCK_SECONDS = 10
+
+
+def next_poll_after(poll_interval: int, duration_ms: int) -> timedelta:
+    """When the next poll is due, from the start of this one.
+
+    The dispatcher runs once per tick and a poll takes time, so a receiver is made due one
+    tick plus one poll early: its data is then never older than its interval."""
+    lead = min(DISPATCH_EVERY_SECONDS, poll_interval / 2) + duration_ms / 1000
+    return timedelta(seconds=max(poll_interval / 2, poll_interval - lead))
 
 
 def receiver_lock_key(receiver_id: int) -> str:
@@ -111,7 +121,7 @@ class DjangoSynchronizationService:
         self._devices.apply_snapshot(
             receiver=receiver,
             snapshot=snapshot,
-            next_sync_at=started + timedelta(seconds=receiver.poll_interval),
+            next_sync_at=started + next_poll_after(receiver.poll_interval, duration_ms),
             duration_ms=duration_ms,
         )
         if receiver.consecutive_failures:

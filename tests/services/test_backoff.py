@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from micboard.services.backoff import backoff_seconds
+from micboard.services.sync import next_poll_after
 
 
 def test_first_failure_waits_one_interval() -> None:
@@ -16,3 +19,10 @@ def test_cap_below_interval_never_polls_faster_than_interval() -> None:
 
 def test_huge_failure_counts_do_not_overflow() -> None:
     assert backoff_seconds(poll_interval=5, failures=10_000, cap=300) == 300
+
+
+def test_next_poll_comes_one_tick_and_one_poll_early() -> None:
+    assert next_poll_after(5, 200) == timedelta(seconds=3.8)
+    assert next_poll_after(2, 0) == timedelta(seconds=1)
+    # never sooner than half the interval, however slow the poll
+    assert next_poll_after(4, 10_000) == timedelta(seconds=2)

@@ -55,3 +55,7 @@ def test_tasks_are_registered_under_stable_names() -> None:
     assert {"micboard.sync_receiver", "micboard.dispatch_due_syncs"} <= set(app.tasks)
     assert tasks.sync_receiver.ignore_result
     assert tasks.sync_receiver.soft_time_limit is not None
+
+
+def test_ping_does_nothing_but_answer() -> None:
+    assert tasks.ping.run() == "pong"
