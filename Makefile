@@ -32,7 +32,7 @@ typecheck: install
 	$(PY) -m mypy micboard workers config
 
 pytest: broker
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 -q
 
 test: lint typecheck migrations pytest
 
