@@ -25,7 +25,7 @@ from micboard.models import Receiver, ReceiverStatus, Venue
 from micboard.services.dto import ReceiverInput
 from micboard.services.factory import device_service, location_service
 from micboard.services.scheduling import schedules_sync
-from micboard.simulator import demo_specs
+from micboard.simulator import DEMO_MODELS, demo_specs
 
 DEMO_SLUG = "demo"
 
@@ -33,6 +33,7 @@ DEMO_SLUG = "demo"
 @dataclass(frozen=True, slots=True)
 class DemoOptions:
     receivers: int = 8
+    models: tuple[str, ...] = DEMO_MODELS
     simulator_base_port: int = 24000
     web_port: int = 8000
     flower_port: int = 5555
@@ -64,7 +65,7 @@ def demo_venue(options: DemoOptions) -> Venue:
     venue = location_service().venue_get_or_create(name="Demo Theatre", slug=DEMO_SLUG)
     devices = device_service()
     wanted = {}
-    for index, spec in enumerate(demo_specs(options.receivers)):
+    for index, spec in enumerate(demo_specs(options.receivers, models=options.models)):
         port = options.simulator_base_port + index
         wanted[port] = ReceiverInput(
             name=f"Rack {index + 1} {spec.model}",
@@ -114,6 +115,7 @@ def start_processes(
     group.start(
         "simulator",
         [python, "-m", "micboard.simulator", "--count", str(options.receivers),
+         "--models", ",".join(options.models),
          "--base-port", str(options.simulator_base_port)],
         env,
     )  # fmt: skip

@@ -27,7 +27,8 @@ class ChannelSnapshot:
     """One channel's values as the device reported them, already decoded.
 
     ``None`` means the device reported "unknown" (255, 65535, ``U``...) or the
-    family has no such value.
+    family has no such value. Levels use one scale for every family: ``rf_level`` is
+    dBm + 128 (0-115) and ``audio_level`` is dBFS + 50 (0-50).
     """
 
     number: int
@@ -41,6 +42,9 @@ class ChannelSnapshot:
     audio_level: int | None = None
     antenna: str = ""
     audio_peak: bool = False
+    has_battery: bool = True
+    """``False`` for a transmitter without a battery (PSM1000): present whenever the device
+    answers, so ``battery_bars`` is ``None`` without meaning "switched off"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,16 @@ class DriverRegistry:
             return self._drivers[protocol]
         except KeyError:
             raise UnknownProtocolError(f"no driver for protocol {protocol!r}") from None
+
+    def protocol_for_model(self, model: str) -> str | None:
+        """The first registered protocol whose driver knows ``model``; ``None`` if none does."""
+        for protocol, driver in self._drivers.items():
+            try:
+                driver.channel_count(model)
+            except DeviceError:
+                continue
+            return protocol
+        return None
 
     @property
     def protocols(self) -> tuple[str, ...]:

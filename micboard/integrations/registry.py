@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from micboard.integrations.base import DriverRegistry
-from micboard.integrations.shure.driver import ShureTcpDriver
+from micboard.integrations.shure.driver import shure_drivers
 
 
 def default_registry() -> DriverRegistry:
-    return DriverRegistry([ShureTcpDriver()])
+    return DriverRegistry(shure_drivers())

@@ -18,6 +18,7 @@ class StateInputs:
     last_battery_bars: int | None
     battery_seen_at: datetime | None
     audio_peak_at: datetime | None
+    has_battery: bool = True
 
 
 def _battery_state(bars: int) -> ChannelState:
@@ -40,6 +41,8 @@ def derive_state(inputs: StateInputs, *, now: datetime) -> ChannelState:
         return ChannelState.RX_COM_ERROR
     if inputs.audio_peak_at is not None and now - inputs.audio_peak_at <= AUDIO_PEAK_WINDOW:
         return ChannelState.AUDIO_PEAK
+    if not inputs.has_battery:  # an in-ear transmitter (PSM1000) runs on mains power
+        return ChannelState.GOOD
     if inputs.battery_bars is not None:
         return _battery_state(inputs.battery_bars)
     recently_seen = (

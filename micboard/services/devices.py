@@ -19,6 +19,8 @@ from micboard.services.validation import validate_address
 
 log = structlog.get_logger(__name__)
 
+DEFAULT_PROTOCOL = "shure-tcp"
+
 _MODEL_PREFIX_FAMILY = (
     ("ULXD", "ULXD"),
     ("QLXD", "QLXD"),
@@ -83,8 +85,9 @@ class DjangoDeviceService:
     def receiver_validate(self, data: ReceiverInput) -> dict[str, object]:
         """The model fields for ``data``; raises ``ValidationError`` with per-field details."""
         validate_address(host=data.host, port=data.port, poll_interval=data.poll_interval)
+        protocol = self._protocol_for(data)
         try:
-            driver = self._registry.get(data.protocol)
+            driver = self._registry.get(protocol)
             channels = driver.channel_count(data.model)
         except UnknownProtocolError as error:
             raise ValidationError("unknown protocol", details={"protocol": error.message}) from None
@@ -96,13 +99,20 @@ class DjangoDeviceService:
             "name": data.name.strip() or f"{data.model} {data.host}",
             "model": data.model.upper(),
             "family": data.family or family_for_model(data.model),
-            "protocol": data.protocol,
+            "protocol": protocol,
             "host": data.host,
             "port": data.port,
             "channel_count": channels,
             "poll_interval": data.poll_interval,
             "enabled": data.enabled,
         }
+
+    def _protocol_for(self, data: ReceiverInput) -> str:
+        """The operator's protocol, unless it is empty or the default that does not speak
+        the model: then the registry's protocol for the model (e.g. UDP for a UR4D)."""
+        if data.protocol and data.protocol != DEFAULT_PROTOCOL:
+            return data.protocol
+        return self._registry.protocol_for_model(data.model) or data.protocol or DEFAULT_PROTOCOL
 
     def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver:
         fields = self.receiver_validate(data)
@@ -230,6 +240,7 @@ class DjangoDeviceService:
                 last_battery_bars=last_bars,
                 battery_seen_at=seen_at,
                 audio_peak_at=peak_at,
+                has_battery=values.has_battery,
             ),
             now=now,
         )

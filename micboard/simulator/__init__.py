@@ -1,23 +1,34 @@
 """Fleet simulator: simulated receivers on loopback ports for demos and tests.
 
-Run ``python -m micboard.simulator --help``.
+Run ``python -m micboard.simulator --help``; ``manage.py micboard_simulate`` also
+registers the receivers in a venue.
 """
 
 from __future__ import annotations
 
-from micboard.integrations.shure.specs import ReceiverSpec, receiver_spec
+from micboard.simulator.demo import (
+    ALL_FAMILIES_MODELS,
+    DEMO_MODELS,
+    FAMILY_NAMES,
+    demo_specs,
+    models_of_families,
+    specs_for_models,
+)
+from micboard.simulator.plan import plan_simulation
+from micboard.simulator.running import Simulation, SimulationOptions
+from micboard.simulator.scenario_file import Scenario, ScenarioError, load_scenario
 
-DEMO_MODELS = ("ULXD4Q", "ULXD4D", "ULXD4", "QLXD4", "ULXD4D", "QLXD4", "ULXD4Q", "ULXD4")
-
-
-def demo_specs(count: int = len(DEMO_MODELS)) -> list[ReceiverSpec]:
-    """The demo venue: ULX-D and QLX-D receivers with 1, 2 and 4 channels, deterministic."""
-    return specs_for_models(DEMO_MODELS, count)
-
-
-def specs_for_models(models: tuple[str, ...] | list[str], count: int) -> list[ReceiverSpec]:
-    """``count`` receivers taking ``models`` round-robin."""
-    return [receiver_spec(models[i % len(models)], i) for i in range(count)]
-
-
-__all__ = ["DEMO_MODELS", "demo_specs", "specs_for_models"]
+__all__ = [
+    "ALL_FAMILIES_MODELS",
+    "DEMO_MODELS",
+    "FAMILY_NAMES",
+    "Scenario",
+    "ScenarioError",
+    "Simulation",
+    "SimulationOptions",
+    "demo_specs",
+    "load_scenario",
+    "models_of_families",
+    "plan_simulation",
+    "specs_for_models",
+]

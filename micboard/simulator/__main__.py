@@ -7,29 +7,30 @@ import json
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 from micboard.exceptions import DeviceError
-from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.families import receiver_model
 from micboard.integrations.shure.simulator import SimulatedReceiver
-from micboard.integrations.shure.values import receiver_model
-from micboard.simulator import DEMO_MODELS, demo_specs, specs_for_models
+from micboard.simulator import (
+    FAMILY_NAMES,
+    ScenarioError,
+    Simulation,
+    models_of_families,
+    plan_simulation,
+)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    models: list[str] = args.models
-    specs = demo_specs(args.count) if not models else specs_for_models(models, args.count)
-    fleet = Fleet(
-        specs,
-        host=args.host,
-        base_port=args.base_port,
-        tick_interval=args.tick,
-        battery_drain=args.drain,
-        seed=args.seed,
-    )
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        simulation = build_simulation(args)
+    except (ScenarioError, DeviceError, ValueError) as error:
+        parser.error(str(error))
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -37,34 +38,35 @@ def main(argv: list[str] | None = None) -> int:
 
     previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
     try:
-        return _serve(fleet, stop, as_json=args.json)
+        return _serve(simulation, stop, as_json=args.json)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def _serve(fleet: Fleet, stop: threading.Event, *, as_json: bool) -> int:
-    try:
-        fleet.start()
-    except OSError as error:
-        print(f"cannot start the simulator: {error}", file=sys.stderr)
-        return 1
-    try:
-        for receiver in fleet.receivers:
-            print(_describe(receiver, as_json=as_json), flush=True)
-        count = len(fleet.receivers)
-        print(f"simulating {count} receivers; Ctrl-C to stop", file=sys.stderr, flush=True)
-        stop.wait()
-    finally:
-        fleet.stop()
-    return 0
+def build_simulation(args: argparse.Namespace) -> Simulation:
+    """The simulation the options and the scenario file ask for (options win)."""
+    return plan_simulation(
+        count=args.count,
+        models=args.models,
+        families=args.families,
+        scenario=args.scenario,
+        host=args.host,
+        base_port=args.base_port,
+        seed=args.seed,
+        tick=args.tick,
+        drain=args.drain,
+    )
 
 
-def _describe(receiver: SimulatedReceiver, *, as_json: bool) -> str:
+def describe(receiver: SimulatedReceiver, *, as_json: bool) -> str:
+    transport = receiver.family.transport.value
     if as_json:
         return json.dumps(
             {
                 "model": receiver.model,
+                "family": receiver.family.name,
+                "transport": transport,
                 "host": receiver.host,
                 "port": receiver.port,
                 "channels": receiver.channel_count,
@@ -72,33 +74,53 @@ def _describe(receiver: SimulatedReceiver, *, as_json: bool) -> str:
             }
         )
     return (
-        f"{receiver.model:<7} {receiver.host}:{receiver.port:<5} "
+        f"{receiver.model:<7} {receiver.host}:{receiver.port:<5} {transport} "
         f"{receiver.channel_count} ch  {receiver.spec.device_id}"
     )
+
+
+def _serve(simulation: Simulation, stop: threading.Event, *, as_json: bool) -> int:
+    try:
+        simulation.start()
+    except OSError as error:
+        print(f"cannot start the simulator: {error}", file=sys.stderr)
+        return 1
+    try:
+        for receiver in simulation.receivers:
+            print(describe(receiver, as_json=as_json), flush=True)
+        count = len(simulation.receivers)
+        print(f"simulating {count} receivers; Ctrl-C to stop", file=sys.stderr, flush=True)
+        stop.wait()
+    finally:
+        simulation.stop()
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m micboard.simulator",
-        description="Simulate Shure ULX-D / QLX-D receivers on local TCP ports.",
+        description="Simulate Shure receivers (TCP, and UDP for UHF-R) on local ports.",
     )
-    parser.add_argument(
-        "--count", type=_positive, default=len(DEMO_MODELS), help="receivers (default 8)"
-    )
+    parser.add_argument("--count", type=_positive, help="receivers (default: one per model)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument(
-        "--base-port", type=int, default=0, help="first port (default 0: the OS picks each)"
-    )
+    parser.add_argument("--base-port", type=int, help="first port (default 0: the OS picks each)")
     parser.add_argument(
         "--models",
         type=_models,
         default=[],
         help="comma-separated models, assigned round-robin (default: the demo venue)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="seed for meters and fault bytes")
-    parser.add_argument("--tick", type=float, default=1.0, help="seconds per simulation tick")
     parser.add_argument(
-        "--drain", type=float, default=1.0, help="battery minutes drained per tick (0: none)"
+        "--families",
+        type=_families,
+        default=[],
+        help=f"comma-separated families ({', '.join(FAMILY_NAMES)}) or 'all'",
+    )
+    parser.add_argument("--scenario", type=Path, help="a scenario file (YAML or JSON)")
+    parser.add_argument("--seed", type=int, help="seed for meters and fault bytes")
+    parser.add_argument("--tick", type=float, help="seconds per simulation tick (default 1)")
+    parser.add_argument(
+        "--drain", type=float, help="battery minutes drained per tick (default 1; 0: none)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     return parser
@@ -121,6 +143,15 @@ def _models(text: str) -> list[str]:
     if not models:
         raise argparse.ArgumentTypeError("name at least one model")
     return models
+
+
+def _families(text: str) -> list[str]:
+    names = [name for name in text.split(",") if name.strip()]
+    try:
+        models_of_families(names)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return names
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from micboard.devtools.demo import (
     wait_until_online,
 )
 from micboard.models import Receiver
+from micboard.simulator import ALL_FAMILIES_MODELS
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,13 @@ def test_flower_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_wait_until_online_is_bounded() -> None:
     venue = demo_venue(DemoOptions(simulator_base_port=25000))
     assert wait_until_online(venue, seconds=0.2) == 0
+
+
+def test_demo_venue_of_every_family() -> None:
+    venue = demo_venue(
+        DemoOptions(receivers=len(ALL_FAMILIES_MODELS), models=ALL_FAMILIES_MODELS,
+                    simulator_base_port=25100)
+    )  # fmt: skip
+    receivers = Receiver.objects.filter(venue=venue)
+    assert {r.family for r in receivers} == {"ULXD", "QLXD", "SLXD", "AD", "UHFR", "PSM1000"}
+    assert receivers.get(model="UR4D").protocol == "shure-uhfr"

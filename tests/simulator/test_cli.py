@@ -17,10 +17,11 @@ from typing import IO
 import pytest
 
 from micboard.integrations.base import DeviceAddress
-from micboard.integrations.shure.driver import ShureTcpDriver
-from micboard.integrations.shure.values import receiver_model
+from micboard.integrations.shure.driver import ShureDriver
+from micboard.integrations.shure.families import receiver_model
 from micboard.simulator import DEMO_MODELS, demo_specs, specs_for_models
 from micboard.simulator.__main__ import main
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 20.0
@@ -89,7 +90,7 @@ def test_serves_receivers_until_sigint(run: type[Simulator]) -> None:
     assert [r["channels"] for r in receivers] == [4, 2, 1]
     assert len({r["port"] for r in receivers}) == 3
     first = receivers[0]
-    snapshot = ShureTcpDriver().poll(
+    snapshot = ShureDriver("shure-tcp").poll(
         DeviceAddress(first["host"], first["port"], 2.0), channels=first["channels"]
     )
     assert snapshot.model == "ULXD4Q"
@@ -109,10 +110,10 @@ def test_models_round_robin_in_text_and_sigterm(run: type[Simulator]) -> None:
 
 def test_rejects_an_unknown_model(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["--models", "ULXD4,AD4Q"])
+        main(["--models", "ULXD4,XLR9"])
 
     assert caught.value.code == 2
-    assert "unknown Shure TCP receiver model 'AD4Q'" in capsys.readouterr().err
+    assert "unknown Shure receiver model 'XLR9'" in capsys.readouterr().err
 
 
 def test_a_taken_port_is_reported_with_exit_status_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,7 +131,7 @@ def test_demo_specs_mix_families_and_channel_counts_deterministically() -> None:
     specs = demo_specs()
 
     assert [spec.model for spec in specs] == list(DEMO_MODELS)
-    assert {receiver_model(spec.model).family for spec in specs} == {"ULX-D", "QLX-D"}
+    assert {receiver_model(spec.model).family.name for spec in specs} == {"ULX-D", "QLX-D"}
     assert {len(spec.channels) for spec in specs} == {1, 2, 4}
     channels = [channel for spec in specs for channel in spec.channels]
     assert len({channel.name for channel in channels}) == len(channels)
@@ -146,3 +147,41 @@ def test_specs_for_models_assigns_models_round_robin() -> None:
         "QLXD4",
         "ULXD4",
     ]
+
+
+def test_every_family_with_a_scenario_file(run: type[Simulator], tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "fleet: {count: 6, seed: 2}\n"
+        "events:\n  - {scenario: rename, receivers: UR4D, channel: 1, name: HH77 Solo}\n",
+        encoding="utf-8",
+    )
+    simulator = run("--families", "all", "--scenario", str(plan), "--json")
+
+    receivers = [json.loads(line) for line in simulator.lines(6)]
+
+    assert {r["family"] for r in receivers} == {
+        "ULX-D", "QLX-D", "SLX-D", "Axient Digital", "UHF-R", "PSM1000",
+    }  # fmt: skip
+    (uhfr,) = [r for r in receivers if r["model"] == "UR4D"]
+    assert uhfr["transport"] == "udp"
+    address = DeviceAddress(uhfr["host"], uhfr["port"], 2.0)
+    wait_for(
+        lambda: ShureDriver("shure-uhfr").poll(address, channels=2).channels[0].name == "HH77 Solo",
+        timeout=5,
+        what="the scenario's rename",
+    )
+    assert simulator.stop(signal.SIGTERM) == 0
+
+
+def test_a_bad_scenario_is_refused_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("events:\n  - scenario: offline\n    at: later\n", encoding="utf-8")
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--scenario", str(plan)])
+
+    assert caught.value.code == 2
+    assert "plan.yaml line 3: events[0].at: 'later' is not a duration" in capsys.readouterr().err

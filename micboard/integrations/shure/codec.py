@@ -49,6 +49,8 @@ class Verb(enum.StrEnum):
     SET = "SET"
     REP = "REP"
     SAMPLE = "SAMPLE"
+    METER = "METER"
+    """UHF-R only: ``* METER n ALL 003 *`` starts metering, ``* METER n ALL STOP *`` ends it."""
 
 
 _VERB_ALIASES = {"REPORT": Verb.REP}
@@ -89,21 +91,39 @@ def unquote(raw: str) -> str:
     return raw.strip(" ")
 
 
-def encode(message: Message, framing: Framing = ANGLE_FRAMING) -> bytes:
-    """Frame one message; raises ``ProtocolError`` for a message the protocol cannot carry."""
+def encode(
+    message: Message, framing: Framing = ANGLE_FRAMING, *, report_word: str = "REP"
+) -> bytes:
+    """Frame one message; raises ``ProtocolError`` for a message the protocol cannot carry.
+
+    ``report_word`` is how the family spells a report: ``REP``, or ``REPORT`` on UHF-R and
+    PSM1000 (decoding accepts both).
+    """
     if message.channel is not None and not 0 <= message.channel < 10**MAX_CHANNEL_DIGITS:
         raise ProtocolError(f"channel {message.channel} is out of range")
     if not _PARAM.fullmatch(message.param):
         raise ProtocolError(f"parameter {message.param!r} is not an upper-case name")
     for value in message.values:
         _check_value(value, framing)
-    tokens = [message.verb.value]
+    tokens = [report_word if message.verb is Verb.REP else message.verb.value]
     if message.channel is not None:
         tokens.append(str(message.channel))
     tokens.append(message.param)
     tokens.extend(message.values)
     body = " ".join(tokens)
     return framing.open + b" " + body.encode("latin-1") + b" " + framing.close
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How one family writes its messages: framing, report word, bytes after each message."""
+
+    framing: Framing = ANGLE_FRAMING
+    report_word: str = "REP"
+    terminator: bytes = b""
+
+    def encode(self, message: Message) -> bytes:
+        return encode(message, self.framing, report_word=self.report_word) + self.terminator
 
 
 def decode(frame: bytes, framing: Framing = ANGLE_FRAMING) -> Message:
@@ -159,6 +179,13 @@ class FrameDecoder:
         self.errors: deque[ProtocolError] = deque(maxlen=8)
         # Holds at most one unfinished frame, starting at its opening delimiter.
         self._buffer = bytearray()
+        self._skipping_overlong = False
+
+    def flush(self) -> None:
+        """Drop an unfinished frame: a datagram ended, nothing more of it will come."""
+        if self._buffer:
+            self._drop(self._buffer, "frame cut short")
+        self._buffer.clear()
         self._skipping_overlong = False
 
     @property

@@ -1,7 +1,7 @@
 """Many simulated receivers in one background thread with its own event loop::
 
 with Fleet([receiver_spec("ULXD4Q"), receiver_spec("QLXD4", 1)], battery_drain=0) as fleet:
-    snapshot = ShureTcpDriver().poll(fleet.receiver(0).address(), channels=4)
+    snapshot = ShureDriver("shure-tcp").poll(fleet.receiver(0).address(), channels=4)
     fleet.receiver(1).silent = True  # from any thread
 """
 

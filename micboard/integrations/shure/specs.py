@@ -1,8 +1,9 @@
 """What a simulated receiver is: model, identity and each channel's starting values.
 
 ``receiver_spec(model, index)`` builds the ``index``-th receiver of a fleet, the same on
-every run: names like ``HH01 Lead`` and ``BP02 Pastor``, distinct frequencies inside the
-receiver's band (470-636 MHz), batteries at assorted levels, now and then one switched off.
+every run: names like ``HH01 Lead`` and ``BP02 Pastor`` (``01 Lead`` on an in-ear
+transmitter), distinct frequencies inside the receiver's band (470-636 MHz), batteries
+at assorted levels, now and then a transmitter switched off.
 """
 
 from __future__ import annotations
@@ -10,17 +11,32 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from micboard.integrations.shure.values import receiver_model
+from micboard.integrations.shure.families import receiver_model
 
 FULL_RUNTIME_MINUTES = 600
 BANDS = (("G50", 470_125, 534_875), ("H50", 534_125, 597_875), ("J50", 572_125, 636_875))
-FIRMWARE = {"ULX-D": "2.7.6.0", "QLX-D": "2.4.9.0"}
-HANDHELD = {"ULX-D": "ULXD2", "QLX-D": "QLXD2"}
-BODYPACK = {"ULX-D": "ULXD1", "QLX-D": "QLXD1"}
+FIRMWARE = {
+    "ULX-D": "2.7.6.0",
+    "QLX-D": "2.4.9.0",
+    "SLX-D": "1.2.8.0",
+    "Axient Digital": "2.1.29.0",
+    "UHF-R": "3.1.16",
+    "PSM1000": "",
+}
+HANDHELD = {
+    "ULX-D": "ULXD2", "QLX-D": "QLXD2", "SLX-D": "SLXD2", "Axient Digital": "AD2",
+    "UHF-R": "UR2", "PSM1000": "",
+}  # fmt: skip
+BODYPACK = {
+    "ULX-D": "ULXD1", "QLX-D": "QLXD1", "SLX-D": "SLXD1", "Axient Digital": "AD1",
+    "UHF-R": "UR1", "PSM1000": "",
+}  # fmt: skip
 PERFORMERS = (
     "Lead", "Pastor", "Keys", "Choir", "Host", "Guest", "Bass", "Drums",
     "Tenor", "Alto", "Reader", "Cantor", "Youth", "Band", "Panel", "Spare",
 )  # fmt: skip
+MIXES = ("Lead", "Keys", "Bass", "Drums", "Band", "Choir", "Host", "Horns")
+"""In-ear mixes: short enough for an 8-character PSM1000 name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +45,7 @@ class ChannelSpec:
     frequency_khz: int
     transmitter: str
     runtime_minutes: int | None = FULL_RUNTIME_MINUTES
-    """``None``: the transmitter is off."""
+    """``None``: the transmitter is off (ignored by families without a battery)."""
     tx_offset_db: int = 0
 
 
@@ -50,20 +66,25 @@ class ReceiverSpec:
 def receiver_spec(model: str, index: int = 0) -> ReceiverSpec:
     """A deterministic, realistic receiver: the ``index``-th of a fleet."""
     info = receiver_model(model)
+    family = info.family
     band, low, high = BANDS[index % len(BANDS)]
     channels = []
     for channel in range(1, info.channels + 1):
         slot = index * 4 + channel
         handheld = slot % 2 == 1
-        prefix = "HH" if handheld else "BP"
+        if family.has_battery:
+            prefix = "HH" if handheld else "BP"
+            name = f"{prefix}{slot:02d} {PERFORMERS[(slot - 1) % len(PERFORMERS)]}"
+        else:
+            name = f"{slot % 100:02d} {MIXES[(slot - 1) % len(MIXES)]}"
         channels.append(
             ChannelSpec(
-                name=f"{prefix}{slot:02d} {PERFORMERS[(slot - 1) % len(PERFORMERS)]}",
+                name=name[: family.name_width],
                 frequency_khz=low + ((index // len(BANDS)) * 4 + channel) * 1_625 % (high - low),
-                transmitter=(HANDHELD if handheld else BODYPACK)[info.family],
+                transmitter=(HANDHELD if handheld else BODYPACK)[family.name],
                 runtime_minutes=(
                     None  # a transmitter switched off, now and then
-                    if slot % 13 == 0
+                    if slot % 13 == 0 and family.has_battery
                     else FULL_RUNTIME_MINUTES - slot * 97 % (FULL_RUNTIME_MINUTES - 20)
                 ),
             )
@@ -71,7 +92,7 @@ def receiver_spec(model: str, index: int = 0) -> ReceiverSpec:
     return ReceiverSpec(
         model=info.name,
         device_id=f"RX-{index + 1:03d}",
-        firmware=FIRMWARE[info.family],
+        firmware=FIRMWARE[family.name],
         rf_band=band,
         channels=tuple(channels),
     )

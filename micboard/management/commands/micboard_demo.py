@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from micboard.devtools.broker import BrokerUnavailableError
 from micboard.devtools.demo import (
+    DEMO_SLUG,
     Credentials,
     DemoOptions,
     admin_credentials,
@@ -22,13 +23,19 @@ from micboard.devtools.demo import (
     wait_until_online,
 )
 from micboard.devtools.processes import ProcessGroup, tail
+from micboard.simulator import ALL_FAMILIES_MODELS, DEMO_MODELS
 
 
 class Command(BaseCommand):
     help = "Run the demo: simulator, worker, beat, Flower and the web server."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--receivers", type=int, default=8)
+        parser.add_argument("--receivers", type=int, help="default: 8, or 12 with --all-families")
+        parser.add_argument(
+            "--all-families",
+            action="store_true",
+            help="ULX-D, QLX-D, SLX-D, Axient Digital, UHF-R and PSM1000 instead of ULX-D/QLX-D",
+        )
         parser.add_argument("--web-port", type=int, default=8000)
         parser.add_argument("--flower-port", type=int, default=5555)
         parser.add_argument("--simulator-base-port", type=int, default=24000)
@@ -42,8 +49,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        models = ALL_FAMILIES_MODELS if options["all_families"] else DEMO_MODELS
         demo = DemoOptions(
-            receivers=options["receivers"],
+            receivers=options["receivers"] or (len(models) if options["all_families"] else 8),
+            models=models,
             simulator_base_port=options["simulator_base_port"],
             web_port=options["web_port"],
             flower_port=options["flower_port"],
@@ -80,6 +89,8 @@ class Command(BaseCommand):
             "\nmicboard demo is running\n"
             f"  admin      http://127.0.0.1:{demo.web_port}/admin/"
             f"  user {admin.username}  password {admin.password}\n"
+            f"  wall       http://127.0.0.1:{demo.web_port}/wall/{DEMO_SLUG}/"
+            "  (log in as the admin user)\n"
             f"  flower     http://127.0.0.1:{demo.flower_port}/"
             f"  user {flower.username}  password {flower.password}\n"
             f"  simulator  127.0.0.1:{demo.simulator_base_port}-{last_port}\n"

@@ -14,20 +14,24 @@ from micboard.exceptions import (
     ValidationError,
 )
 from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
-from micboard.integrations.shure.client import REQUEST, ReplyCollector, read_receiver
+from micboard.integrations.shure.client import ReplyCollector, read_receiver
 from micboard.integrations.shure.codec import Message, Verb
+from micboard.integrations.shure.families.ulxd import UlxdFamily
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
 from micboard.integrations.shure.specs import ReceiverSpec, battery_bars_for
 from tests.integrations.shure.conftest import MODELS, StartFleet
 from tests.waiting import wait_for
 
+ULXD = UlxdFamily()
 SHORT = 0.5
 MARGIN = 0.5
 
 
 def poll(receiver: SimulatedReceiver, timeout: float = 2.0) -> ReceiverSnapshot:
-    return read_receiver(receiver.address(timeout), channels=receiver.channel_count)
+    return read_receiver(
+        receiver.address(timeout), family=receiver.family, channels=receiver.channel_count
+    )
 
 
 def expected_snapshot(spec: ReceiverSpec) -> list[tuple[str, int, str, int | None]]:
@@ -74,7 +78,9 @@ def test_sends_only_get_all_and_hangs_up(fleet: Fleet) -> None:
 
     poll(receiver)
 
-    assert tuple(receiver.recent_commands) == REQUEST  # metering is never switched on
+    assert tuple(receiver.recent_commands) == tuple(
+        UlxdFamily().request(receiver.channel_count)
+    )  # metering is never switched on
     wait_for(lambda: receiver.connection_count == 0, timeout=2, what="the client to hang up")
 
 
@@ -182,7 +188,7 @@ def test_asking_more_channels_than_the_model_has_fails_fast(fleet: Fleet) -> Non
     started = time.monotonic()
 
     with pytest.raises(ProtocolError, match="is a QLXD4 with 1 channel"):
-        read_receiver(receiver.address(SHORT), channels=2)
+        read_receiver(receiver.address(SHORT), family=ULXD, channels=2)
 
     assert time.monotonic() - started < SHORT
 
@@ -206,12 +212,12 @@ def test_no_listener_on_the_port_is_unreachable(start_fleet: StartFleet) -> None
     receiver.online = False
 
     with pytest.raises(DeviceUnreachableError):
-        read_receiver(DeviceAddress("127.0.0.1", receiver.port, SHORT), channels=1)
+        read_receiver(DeviceAddress("127.0.0.1", receiver.port, SHORT), family=ULXD, channels=1)
 
 
 def test_a_receiver_has_at_least_one_channel() -> None:
     with pytest.raises(ValidationError):
-        read_receiver(DeviceAddress("127.0.0.1", 9, SHORT), channels=0)
+        read_receiver(DeviceAddress("127.0.0.1", 9, SHORT), family=ULXD, channels=0)
 
 
 class TestReplyCollector:
@@ -219,7 +225,7 @@ class TestReplyCollector:
 
     def collector_with_everything(self, *, ended: bool = True) -> ReplyCollector:
         """The reply to ``GET 0 ALL`` for a ULXD4, and the answer to ``GET MODEL``."""
-        collector = ReplyCollector(1)
+        collector = ReplyCollector(ULXD, 1)
         collector.add(self.MODEL)
         collector.add(Message(Verb.REP, None, "FW_VER", ("{2.7.6.0}",)))
         collector.add(Message(Verb.REP, None, "DEVICE_ID", ("{RX-001  }",)))
@@ -236,7 +242,7 @@ class TestReplyCollector:
         return collector
 
     def test_is_complete_when_model_follows_every_required_channel_value(self) -> None:
-        collector = ReplyCollector(1)
+        collector = ReplyCollector(ULXD, 1)
         collector.add(Message(Verb.REP, 1, "CHAN_NAME", ("{HH01}",)))
         assert collector.progress() == "got 0 of 1 channels, no MODEL"
 
@@ -267,8 +273,8 @@ class TestReplyCollector:
 
     def test_a_malformed_sample_is_a_protocol_error(self) -> None:
         with pytest.raises(ProtocolError, match="malformed metering sample"):
-            ReplyCollector(1).add(Message(Verb.SAMPLE, 1, "ALL", ("AX",)))
+            ReplyCollector(ULXD, 1).add(Message(Verb.SAMPLE, 1, "ALL", ("AX",)))
 
     def test_never_returns_a_partial_snapshot(self) -> None:
         with pytest.raises(ProtocolError, match="incomplete"):
-            ReplyCollector(2).snapshot()
+            ReplyCollector(ULXD, 2).snapshot()

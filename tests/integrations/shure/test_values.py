@@ -7,11 +7,10 @@ import pytest
 from micboard.exceptions import DeviceError, ProtocolError
 from micboard.integrations.base import ChannelSnapshot
 from micboard.integrations.shure import values
-from micboard.integrations.shure.values import (
-    UnknownModelError,
-    channel_snapshot,
-    receiver_model,
-)
+from micboard.integrations.shure.families import UnknownModelError, receiver_model
+from micboard.integrations.shure.families.ulxd import UlxdFamily
+
+channel_snapshot = UlxdFamily().channel_snapshot
 
 Parser = Callable[[str], object]
 
@@ -145,7 +144,7 @@ def test_channel_snapshot_of_a_switched_off_transmitter() -> None:
     assert (snapshot.battery_bars, snapshot.runtime_minutes, snapshot.tx_type) == (None, None, "")
 
 
-@pytest.mark.parametrize("missing", values.REQUIRED_CHANNEL_PARAMS)
+@pytest.mark.parametrize("missing", UlxdFamily.channel_params)
 def test_channel_snapshot_requires_the_core_values(missing: str) -> None:
     raw = {k: v for k, v in RAW_CHANNEL.items() if k != missing}
 
@@ -155,15 +154,28 @@ def test_channel_snapshot_requires_the_core_values(missing: str) -> None:
 
 @pytest.mark.parametrize(
     ("model", "channels"),
-    [("ULXD4", 1), ("ULXD4D", 2), ("ULXD4Q", 4), ("QLXD4", 1), ("{ulxd4q    }", 4)],
+    [
+        ("ULXD4", 1),
+        ("ULXD4D", 2),
+        ("ULXD4Q", 4),
+        ("QLXD4", 1),
+        ("{ulxd4q    }", 4),
+        ("SLXD4", 1),
+        ("SLXD4D", 2),
+        ("AD4D", 2),
+        ("AD4Q", 4),
+        ("UR4S", 1),
+        ("UR4D", 2),
+        ("P10T", 2),
+    ],
 )
 def test_model_catalogue(model: str, channels: int) -> None:
     assert receiver_model(model).channels == channels
 
 
 def test_unknown_model_is_a_device_error_naming_the_model() -> None:
-    with pytest.raises(UnknownModelError, match="'AD4Q'") as caught:
-        receiver_model("AD4Q")
+    with pytest.raises(UnknownModelError, match="'AD4X'") as caught:
+        receiver_model("AD4X")
 
     assert isinstance(caught.value, DeviceError)
     assert caught.value.code == "unknown_model"

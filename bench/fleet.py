@@ -1,0 +1,501 @@
+"""Fleet benchmark: how many receivers one machine keeps fresh, against Celery's own ceiling.
+
+    .venv/bin/python bench/fleet.py --receivers 1000 --interval 5 --workers 2 --duration 60
+    .venv/bin/python bench/fleet.py --series 100,1000,5000 --plot docs/images
+
+Starts, on this machine: the simulator with N receivers, K Celery worker processes on the
+venue's queue and exactly one beat, against this machine's PostgreSQL (a ``micboard_bench``
+database it creates, or DATABASE_URL) and Redis (database 14, queues ``bench.*``). It warms
+up, measures for D seconds, then drains the same workers with no-op tasks to find the
+machine's Celery ceiling in the same run, and prints one table. Figures are printed, never
+asserted; docs/performance.md records them with the command that produced them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import socket
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "bench-only-key-not-for-production-use-0123456789",
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "MICBOARD_QUEUE_PREFIX": "bench.",
+    "MICBOARD_HOUSEKEEPING_QUEUE": "bench.housekeeping",
+    "MICBOARD_KEY_PREFIX": "micboard-bench",
+    "LOG_LEVEL": "WARNING",
+    "LOG_FORMAT": "json",
+}
+DEFAULT_DATABASE = "postgres://micboard@127.0.0.1:5432/micboard_bench"
+
+
+@dataclass
+class Result:
+    receivers: int
+    interval: float
+    workers: int
+    concurrency: int
+    pool: str
+    duration: float
+    syncs_per_s: float = 0.0
+    expected_per_s: float = 0.0
+    fresh_t: float = 0.0
+    fresh_2t: float = 0.0
+    staleness_p50: float = 0.0
+    staleness_p99: float = 0.0
+    change_p50: float = 0.0
+    change_p99: float = 0.0
+    changes_seen: int = 0
+    changes_missed: int = 0
+    cpu_s_per_1000_syncs: float = 0.0
+    queries_per_sync: int = 0
+    peak_rss_mb: float = 0.0
+    rss_growth_pct: float = 0.0
+    queue_depth_max: int = 0
+    expired: int = 0
+    failed: int = 0
+    noop_per_s: float = 0.0
+    cpu_s_per_1000_noops: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cost_ratio(self) -> float:
+        if not self.cpu_s_per_1000_noops:
+            return 0.0
+        return self.cpu_s_per_1000_syncs / self.cpu_s_per_1000_noops
+
+
+def prepare_environment(database_url: str) -> None:
+    os.environ.update(BENCH_ENV)
+    os.environ["DATABASE_URL"] = database_url
+    if database_url.startswith("postgres"):
+        create_database(database_url)
+
+
+def create_database(url: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+class EventCounter:
+    """Counts task events from every worker: what finished, failed or expired, and when."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.succeeded: dict[str, int] = {}
+        self.expired = 0
+        self.failed = 0
+        self._names: dict[str, str] = {}
+        self._receiver: Any = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ready = threading.Event()
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait(10)
+
+    def stop(self) -> None:
+        if self._receiver is not None:
+            self._receiver.should_stop = True
+        self._thread.join(10)
+
+    def count(self, task: str) -> int:
+        with self.lock:
+            return self.succeeded.get(task, 0)
+
+    def _run(self) -> None:
+        with self.app.connection() as connection:
+            receiver = self.app.events.Receiver(
+                connection,
+                handlers={
+                    "task-received": self._received,
+                    "task-succeeded": self._succeeded,
+                    "task-failed": self._failed,
+                    "task-revoked": self._revoked,
+                    "*": lambda event: None,
+                },
+            )
+            self._receiver = receiver
+            self._ready.set()
+            receiver.capture(limit=None, timeout=None, wakeup=False)
+
+    def _received(self, event: dict[str, Any]) -> None:
+        with self.lock:
+            self._names[str(event.get("uuid"))] = str(event.get("name"))
+
+    def _succeeded(self, event: dict[str, Any]) -> None:
+        with self.lock:
+            name = self._names.pop(str(event.get("uuid")), "?")
+            self.succeeded[name] = self.succeeded.get(name, 0) + 1
+
+    def _failed(self, event: dict[str, Any]) -> None:
+        with self.lock:
+            self.failed += 1
+
+    def _revoked(self, event: dict[str, Any]) -> None:
+        if event.get("expired"):
+            with self.lock:
+                self.expired += 1
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def start_simulator(group: Any, count: int, models: str) -> list[int]:
+    child = group.start(
+        "simulator",
+        [sys.executable, "-m", "micboard.simulator", "--count", str(count), "--json",
+         "--base-port", "0", "--models", models, "--drain", "0"],
+        {**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        lines = [line for line in child.log_path.read_text().splitlines() if line.startswith("{")]
+        if len(lines) >= count:
+            return [int(json.loads(line)["port"]) for line in lines[:count]]
+        if child.process.poll() is not None:
+            raise SystemExit(f"simulator exited: {child.log_path.read_text()[-2000:]}")
+        time.sleep(0.2)
+    raise SystemExit("simulator did not start within 120 s")
+
+
+def register(ports: list[int], models: list[str], interval: int) -> Any:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from micboard.models import Receiver  # noqa: PLC0415
+    from micboard.services.dto import ReceiverInput  # noqa: PLC0415
+    from micboard.services.factory import device_service, location_service  # noqa: PLC0415
+    from micboard.services.scheduling import schedules_sync  # noqa: PLC0415
+
+    venue = location_service().venue_get_or_create(name="Bench", slug="bench")
+    Receiver.objects.filter(venue=venue).delete()
+    now = timezone.now()
+    rows = []
+    for index, port in enumerate(ports):
+        data = ReceiverInput(
+            name=f"bench {index}", model=models[index % len(models)], host="127.0.0.1",
+            port=port, poll_interval=interval,
+        )  # fmt: skip
+        fields = device_service().receiver_validate(data)
+        # Spread the first polls over one interval, as a fleet in its steady state is.
+        offset = timezone.timedelta(seconds=interval * index / len(ports))
+        rows.append(Receiver(venue=venue, next_sync_at=now + offset, **fields))
+    Receiver.objects.bulk_create(rows, batch_size=1000)
+    schedules_sync()
+    return venue
+
+
+def change_name(port: int, token: str) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+        conn.sendall(f"< SET 1 CHAN_NAME {{{token}}} >".encode())
+        conn.settimeout(0.05)
+        with contextlib.suppress(TimeoutError):
+            conn.recv(4096)  # the device's REP, if it sends one
+
+
+@contextmanager
+def processes(log_dir: Path) -> Iterator[Any]:
+    from micboard.devtools.processes import ProcessGroup  # noqa: PLC0415
+
+    group = ProcessGroup(log_dir)
+    try:
+        yield group
+    finally:
+        group.stop_all(grace_seconds=20)
+
+
+@dataclass
+class Samples:
+    """What the measuring loop collects, one round a second."""
+
+    staleness: list[float] = field(default_factory=list)
+    fresh_t: list[float] = field(default_factory=list)
+    fresh_2t: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    probes: dict[str, float] = field(default_factory=dict)
+    queue_depth_max: int = 0
+    peak_rss: int = 0
+
+
+class FleetBench:
+    """One benchmark run at one fleet size; the processes live in ``group``."""
+
+    def __init__(self, args: argparse.Namespace, receivers: int, group: Any) -> None:
+        import redis  # noqa: PLC0415
+        from django.conf import settings  # noqa: PLC0415
+
+        from workers.celery import app  # noqa: PLC0415
+
+        self.args, self.n, self.group, self.app = args, receivers, group, app
+        self.broker = redis.Redis.from_url(settings.REDIS_URL)
+        self.log_dir = ROOT / "var" / "bench" / f"n{receivers}"
+        self.result = Result(receivers, args.interval, args.workers, args.concurrency,
+                             args.pool, args.duration)  # fmt: skip
+        self.result.expected_per_s = receivers / args.interval
+        self.counter = EventCounter(app)
+        self.workers: list[Any] = []
+        self.ports: list[int] = []
+        self.venue: Any = None
+
+    def start(self) -> None:
+        self.broker.flushdb()
+        self.ports = start_simulator(self.group, self.n, self.args.models)
+        self.venue = register(self.ports, self.args.models.split(","), int(self.args.interval))
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        celery = [sys.executable, "-m", "celery", "-A", "workers"]
+        for i in range(self.args.workers):
+            self.workers.append(self.group.start(
+                f"worker{i}",
+                [*celery, "worker", "-Q", self.venue.queue_name, "-c", str(self.args.concurrency),
+                 "-P", self.args.pool, "-n", f"bench{i}@%h", "--without-mingle",
+                 "--without-gossip", "-l", "WARNING"],
+                env,
+            ))  # fmt: skip
+        self.counter.start()
+        self.beat = self.group.start(
+            "beat", [*celery, "beat", "-l", "WARNING", "-s", str(self.log_dir / "beat.schedule")],
+            env,
+        )  # fmt: skip
+
+    def usage(self) -> dict[int, Any]:
+        from bench.processes import tree_usage  # noqa: PLC0415
+
+        return {w.process.pid: tree_usage(w.process.pid) for w in self.workers}
+
+    def measure(self) -> None:
+        before, synced_before = self.usage(), self.counter.count("micboard.sync_receiver")
+        samples, rng = Samples(), random.Random(7)
+        began = time.monotonic()
+        tick = 0
+        while time.monotonic() - began < self.args.duration:
+            tick += 1
+            self._sample(samples, tick, rng)
+            time.sleep(max(0.0, began + tick - time.monotonic()))
+        elapsed = time.monotonic() - began
+        synced = self.counter.count("micboard.sync_receiver") - synced_before
+        after = self.usage()
+        cpu = sum(after[p].cpu_seconds - before[p].cpu_seconds for p in before)
+        rss_start = sum(sum(u.rss_bytes) for u in before.values())
+        rss_end = sum(sum(u.rss_bytes) for u in after.values())
+        r = self.result
+        r.syncs_per_s = synced / elapsed
+        r.fresh_t, r.fresh_2t = (
+            statistics.fmean(samples.fresh_t),
+            statistics.fmean(samples.fresh_2t),
+        )
+        r.staleness_p50 = percentile(samples.staleness, 0.5)
+        r.staleness_p99 = percentile(samples.staleness, 0.99)
+        r.change_p50 = percentile(samples.latencies, 0.5)
+        r.change_p99 = percentile(samples.latencies, 0.99)
+        r.changes_seen, r.changes_missed = len(samples.latencies), len(samples.probes)
+        r.cpu_s_per_1000_syncs = 1000 * cpu / max(1, synced)
+        r.peak_rss_mb = samples.peak_rss / 2**20
+        r.rss_growth_pct = 100 * (rss_end - rss_start) / max(1, rss_start)
+        r.queue_depth_max = samples.queue_depth_max
+        r.expired, r.failed = self.counter.expired, self.counter.failed
+
+    def _sample(self, samples: Samples, tick: int, rng: random.Random) -> None:
+        from django.utils import timezone  # noqa: PLC0415
+
+        from micboard.models import Channel, Receiver  # noqa: PLC0415
+
+        now = timezone.now()
+        seen = Receiver.objects.filter(venue=self.venue).values_list("last_seen_at", flat=True)
+        ages = [(now - s).total_seconds() if s else 1e9 for s in seen]
+        samples.staleness += ages
+        samples.fresh_t.append(sum(a < self.args.interval for a in ages) / len(ages))
+        samples.fresh_2t.append(sum(a < 2 * self.args.interval for a in ages) / len(ages))
+        queue = self.venue.queue_name
+        depth = sum(
+            int(self.broker.llen(name)) for name in [queue, *(f"{queue}:{p}" for p in range(1, 10))]
+        )
+        samples.queue_depth_max = max(samples.queue_depth_max, depth)
+        if tick % 2 == 0:
+            token = f"P{tick:05d}"
+            samples.probes[token] = time.monotonic()
+            change_name(self.ports[rng.randrange(self.n)], token)
+        landed = Channel.objects.filter(name__in=list(samples.probes), receiver__venue=self.venue)
+        for token in set(landed.values_list("name", flat=True)):
+            samples.latencies.append(time.monotonic() - samples.probes.pop(token))
+        rss = [b for usage in self.usage().values() for b in usage.rss_bytes]
+        samples.peak_rss = max([samples.peak_rss, *rss])
+
+    def ceiling(self) -> None:
+        """The same workers draining no-op tasks through the same broker and queue."""
+        self.group.kill(self.beat)
+        time.sleep(self.args.interval + 1)
+        before, done_before = self.usage(), self.counter.count("micboard.ping")
+        start = time.monotonic()
+        with self.app.producer_or_acquire() as producer:
+            for _ in range(self.args.noops):
+                self.app.send_task("micboard.ping", queue=self.venue.queue_name, producer=producer)
+        deadline = start + 300
+        while self.counter.count("micboard.ping") - done_before < self.args.noops:
+            if time.monotonic() > deadline:
+                self.result.notes.append("no-op drain timed out")
+                break
+            time.sleep(0.05)
+        drained = self.counter.count("micboard.ping") - done_before
+        self.result.noop_per_s = drained / (time.monotonic() - start)
+        after = self.usage()
+        cpu = sum(after[p].cpu_seconds - before[p].cpu_seconds for p in before)
+        self.result.cpu_s_per_1000_noops = 1000 * cpu / max(1, drained)
+        self.counter.stop()
+
+    def count_queries(self) -> None:
+        """Queries of one steady-state sync, run here once beat has stopped dispatching."""
+        from django.db import connection  # noqa: PLC0415
+        from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+        from micboard.models import Receiver  # noqa: PLC0415
+        from micboard.services.factory import sync_service  # noqa: PLC0415
+
+        one = Receiver.objects.filter(venue=self.venue).first()
+        if one is None:
+            return
+        sync_service().sync_receiver(receiver_id=one.pk)
+        with CaptureQueriesContext(connection) as queries:
+            sync_service().sync_receiver(receiver_id=one.pk)
+        skipped = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
+        self.result.queries_per_sync = len(
+            [q for q in queries.captured_queries if not q["sql"].startswith(skipped)]
+        )
+
+
+def run(args: argparse.Namespace, receivers: int) -> Result:
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0)
+    with processes(ROOT / "var" / "bench" / f"n{receivers}") as group:
+        bench = FleetBench(args, receivers, group)
+        bench.start()
+        time.sleep(args.warmup)
+        bench.measure()
+        bench.ceiling()
+        bench.count_queries()
+    return bench.result
+
+
+def print_table(results: list[Result]) -> None:
+    rows = [
+        ("receivers (N)", lambda r: f"{r.receivers}"),
+        ("poll interval T", lambda r: f"{r.interval:.0f} s"),
+        ("workers x concurrency", lambda r: f"{r.workers} x {r.concurrency} ({r.pool})"),
+        ("syncs/s (expected N/T)", lambda r: f"{r.syncs_per_s:.0f} ({r.expected_per_s:.0f})"),
+        ("fresh < T / < 2T", lambda r: f"{100 * r.fresh_t:.1f}% / {100 * r.fresh_2t:.1f}%"),
+        ("staleness p50 / p99", lambda r: f"{r.staleness_p50:.1f} s / {r.staleness_p99:.1f} s"),
+        ("change to DB p50 / p99", lambda r: f"{r.change_p50:.2f} s / {r.change_p99:.2f} s"),
+        ("changes seen / missed", lambda r: f"{r.changes_seen} / {r.changes_missed}"),
+        ("worker CPU s / 1000 syncs", lambda r: f"{r.cpu_s_per_1000_syncs:.2f}"),
+        ("queries / sync", lambda r: f"{r.queries_per_sync}"),
+        ("peak RSS / worker process", lambda r: f"{r.peak_rss_mb:.0f} MiB"),
+        ("RSS growth over the run", lambda r: f"{r.rss_growth_pct:+.1f}%"),
+        ("queue depth max", lambda r: f"{r.queue_depth_max}"),
+        ("expired / failed tasks", lambda r: f"{r.expired} / {r.failed}"),
+        ("no-op ceiling", lambda r: f"{r.noop_per_s:.0f} tasks/s"),
+        ("CPU s / 1000 no-ops", lambda r: f"{r.cpu_s_per_1000_noops:.2f}"),
+        ("sync cost / no-op cost", lambda r: f"{r.cost_ratio:.1f}x"),
+    ]  # fmt: skip
+    width = max(len(name) for name, _ in rows)
+    for name, cell in rows:
+        print(f"| {name:<{width}} | " + " | ".join(cell(r) for r in results) + " |")
+    for r in results:
+        for note in r.notes:
+            print(f"note (N={r.receivers}): {note}")
+
+
+def plot(results: list[Result], out_dir: Path) -> None:
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    n = [r.receivers for r in results]
+    charts = [
+        ("bench-throughput.png", "syncs/s", [r.syncs_per_s for r in results],
+         [r.expected_per_s for r in results], "expected N/T"),
+        ("bench-freshness.png", "fresh within T (%)", [100 * r.fresh_t for r in results],
+         [100 * r.fresh_2t for r in results], "within 2T"),
+        ("bench-cpu.png", "worker CPU s per 1000 syncs", [r.cpu_s_per_1000_syncs for r in results],
+         [r.cpu_s_per_1000_noops for r in results], "no-op task"),
+    ]  # fmt: skip
+    for name, label, measured, reference, reference_label in charts:
+        figure, axis = plt.subplots(figsize=(6, 4))
+        axis.plot(n, measured, marker="o", label=label)
+        axis.plot(n, reference, marker="x", linestyle="--", label=reference_label)
+        axis.set_xscale("log")
+        axis.set_xlabel("receivers (N)")
+        axis.set_ylabel(label)
+        axis.grid(visible=True, alpha=0.3)
+        axis.legend()
+        figure.tight_layout()
+        figure.savefig(out_dir / name, dpi=100)
+        plt.close(figure)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--receivers", type=int, default=100)
+    parser.add_argument("--series", help="comma-separated N values, run one after another")
+    parser.add_argument("--interval", type=float, default=5.0, help="poll interval T, seconds")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes K")
+    parser.add_argument("--concurrency", type=int, default=1, help="per worker process")
+    parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, default=15.0)
+    parser.add_argument("--noops", type=int, default=5000)
+    parser.add_argument("--models", default="ULXD4Q,ULXD4D,QLXD4,ULXD4")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
+    parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
+    parser.add_argument("--json-out", type=Path)
+    args = parser.parse_args()
+    prepare_environment(args.database_url)
+    sizes = [int(n) for n in args.series.split(",")] if args.series else [args.receivers]
+    results = []
+    for size in sizes:
+        print(f"running N={size} ...", file=sys.stderr, flush=True)
+        results.append(run(args, size))
+    print(f"command: {' '.join(sys.argv)}")
+    print_table(results)
+    if args.plot:
+        plot(results, args.plot)
+    if args.json_out:
+        args.json_out.write_text(json.dumps([asdict(r) for r in results], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""What a Shure family is to the driver and the simulator: the shared contract.
+
+A family turns its wire values into a :class:`ChannelSnapshot` (client side) and a
+snapshot back into wire values (simulator side), so one module holds each family's
+protocol knowledge and both sides share it.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from micboard.exceptions import DeviceError, ProtocolError
+from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.shure.codec import ANGLE_FRAMING, Dialect, Message, Verb, quote
+
+DEVICE_VALUE_WIDTH = 31
+
+
+class Transport(enum.Enum):
+    TCP = "tcp"
+    UDP = "udp"
+
+
+class UnknownModelError(DeviceError):
+    """The receiver model is not one this driver knows."""
+
+    code = "unknown_model"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The device parameters that carry model, firmware and device ID ("" if none)."""
+
+    model: str = "MODEL"
+    firmware: str = "FW_VER"
+    device_id: str = "DEVICE_ID"
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.model, self.firmware, self.device_id) if p)
+
+
+class Family(abc.ABC):
+    """One Shure product family: its models, transport, dialect and value encodings."""
+
+    name: ClassVar[str]
+    protocol: ClassVar[str]
+    """The driver protocol name a receiver of this family is registered with."""
+    models: ClassVar[Mapping[str, int]]
+    """Model name -> number of channels."""
+    transport: ClassVar[Transport] = Transport.TCP
+    dialect: ClassVar[Dialect] = Dialect(ANGLE_FRAMING)
+    identity: ClassVar[Identity] = Identity()
+    channel_params: ClassVar[tuple[str, ...]]
+    """The reported values every channel must have for a complete snapshot."""
+    get_all: ClassVar[bool] = True
+    """``GET 0 ALL`` reports everything; otherwise each value is asked for on its own."""
+    name_width: ClassVar[int] = 31
+    has_battery: ClassVar[bool] = True
+    has_runtime: ClassVar[bool] = True
+    """Whether the transmitter reports its remaining runtime."""
+    meter_params: ClassVar[tuple[str, ...]] = ()
+    """Reported values that are meters: pushed at the meter rate, never as changes."""
+
+    def request(self, channels: int) -> list[Message]:
+        """The commands of one poll, in order; the last one's answer ends a ``GET ALL``."""
+        if self.get_all:
+            return [Message(Verb.GET, 0, "ALL"), Message(Verb.GET, None, self.identity.model)]
+        device = [Message(Verb.GET, None, param) for param in self.identity.params]
+        return device + [
+            Message(Verb.GET, number, param)
+            for number in range(1, channels + 1)
+            for param in self.channel_params
+        ]
+
+    def report_item(self, param: str, values: tuple[str, ...]) -> tuple[str, str]:
+        """The key and raw value a ``REP`` is kept under (multi-word values joined)."""
+        return param, " ".join(values)
+
+    def device_reports(
+        self, *, model: str, firmware: str, device_id: str, rf_band: str
+    ) -> dict[str, str]:
+        """What ``GET 0 ALL`` (or one ``GET``) reports about the device (simulator)."""
+        values = zip(self.identity_fields, (model, firmware, device_id), strict=True)
+        reports = {param: quote(value, DEVICE_VALUE_WIDTH) for param, value in values if param}
+        return {**reports, "RF_BAND": rf_band}
+
+    @property
+    def identity_fields(self) -> tuple[str, str, str]:
+        return (self.identity.model, self.identity.firmware, self.identity.device_id)
+
+    def report_message(self, number: int | None, key: str, value: str) -> Message:
+        """The ``REP`` for a kept value: the inverse of :meth:`report_item` (simulator)."""
+        param, *index = key.split(" ")
+        values = (value,) if value.startswith("{") else tuple(value.split(" "))
+        return Message(Verb.REP, number, param, (*index, *values))
+
+    @abc.abstractmethod
+    def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
+        """Decode one channel's newest raw values; raises ``ProtocolError``."""
+
+    @abc.abstractmethod
+    def sample_values(self, values: tuple[str, ...]) -> dict[str, str]:
+        """The raw values a ``SAMPLE n ALL`` carries, by key; raises ``ProtocolError``."""
+
+    @abc.abstractmethod
+    def channel_reports(self, channel: ChannelSnapshot) -> dict[str, str]:
+        """Every value ``GET n ALL`` reports for a channel, in report order (simulator)."""
+
+    @abc.abstractmethod
+    def meter_messages(self, channel: ChannelSnapshot) -> list[Message]:
+        """What one metering tick sends for a channel (simulator)."""
+
+    def channels_of(self, model: str) -> int:
+        try:
+            return self.models[model]
+        except KeyError:
+            raise UnknownModelError(f"{model!r} is not a {self.name} model") from None
+
+
+def expect_count(name: str, values: tuple[str, ...], count: int) -> None:
+    if len(values) != count:
+        raise ProtocolError(f"{name} carries {len(values)} values, expected {count}")

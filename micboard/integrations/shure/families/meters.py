@@ -1,0 +1,48 @@
+"""Meter conversions between family wire values and the shared RF and audio scales."""
+
+from __future__ import annotations
+
+from micboard.integrations.shure.values import (
+    AUDIO_DBFS_OFFSET,
+    AUDIO_PEAK_LEVEL,
+    MAX_AUDIO_LEVEL,
+    RF_DBM_OFFSET,
+    audio_level_from_dbfs,
+    in_range,
+    parse_int,
+    rf_level_from_dbm,
+)
+
+OFFSET_120 = 120
+"""SLX-D and Axient Digital meters: dBm or dBFS = value - 120, three digits."""
+LED_STEPS = 8
+
+
+def rf_from_offset120(raw: str) -> int:
+    return rf_level_from_dbm(in_range("RSSI", parse_int("RSSI", raw), 0, 255) - OFFSET_120)
+
+
+def offset120_from_rf(rf_level: int) -> str:
+    return f"{max(0, rf_level - RF_DBM_OFFSET + OFFSET_120):03d}"
+
+
+def audio_from_offset120(raw: str) -> int:
+    level = in_range("AUDIO_LEVEL", parse_int("AUDIO_LEVEL", raw), 0, 255)
+    return audio_level_from_dbfs(level - OFFSET_120)
+
+
+def offset120_from_audio(audio_level: int) -> str:
+    return f"{audio_level - AUDIO_DBFS_OFFSET + OFFSET_120:03d}"
+
+
+def peak_from_offset120(raw: str) -> bool:
+    return audio_from_offset120(raw) >= AUDIO_PEAK_LEVEL
+
+
+def audio_from_leds(leds: int) -> int:
+    """A meter of ``LED_STEPS`` lit LEDs on the shared audio scale."""
+    return round(leds * MAX_AUDIO_LEVEL / LED_STEPS)
+
+
+def leds_from_audio(audio_level: int) -> int:
+    return round(audio_level * LED_STEPS / MAX_AUDIO_LEVEL)

@@ -1,0 +1,87 @@
+"""ULX-D and QLX-D: ``< ... >`` over TCP 2202, ``GET 0 ALL``, battery as ``BATT_*``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.shure.codec import Message, Verb
+from micboard.integrations.shure.families.base import Family, expect_count
+from micboard.integrations.shure.values import (
+    AUDIO_PEAK_LEVEL,
+    METER_PARAMS,
+    format_audio_level,
+    format_battery_bars,
+    format_channel_name,
+    format_frequency_khz,
+    format_rf_level,
+    format_runtime_minutes,
+    format_tx_offset_db,
+    format_tx_type,
+    optional,
+    parse_antenna,
+    parse_audio_level,
+    parse_battery_bars,
+    parse_channel_name,
+    parse_frequency_khz,
+    parse_rf_level,
+    parse_runtime_minutes,
+    parse_tx_offset_db,
+    parse_tx_type,
+    required,
+)
+
+
+class UlxdFamily(Family):
+    name = "ULX-D"
+    protocol = "shure-tcp"
+    models = {"ULXD4": 1, "ULXD4D": 2, "ULXD4Q": 4}
+    channel_params = ("CHAN_NAME", "FREQUENCY", "BATT_BARS", "BATT_RUN_TIME", "TX_TYPE")
+    meter_params = METER_PARAMS
+
+    def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
+        audio = optional(raw, "AUDIO_LVL", parse_audio_level)
+        return ChannelSnapshot(
+            number=number,
+            name=parse_channel_name(required(raw, "CHAN_NAME")),
+            frequency_khz=parse_frequency_khz(required(raw, "FREQUENCY")),
+            battery_bars=parse_battery_bars(required(raw, "BATT_BARS")),
+            runtime_minutes=parse_runtime_minutes(required(raw, "BATT_RUN_TIME")),
+            tx_type=parse_tx_type(required(raw, "TX_TYPE")),
+            tx_offset_db=optional(raw, "TX_OFFSET", parse_tx_offset_db),
+            rf_level=optional(raw, "RX_RF_LVL", parse_rf_level),
+            audio_level=audio,
+            antenna=optional(raw, "RF_ANTENNA", parse_antenna) or "",
+            audio_peak=audio is not None and audio >= AUDIO_PEAK_LEVEL,
+        )
+
+    def sample_values(self, values: tuple[str, ...]) -> dict[str, str]:
+        expect_count("SAMPLE", values, len(METER_PARAMS))
+        return dict(zip(METER_PARAMS, values, strict=True))
+
+    def channel_reports(self, channel: ChannelSnapshot) -> dict[str, str]:
+        return {
+            "CHAN_NAME": format_channel_name(channel.name, self.name_width),
+            "FREQUENCY": format_frequency_khz(channel.frequency_khz),
+            "TX_TYPE": format_tx_type(channel.tx_type),
+            "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db),
+            "BATT_BARS": format_battery_bars(channel.battery_bars),
+            "BATT_RUN_TIME": format_runtime_minutes(channel.runtime_minutes),
+            **dict(zip(METER_PARAMS, _meters(channel), strict=True)),
+        }
+
+    def meter_messages(self, channel: ChannelSnapshot) -> list[Message]:
+        return [Message(Verb.SAMPLE, channel.number, "ALL", _meters(channel))]
+
+
+class QlxdFamily(UlxdFamily):
+    name = "QLX-D"
+    models = {"QLXD4": 1}
+
+
+def _meters(channel: ChannelSnapshot) -> tuple[str, str, str]:
+    return (
+        channel.antenna or "XX",
+        format_rf_level(channel.rf_level or 0),
+        format_audio_level(channel.audio_level or 0),
+    )

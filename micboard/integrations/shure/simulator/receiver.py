@@ -1,0 +1,374 @@
+"""One simulated Shure receiver of any family: state, fault switches and the protocol.
+
+It speaks through the shared codec and family modules (never the client), so a codec
+bug shows up on both sides instead of hiding between them. It answers ``GET``/``SET``
+like the hardware, pushes a report to every client when a value changes and streams
+metering at the rate a client asks for. Switches and values can be changed from any
+thread; the transports (``tcp``, ``udp``) carry the bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from micboard.exceptions import ProtocolError
+from micboard.integrations.base import DeviceAddress
+from micboard.integrations.shure.codec import Message, Verb, unquote
+from micboard.integrations.shure.families import Family, Transport, receiver_model
+from micboard.integrations.shure.families.uhfr import meter_interval
+from micboard.integrations.shure.simulator.channel import SimulatedChannel
+from micboard.integrations.shure.simulator.faults import Behaviour, GarbageMode
+from micboard.integrations.shure.simulator.streams import Endpoint, Peer
+from micboard.integrations.shure.simulator.tcp import TcpEndpoint
+from micboard.integrations.shure.simulator.udp import UdpEndpoint
+from micboard.integrations.shure.specs import ReceiverSpec
+
+T = TypeVar("T")
+
+MIN_METER_RATE_MS = 100
+MAX_METER_RATE_DIGITS = 11
+CONTROL_TIMEOUT = 5.0
+ERR = Message(Verb.REP, None, "ERR")
+
+
+class CommandRejectedError(ValueError):
+    """A command or value the receiver refuses (a client gets ``REP ERR``)."""
+
+
+class SimulatedReceiver:
+    """One simulated receiver. Control methods and switches are safe from any thread."""
+
+    def __init__(self, spec: ReceiverSpec, *, seed: int | str | None = None) -> None:
+        self.spec = spec
+        self.model = spec.model
+        self.family: Family = receiver_model(spec.model).family
+        self.channel_count = len(spec.channels)
+        self.host = ""
+        self.port = 0
+        self.rng = random.Random(seed)  # None: seeded from the OS
+        self._channels = [
+            SimulatedChannel.from_spec(channel, has_battery=self.family.has_battery)
+            for channel in spec.channels
+        ]
+        self._behaviour = Behaviour()
+        self._behaviour_lock = threading.Lock()
+        self.peers: set[Peer] = set()
+        self.recent_commands: deque[Message] = deque(maxlen=64)
+        """The latest commands clients sent, oldest first."""
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._endpoint: Endpoint | None = None
+        self._pending_drain = 0.0
+
+    # Lifecycle (in the event loop)
+
+    async def start(self, host: str, port: int = 0) -> None:
+        """Listen on ``host:port`` (0: the OS picks); ``port`` then holds the real port."""
+        self.loop = asyncio.get_running_loop()
+        self.host = host
+        kind: type[Endpoint] = (
+            UdpEndpoint if self.family.transport is Transport.UDP else TcpEndpoint
+        )
+        endpoint = kind(self)
+        self.port = await endpoint.open(host, port)
+        self._endpoint = endpoint
+
+    async def stop(self) -> None:
+        """Stop listening and drop every client at once, unsent bytes and all."""
+        await self.set_online(False)
+        for peer in list(self.peers):
+            peer.close(abort=True)
+
+    async def set_online(self, online: bool) -> None:
+        """Offline stops listening (connections are refused) and drops every client;
+        online listens again on the same port."""
+        if online and self._endpoint is None:
+            await self.start(self.host, self.port)
+        elif not online and self._endpoint is not None:
+            endpoint, self._endpoint = self._endpoint, None
+            endpoint.close()
+
+    # Switches
+
+    @property
+    def online(self) -> bool:
+        return self._endpoint is not None
+
+    @online.setter
+    def online(self, online: bool) -> None:
+        loop = self.loop
+        if loop is None:
+            raise RuntimeError("the receiver has not been started")
+        if _running_loop() is loop:
+            raise RuntimeError("inside the event loop, await set_online() instead")
+        asyncio.run_coroutine_threadsafe(self.set_online(online), loop).result(CONTROL_TIMEOUT)
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return self._behaviour
+
+    def configure(self, **switches: Any) -> None:
+        """Change fault switches by name (see ``Behaviour``), atomically."""
+        with self._behaviour_lock:
+            self._behaviour = dataclasses.replace(self._behaviour, **switches)
+
+    @property
+    def silent(self) -> bool:
+        """Accept connections and never answer."""
+        return self._behaviour.silent
+
+    @silent.setter
+    def silent(self, value: bool) -> None:
+        self.configure(silent=value)
+
+    @property
+    def close_mid_reply(self) -> bool:
+        """Send the first half of each reply, then close."""
+        return self._behaviour.close_mid_reply
+
+    @close_mid_reply.setter
+    def close_mid_reply(self, value: bool) -> None:
+        self.configure(close_mid_reply=value)
+
+    @property
+    def split_segments(self) -> bool:
+        """Dribble everything out a few bytes per write."""
+        return self._behaviour.split_segments
+
+    @split_segments.setter
+    def split_segments(self, value: bool) -> None:
+        self.configure(split_segments=value)
+
+    @property
+    def reply_errors(self) -> bool:
+        """Answer every command with an error."""
+        return self._behaviour.reply_errors
+
+    @reply_errors.setter
+    def reply_errors(self, value: bool) -> None:
+        self.configure(reply_errors=value)
+
+    @property
+    def latency(self) -> float:
+        """Seconds to wait before answering what arrived in one read."""
+        return self._behaviour.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self.configure(latency=seconds)
+
+    @property
+    def garbage(self) -> GarbageMode:
+        return self._behaviour.garbage
+
+    @garbage.setter
+    def garbage(self, mode: GarbageMode) -> None:
+        self.configure(garbage=mode)
+
+    def address(self, timeout: float = 2.0) -> DeviceAddress:
+        """Where a driver reaches this receiver."""
+        return DeviceAddress(self.host, self.port, timeout)
+
+    @property
+    def connection_count(self) -> int:
+        return len(self.peers)
+
+    # Values (pushed to clients as reports)
+
+    def channel_values(self, channel: int) -> dict[str, str]:
+        """The raw values ``GET channel ALL`` would report now."""
+        return self._in_loop(lambda: self._reports(channel))
+
+    def set_channel_name(self, channel: int, name: str) -> None:
+        self._check_name(name)
+        self._in_loop(lambda: self._change(channel, lambda state: setattr(state, "name", name)))
+
+    def set_frequency(self, channel: int, frequency_khz: int) -> None:
+        if not 0 < frequency_khz < 1_000_000:
+            raise CommandRejectedError(f"frequency {frequency_khz} kHz is not six digits")
+        self._in_loop(
+            lambda: self._change(
+                channel, lambda state: setattr(state, "frequency_khz", frequency_khz)
+            )
+        )
+
+    def set_battery(self, channel: int, bars: int | None, runtime_minutes: int | None) -> None:
+        """Set a transmitter's battery; ``bars=None`` switches the transmitter off."""
+        if bars is not None and not 0 <= bars <= 5:
+            raise CommandRejectedError(f"battery bars {bars} outside 0-5")
+        self._in_loop(
+            lambda: self._change(channel, lambda state: state.set_battery(bars, runtime_minutes))
+        )
+
+    def set_transmitter(self, channel: int, on: bool) -> None:
+        """Switch a transmitter off (its battery is kept) or back on."""
+        self._in_loop(lambda: self._change(channel, lambda state: state.set_transmitter(on)))
+
+    def set_rf_dropout(self, channel: int, dropout: bool) -> None:
+        self._in_loop(lambda: self._change(channel, lambda state: state.set_rf_dropout(dropout)))
+
+    def set_audio_peak(self, channel: int, peaking: bool) -> None:
+        self._in_loop(lambda: self._change(channel, lambda state: state.set_peaking(peaking)))
+
+    def drain(self, channel: int, minutes: int) -> None:
+        """Run one transmitter's battery down by ``minutes``."""
+        self._in_loop(lambda: self._change(channel, lambda state: state.drain(minutes)))
+
+    def tick(self, drain_minutes: float) -> None:
+        """Advance simulated time by one tick: batteries drain ``drain_minutes``."""
+        self._in_loop(lambda: self._tick(drain_minutes))
+
+    def _tick(self, drain_minutes: float) -> None:
+        self._pending_drain += drain_minutes
+        whole = int(self._pending_drain)
+        self._pending_drain -= whole
+        for number, channel in enumerate(self._channels, start=1):
+            if whole or channel.swap_ticks_left:
+                self._change(number, lambda state: state.drain(whole))
+
+    # Protocol (in the event loop)
+
+    def record(self, commands: list[Message | ProtocolError]) -> None:
+        """Keep what a client sent, as it arrives (before any latency)."""
+        self.recent_commands.extend(c for c in commands if isinstance(c, Message))
+
+    def answer(self, item: Message | ProtocolError, peer: Peer) -> list[Message]:
+        """The replies to one command (or to a frame that did not parse)."""
+        if self._behaviour.silent:
+            return []
+        if isinstance(item, ProtocolError) or self._behaviour.reply_errors:
+            return [ERR]
+        try:
+            return self._handle(item, peer)
+        except (CommandRejectedError, ProtocolError):
+            return [ERR]
+
+    def handle_get(self, channel: int | None, param: str) -> list[Message]:
+        family = self.family
+        if channel in (None, 0):
+            device = self._device_reports()
+            if param == "ALL" and family.get_all:
+                reports = [family.report_message(None, k, v) for k, v in device.items()]
+                for number in range(1, self.channel_count + 1):
+                    reports += self._channel_messages(number)
+                return reports
+            if param not in device:
+                raise CommandRejectedError
+            return [family.report_message(None, param, device[param])]
+        if param == "ALL" and family.get_all:
+            return self._channel_messages(channel)
+        values = self._reports(channel)
+        keys = [key for key in values if key.split(" ")[0] == param]
+        if not keys:
+            raise CommandRejectedError
+        return [family.report_message(channel, key, values[key]) for key in keys]
+
+    def meter_messages(self, channel: int) -> list[Message]:
+        state = self._channel(channel)
+        state.step_meters(self.rng)
+        return self.family.meter_messages(state.snapshot(channel))
+
+    def _handle(self, command: Message, peer: Peer) -> list[Message]:
+        if command.verb is Verb.GET and not command.values:
+            return self.handle_get(command.channel, command.param)
+        if command.verb is Verb.SET and command.param == "METER_RATE":
+            return self._set_meter_rate(command, peer)
+        if command.verb is Verb.METER and self.family.transport is Transport.UDP:
+            interval = meter_interval(command.value)
+            for number in self._numbers(command.channel):
+                peer.set_meter(number, interval)
+            return []
+        if command.verb is Verb.SET and command.param == "CHAN_NAME":
+            name = unquote(" ".join(command.values))
+            self._check_name(name)
+            self._change(command.channel, lambda state: setattr(state, "name", name))
+            return []  # the change is pushed to every client, this one included
+        raise CommandRejectedError
+
+    def _set_meter_rate(self, command: Message, peer: Peer) -> list[Message]:
+        raw = command.value
+        if not raw.isdigit() or len(raw) > MAX_METER_RATE_DIGITS:
+            raise CommandRejectedError
+        rate = int(raw)
+        if 0 < rate < MIN_METER_RATE_MS:
+            raise CommandRejectedError
+        replies = []
+        for number in self._numbers(command.channel):
+            peer.set_meter(number, rate / 1000 or None)
+            replies.append(Message(Verb.REP, number, "METER_RATE", (f"{rate:05d}",)))
+        return replies
+
+    def _numbers(self, channel: int | None) -> list[int]:
+        if channel == 0:
+            return list(range(1, self.channel_count + 1))
+        return [self._number(channel)]
+
+    def _device_reports(self) -> dict[str, str]:
+        spec = self.spec
+        return self.family.device_reports(
+            model=self.model, firmware=spec.firmware, device_id=spec.device_id, rf_band=spec.rf_band
+        )
+
+    def _reports(self, channel: int | None) -> dict[str, str]:
+        number = self._number(channel)
+        return self.family.channel_reports(self._channels[number - 1].snapshot(number))
+
+    def _channel_messages(self, channel: int | None) -> list[Message]:
+        return [
+            self.family.report_message(channel, key, value)
+            for key, value in self._reports(channel).items()
+        ]
+
+    def _channel(self, channel: int | None) -> SimulatedChannel:
+        return self._channels[self._number(channel) - 1]
+
+    def _number(self, channel: int | None) -> int:
+        if channel is None or not 1 <= channel <= self.channel_count:
+            raise CommandRejectedError(f"{self.model} has no channel {channel}")
+        return channel
+
+    def _change(self, channel: int | None, change: Callable[[SimulatedChannel], None]) -> None:
+        """Apply ``change`` and push a report for every reported value it changed."""
+        before = self._reports(channel)
+        change(self._channel(channel))
+        meters = self.family.meter_params
+        reports = [
+            self.family.report_message(channel, key, value)
+            for key, value in self._reports(channel).items()
+            if value != before.get(key) and key not in meters
+        ]
+        if reports:
+            for peer in self.peers:
+                peer.push(reports)
+
+    def _check_name(self, name: str) -> None:
+        width = self.family.name_width
+        if not name or len(name) > width or not name.isprintable():
+            raise CommandRejectedError(
+                f"channel name {name!r} is not 1-{width} printable characters"
+            )
+        if any(c in name for c in "{}<>*"):
+            raise CommandRejectedError(f"channel name {name!r} has a reserved character")
+
+    def _in_loop(self, action: Callable[[], T]) -> T:
+        """Run ``action`` in the receiver's event loop and return its result."""
+        loop = self.loop
+        if loop is None or _running_loop() is loop or loop.is_closed():
+            return action()
+
+        async def run() -> T:
+            return action()
+
+        return asyncio.run_coroutine_threadsafe(run(), loop).result(CONTROL_TIMEOUT)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

@@ -1,0 +1,118 @@
+"""``manage.py micboard_simulate``: run a simulated fleet and register it in a venue.
+
+Registration goes through the device and location services and is idempotent: a rerun
+with the same base port updates the same receivers instead of adding new ones.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from micboard.exceptions import MicboardError
+from micboard.models import Receiver, Venue
+from micboard.services.dto import ReceiverInput
+from micboard.services.factory import device_service, location_service
+from micboard.services.scheduling import schedules_sync
+from micboard.simulator import ScenarioError, Simulation, plan_simulation
+
+DEFAULT_BASE_PORT = 24000
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Command(BaseCommand):
+    help = "Simulate receivers on loopback ports and register them in a venue."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--venue", required=True, help="venue slug (created if missing)")
+        parser.add_argument("--count", type=int, help="receivers (default: one per model)")
+        parser.add_argument("--models", default="", help="comma-separated models, round-robin")
+        parser.add_argument("--families", default="", help="comma-separated families, or all")
+        parser.add_argument("--scenario", type=Path, help="scenario file (YAML or JSON)")
+        parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT)
+        parser.add_argument("--poll-interval", type=int, default=5)
+        parser.add_argument("--seed", type=int)
+        parser.add_argument(
+            "--exit-after", type=float, default=0.0, help="stop after N seconds (0: Ctrl-C)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["count"] is not None and options["count"] < 1:
+            raise CommandError("--count must be at least 1")
+        try:
+            simulation = plan_simulation(
+                count=options["count"],
+                models=_names(options["models"]),
+                families=_names(options["families"]),
+                scenario=options["scenario"],
+                base_port=options["base_port"],
+                seed=options["seed"],
+            )
+        except (ScenarioError, MicboardError, ValueError) as error:
+            raise CommandError(str(error)) from None
+        try:
+            simulation.start()
+        except OSError as error:
+            raise CommandError(f"cannot start the simulator: {error}") from None
+        try:
+            venue = self._register(simulation, options["venue"], options["poll_interval"])
+            self.stdout.write(
+                f"simulating {len(simulation.receivers)} receivers for venue {venue.slug!r}; "
+                "Ctrl-C stops them"
+            )
+            _wait(options["exit_after"])
+        finally:
+            simulation.stop()
+
+    def _register(self, simulation: Simulation, slug: str, poll_interval: int) -> Venue:
+        venue = location_service().venue_get_or_create(
+            name=slug.replace("-", " ").title(), slug=slug
+        )
+        devices = device_service()
+        existing = {(r.host, r.port): r for r in Receiver.objects.filter(venue=venue)}
+        for index, simulated in enumerate(simulation.receivers, start=1):
+            data = ReceiverInput(
+                name=f"Sim {index} {simulated.model}",
+                model=simulated.model,
+                host=simulated.host,
+                port=simulated.port,
+                poll_interval=poll_interval,
+            )
+            try:
+                current = existing.get((simulated.host, simulated.port))
+                if current is None:
+                    devices.receiver_register(venue=venue, data=data)
+                else:
+                    devices.receiver_update(receiver=current, data=data)
+            except MicboardError as error:
+                raise CommandError(f"{simulated.model} on port {simulated.port}: {error}") from None
+            self.stdout.write(
+                f"{simulated.model:<7} {simulated.host}:{simulated.port:<5} "
+                f"{simulated.channel_count} ch  {simulated.spec.device_id}"
+            )
+        schedules_sync()
+        return venue
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _wait(seconds: float) -> None:
+    """Until SIGINT or SIGTERM, or ``seconds`` when above 0."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+    try:
+        stop.wait(seconds or None)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,71 @@
+"""``manage.py micboard_simulate`` starts a fleet and registers it in a venue, idempotently."""
+
+from __future__ import annotations
+
+import socket
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from micboard.models import Receiver, ReceiverFamily
+
+pytestmark = pytest.mark.django_db
+
+
+def free_port_block(size: int) -> int:
+    """A base port with ``size`` free TCP and UDP ports after it (loopback only)."""
+    for base in range(31000, 60000, 97):
+        try:
+            for port in range(base, base + size):
+                for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                    with socket.socket(socket.AF_INET, kind) as probe:
+                        probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise AssertionError("no free port block")
+
+
+def simulate(*args: str) -> str:
+    out = StringIO()
+    call_command("micboard_simulate", *args, "--exit-after", "0.2", stdout=out)
+    return out.getvalue()
+
+
+def test_registers_every_family_with_its_protocol_and_reruns_idempotently() -> None:
+    base = free_port_block(6)
+    args = ("--venue", "sim-hall", "--families", "all", "--count", "6", "--base-port", str(base))
+
+    output = simulate(*args)
+    simulate(*args)
+
+    receivers = list(Receiver.objects.filter(venue__slug="sim-hall").order_by("port"))
+    assert [r.port for r in receivers] == list(range(base, base + 6))
+    assert [(r.model, r.protocol, r.family) for r in receivers] == [
+        ("ULXD4Q", "shure-tcp", ReceiverFamily.ULXD),
+        ("QLXD4", "shure-tcp", ReceiverFamily.QLXD),
+        ("SLXD4D", "shure-slxd", ReceiverFamily.SLXD),
+        ("AD4Q", "shure-axient", ReceiverFamily.AXIENT),
+        ("UR4D", "shure-uhfr", ReceiverFamily.UHFR),
+        ("P10T", "shure-psm1000", ReceiverFamily.PSM1000),
+    ]
+    assert [r.channel_count for r in receivers] == [4, 1, 2, 4, 2, 2]
+    assert "simulating 6 receivers for venue 'sim-hall'" in output
+
+
+def test_a_bad_scenario_is_a_command_error_naming_the_line(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("events:\n  - scenario: meltdown\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"line 2: events\[0\].scenario: 'meltdown'"):
+        simulate("--venue", "sim-bad", "--scenario", str(plan))
+
+    assert not Receiver.objects.filter(venue__slug="sim-bad").exists()
+
+
+def test_an_unknown_model_is_a_command_error() -> None:
+    with pytest.raises(CommandError, match="unknown Shure receiver model 'XLR9'"):
+        simulate("--venue", "sim-bad", "--models", "XLR9")
