@@ -45,3 +45,5 @@ if _default_db["ENGINE"].endswith("sqlite3"):
     _default_db["TEST"] = {"NAME": _test_file}
 else:
     _default_db["TEST"] = {"NAME": f"test_{_default_db['NAME']}_{RUN_ID}"}
+# Test workers run in threads that end with the test: keep no connection past a task.
+_default_db["CONN_MAX_AGE"] = 0
