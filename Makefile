@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck migrations pytest broker clean bump
+.PHONY: install demo test lint typecheck migrations pytest broker browser clean bump
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,16 @@ migrations: install
 typecheck: install
 	$(PY) -m mypy micboard workers config
 
-pytest: broker
+# The wall's browser tests need Chromium: install Debian's packages when missing and allowed.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver >/dev/null) || echo "could not install Chromium"; \
+	else echo "no Chromium: the browser tests will be skipped (apt-get install chromium chromium-driver)"; fi
+
+pytest: broker browser
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 -q
 
 test: lint typecheck migrations pytest

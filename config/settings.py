@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "micboard",
 ]
 
@@ -115,6 +119,7 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+LOGIN_URL = "admin:login"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 
 # --- Celery (see docs/adr/0004-celery-settings-for-polling.md) -------------------------
@@ -153,6 +158,50 @@ MICBOARD_KEY_PREFIX = env_str("MICBOARD_KEY_PREFIX", "micboard")
 MICBOARD_TELEMETRY_INTERVAL = env_int("MICBOARD_TELEMETRY_INTERVAL", 60)
 MICBOARD_TELEMETRY_RETENTION_DAYS = env_int("MICBOARD_TELEMETRY_RETENTION_DAYS", 30)
 MICBOARD_DISPATCH_STATS_RETENTION_HOURS = env_int("MICBOARD_DISPATCH_STATS_RETENTION_HOURS", 24)
+
+# --- REST API and its OpenAPI schema (micboard/api/) -----------------------------------
+REST_FRAMEWORK = {
+    # Token first: an anonymous API call gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "micboard.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "micboard.api.errors.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "micboard API",
+    "DESCRIPTION": (
+        "Venues, receivers, channels, channel groups and telemetry of micboard, the "
+        "monitoring of wireless microphone receivers. Authenticate with a session or with "
+        "`Authorization: Token <key>`. Reads need a logged-in user; writes need the matching "
+        "Django model permission. Errors share one envelope: "
+        '`{"error": {"code", "message", "details"}}`.'
+    ),
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "micboard.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelStateEnum": "micboard.models.receivers.ChannelState",
+        "ReceiverStatusEnum": "micboard.models.receivers.ReceiverStatus",
+    },
+}
+# Seconds a wall's signed pass spares the state endpoint from re-checking who asks.
+MICBOARD_WALL_PASS_SECONDS = env_int("MICBOARD_WALL_PASS_SECONDS", 60)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "auto")  # auto | json | console

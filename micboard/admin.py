@@ -321,3 +321,6 @@ class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
         self, request: HttpRequest, obj: TelemetrySample | None = None
     ) -> bool:
         return False
+
+
+from micboard import admin_wall  # noqa: E402,F401

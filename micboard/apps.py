@@ -10,3 +10,6 @@ class MicboardConfig(AppConfig):
 
     def ready(self) -> None:
         from micboard import checks  # noqa: F401, PLC0415 - registers the deploy checks
+        from micboard.services import wall_invalidation  # noqa: PLC0415 - needs the models
+
+        wall_invalidation.connect()

@@ -6,6 +6,7 @@ import os
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,12 +144,17 @@ def start_processes(
     )
 
 
-def wait_until_online(venue: Venue, *, seconds: float) -> int:
-    """Seconds-bounded wait; returns how many receivers are online at the end."""
+def wait_until_online(
+    venue: Venue, *, seconds: float, still_running: Callable[[], None] = lambda: None
+) -> int:
+    """Seconds-bounded wait; returns how many receivers are online at the end.
+
+    ``still_running`` is called every round and raises when a process has died."""
     deadline = time.monotonic() + seconds
     online = 0
     total = Receiver.objects.filter(venue=venue).count()
     while time.monotonic() < deadline:
+        still_running()
         online = Receiver.objects.filter(venue=venue, status=ReceiverStatus.ONLINE).count()
         if online == total:
             break

@@ -1,6 +1,8 @@
 """micboard's data: venues, receivers and channels, and their telemetry history."""
 
 from micboard.models.dispatch import DispatchCycle
+from micboard.models.groups import ChannelGroup, ChannelGroupMember
+from micboard.models.kiosk import KioskLink
 from micboard.models.receivers import (
     Channel,
     ChannelState,
@@ -13,8 +15,11 @@ from micboard.models.venues import Venue
 
 __all__ = [
     "Channel",
+    "ChannelGroup",
+    "ChannelGroupMember",
     "ChannelState",
     "DispatchCycle",
+    "KioskLink",
     "Receiver",
     "ReceiverFamily",
     "ReceiverStatus",

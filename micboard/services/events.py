@@ -8,6 +8,8 @@ from typing import Protocol
 import redis
 import structlog
 
+from micboard.services.wall_versions import queue_bump
+
 log = structlog.get_logger(__name__)
 
 
@@ -21,17 +23,24 @@ class NullPublisher:
 
 
 class RedisEventPublisher:
-    """Publishes on ``<prefix>:events``; losing an event only delays a live view."""
+    """Publishes on ``<prefix>:events`` and bumps the display wall's version counters.
+
+    Losing an event only delays a live view.
+    """
 
     def __init__(self, client: redis.Redis, *, prefix: str) -> None:
         self._client = client
+        self._prefix = prefix
         self.channel = f"{prefix}:events"
 
     def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
         payload = json.dumps(
             {"type": "receiver.changed", "receiver": receiver_id, "venue": venue_id}
         )
+        pipe = self._client.pipeline(transaction=False)
+        queue_bump(pipe, prefix=self._prefix, venue_id=venue_id)
+        pipe.publish(self.channel, payload)
         try:
-            self._client.publish(self.channel, payload)
+            pipe.execute()
         except redis.RedisError as error:
             log.warning("event_publish_failed", error=str(error), receiver_id=receiver_id)

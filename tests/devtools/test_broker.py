@@ -16,12 +16,7 @@ from micboard.devtools.broker import (
     redis_server_command,
     wait_until_answers,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.ports import free_port
 
 
 def test_address_from_url() -> None:

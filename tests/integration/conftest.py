@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.worker import WorkController
+from celery.worker import state as worker_state
 from django.db import connection
 
 from micboard.devtools.processes import ProcessGroup
@@ -19,6 +20,7 @@ from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import receiver_spec
 from micboard.models import Receiver, Venue
 from tests.factories import make_receiver, make_venue
+from tests.waiting import wait_for
 from workers.celery import app
 
 StartWorker = Callable[[Venue], AbstractContextManager[WorkController]]
@@ -71,7 +73,18 @@ def venue_worker() -> StartWorker:
             shutdown_timeout=20,
             loglevel="WARNING",
         ) as worker:
-            yield worker
+            try:
+                yield worker
+            finally:
+                # The test worker stops without waiting for running tasks: stop consuming,
+                # then let the syncs in flight finish, so none writes during the teardown.
+                worker.consumer.cancel_task_queue(venue.queue_name)
+                wait_for(
+                    lambda: not (worker_state.active_requests or worker_state.reserved_requests),
+                    timeout=20,
+                    interval=0.05,
+                    what="the worker's running tasks to finish",
+                )
 
     return run
 

@@ -3,7 +3,6 @@ PostgreSQL unreachable, beat started twice."""
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -21,16 +20,11 @@ from micboard.models import Channel, Receiver, ReceiverStatus
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
 from tests.integration.conftest import celery_command, child_env, register_fleet
+from tests.ports import free_port
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def last_sync(receiver: Receiver) -> datetime | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from io import StringIO
 
@@ -16,15 +15,10 @@ from django.utils import timezone
 from micboard.services.factory import sync_service
 from micboard.services.health import check_broker, check_consumers, check_dispatch_cycles
 from tests.factories import make_receiver, make_venue
+from tests.ports import free_port
 from workers.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def health() -> tuple[str, bool]:
@@ -68,7 +62,7 @@ def test_stale_cycles_fail() -> None:
 
 
 def test_unreachable_broker_fails_fast() -> None:
-    broken = Celery("broken", broker=f"redis://127.0.0.1:{closed_port()}/0")
+    broken = Celery("broken", broker=f"redis://127.0.0.1:{free_port()}/0")
     check = check_broker(broken, timeout=1)
     assert not check.ok
     assert check.name == "broker"

@@ -71,7 +71,9 @@ class Command(BaseCommand):
             start_processes(group, venue, demo, flower)
             self._announce(demo, admin, flower)
             began = time.monotonic()
-            online = wait_until_online(venue, seconds=30)
+            online = wait_until_online(
+                venue, seconds=30, still_running=lambda: self._check_alive(group)
+            )
             self.stdout.write(
                 f"{online} of {demo.receivers} receivers online after "
                 f"{time.monotonic() - began:.1f} s. Ctrl-C stops the demo."
@@ -100,10 +102,14 @@ class Command(BaseCommand):
     def _supervise(self, group: ProcessGroup, exit_after: float) -> None:
         started = time.monotonic()
         while not exit_after or time.monotonic() - started < exit_after:
-            dead = group.first_exited()
-            if dead is not None:
-                raise CommandError(
-                    f"{dead.name} exited with code {dead.process.returncode}; last lines of "
-                    f"{dead.log_path}:\n{tail(dead.log_path)}"
-                )
+            self._check_alive(group)
             time.sleep(0.5)
+
+    @staticmethod
+    def _check_alive(group: ProcessGroup) -> None:
+        dead = group.first_exited()
+        if dead is not None:
+            raise CommandError(
+                f"{dead.name} exited with code {dead.process.returncode}; last lines of "
+                f"{dead.log_path}:\n{tail(dead.log_path)}"
+            )

@@ -1,0 +1,175 @@
+"""Example requests and responses for the OpenAPI schema."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample
+
+_VENUE = {
+    "id": 1,
+    "name": "Demo Theatre",
+    "slug": "demo",
+    "queue_name": "venue.demo",
+    "receiver_count": 8,
+    "created_at": "2026-11-26T09:00:00Z",
+}
+_RECEIVER = {
+    "id": 7,
+    "venue": "demo",
+    "name": "Rack 1 ULXD4Q",
+    "family": "ULXD",
+    "model": "ULXD4Q",
+    "protocol": "shure-tcp",
+    "host": "10.0.20.11",
+    "port": 2202,
+    "channel_count": 4,
+    "poll_interval": 5,
+    "enabled": True,
+    "status": "online",
+    "last_seen_at": "2026-11-26T19:30:05Z",
+    "last_sync_at": "2026-11-26T19:30:05Z",
+    "last_sync_duration_ms": 38,
+    "last_sync_result": "synced",
+    "next_sync_at": "2026-11-26T19:30:10Z",
+    "last_error": "",
+    "consecutive_failures": 0,
+    "firmware": "2.7.6",
+    "device_id": "RACK-1",
+    "created_at": "2026-11-26T09:00:00Z",
+}
+_CHANNEL = {
+    "id": 31,
+    "venue": "demo",
+    "receiver": 7,
+    "number": 1,
+    "name": "HH01 Lead",
+    "channel_id": "HH01",
+    "display_name": "Lead",
+    "state": "GOOD",
+    "frequency_khz": 578350,
+    "frequency_mhz": "578.350",
+    "battery_bars": 4,
+    "runtime_minutes": 245,
+    "runtime": "4:05",
+    "tx_type": "ULXD2",
+    "tx_offset_db": 0,
+    "rf_level": 92,
+    "audio_level": 31,
+    "antenna": "AX",
+    "updated_at": "2026-11-26T19:30:05Z",
+}
+_GROUP = {"id": 3, "venue": "demo", "number": 1, "title": "Vocals", "channels": [31, 32, 35]}
+_SAMPLE = {
+    "id": 9001,
+    "recorded_at": "2026-11-26T19:30:05Z",
+    "state": "GOOD",
+    "battery_bars": 4,
+    "runtime_minutes": 245,
+    "frequency_khz": 578350,
+    "rf_level": 92,
+    "audio_level": 31,
+}
+
+
+VENUE = OpenApiExample("A venue", value=_VENUE, response_only=True)
+VENUE_LIST = OpenApiExample("A page of venues", value=_VENUE, response_only=True)
+VENUE_CREATE = OpenApiExample(
+    "New venue", value={"name": "Grand Hall", "slug": "grand-hall"}, request_only=True
+)
+
+RECEIVER = OpenApiExample("A receiver", value=_RECEIVER, response_only=True)
+RECEIVER_LIST = OpenApiExample("A page of receivers", value=_RECEIVER, response_only=True)
+RECEIVER_CREATE = OpenApiExample(
+    "New receiver",
+    value={
+        "venue": "demo",
+        "name": "Rack 1 ULXD4Q",
+        "model": "ULXD4Q",
+        "host": "10.0.20.11",
+        "port": 2202,
+        "protocol": "shure-tcp",
+        "poll_interval": 5,
+        "enabled": True,
+    },
+    request_only=True,
+)
+RECEIVER_UPDATE = OpenApiExample(
+    "All settings",
+    value={
+        "name": "Rack 1 ULXD4Q",
+        "model": "ULXD4Q",
+        "host": "10.0.20.12",
+        "port": 2202,
+        "protocol": "shure-tcp",
+        "poll_interval": 2,
+        "enabled": True,
+    },
+    request_only=True,
+)
+RECEIVER_PATCH = OpenApiExample("Poll faster", value={"poll_interval": 2}, request_only=True)
+
+RESYNC_REPORT = OpenApiExample(
+    "Queued, one already pending",
+    value={
+        "requested": 3,
+        "enqueued": [7, 8],
+        "already_pending": [9],
+        "disabled": [],
+        "missing": [],
+    },
+    response_only=True,
+    status_codes=["202"],
+)
+
+CHANNEL = OpenApiExample("A channel", value=_CHANNEL, response_only=True)
+CHANNEL_LIST = OpenApiExample("A page of channels", value=_CHANNEL, response_only=True)
+SAMPLE_PAGE = OpenApiExample("A page of samples", value=_SAMPLE, response_only=True)
+
+GROUP = OpenApiExample("A channel group", value=_GROUP, response_only=True)
+GROUP_LIST = OpenApiExample("A page of groups", value=_GROUP, response_only=True)
+GROUP_CREATE = OpenApiExample(
+    "New group",
+    value={"venue": "demo", "number": 1, "title": "Vocals", "channels": [31, 32, 35]},
+    request_only=True,
+)
+GROUP_UPDATE = OpenApiExample(
+    "All fields", value={"number": 1, "title": "Vocals", "channels": [32, 31]}, request_only=True
+)
+GROUP_PATCH = OpenApiExample("Rename", value={"title": "Lead vocals"}, request_only=True)
+
+ERROR_EXAMPLES = {
+    "400": {
+        "error": {
+            "code": "validation_error",
+            "message": "invalid receiver settings",
+            "details": {"port": "70000 is not a TCP/UDP port (1-65535)"},
+        }
+    },
+    "401": {
+        "error": {
+            "code": "not_authenticated",
+            "message": "Authentication credentials were not provided.",
+            "details": {},
+        }
+    },
+    "403": {
+        "error": {
+            "code": "permission_denied",
+            "message": "You do not have permission to perform this action.",
+            "details": {},
+        }
+    },
+    "404": {
+        "error": {
+            "code": "not_found",
+            "message": "No Receiver matches the given query.",
+            "details": {},
+        }
+    },
+    "409": {
+        "error": {
+            "code": "conflict",
+            "message": "a receiver with this address already exists in the venue",
+            "details": {"host": "10.0.20.11", "port": 2202},
+        }
+    },
+}

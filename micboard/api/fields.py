@@ -1,0 +1,54 @@
+"""Body fields that take JSON types as the schema states them: no "5" for 5, no 1 for true.
+
+Django REST framework's fields coerce ("5" -> 5, "yes" -> True, 5 -> "5"), which suits
+query strings but lets a JSON body break its schema unnoticed. Query parameters keep the
+coercing fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from micboard.models import Venue
+
+
+def _require(data: Any, kind: type, name: str) -> None:
+    if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+        raise serializers.ValidationError(f"Expected {name}, got {type(data).__name__}.")
+
+
+class JsonString(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        _require(data, str, "a string")
+        return super().to_internal_value(data)
+
+
+class JsonSlug(serializers.SlugField):
+    def to_internal_value(self, data: Any) -> str:
+        _require(data, str, "a string")
+        return super().to_internal_value(data)
+
+
+class JsonInteger(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        _require(data, int, "an integer")
+        return super().to_internal_value(data)
+
+
+class JsonBoolean(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        _require(data, bool, "true or false")
+        return super().to_internal_value(data)
+
+
+class VenueSlug(serializers.SlugRelatedField[Venue]):
+    """A venue named by its slug."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", queryset=Venue.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Venue:
+        _require(data, str, "a venue slug")
+        return super().to_internal_value(data)

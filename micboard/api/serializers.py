@@ -1,0 +1,259 @@
+"""Serializers: what the API shows, and the shape of what it accepts (services validate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from micboard.api.fields import JsonBoolean, JsonInteger, JsonSlug, JsonString, VenueSlug
+from micboard.formatting import format_frequency, format_runtime, split_channel_name
+from micboard.models import (
+    Channel,
+    ChannelGroup,
+    ChannelState,
+    Receiver,
+    ReceiverStatus,
+    TelemetrySample,
+    Venue,
+)
+from micboard.models.groups import MAX_GROUP_NUMBER
+from micboard.services.groups import MAX_TITLE_LENGTH
+from micboard.services.validation import MAX_POLL_INTERVAL
+
+# --- venues -------------------------------------------------------------------------------
+
+
+class VenueSerializer(serializers.ModelSerializer[Venue]):
+    receiver_count = serializers.IntegerField(
+        source="receiver_total", read_only=True, help_text="Receivers registered at the venue."
+    )
+
+    class Meta:
+        model = Venue
+        fields = ("id", "name", "slug", "queue_name", "receiver_count", "created_at")
+        read_only_fields = fields
+
+
+class VenueCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    name = JsonString(max_length=120, help_text="Shown on the wall and in the admin.")
+    slug = JsonSlug(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="Names the venue's Celery queue; made from the name when left out.",
+    )
+
+
+# --- receivers ----------------------------------------------------------------------------
+
+
+class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
+    venue: serializers.SlugRelatedField[Venue] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = Receiver
+        fields = (
+            "id",
+            "venue",
+            "name",
+            "family",
+            "model",
+            "protocol",
+            "host",
+            "port",
+            "channel_count",
+            "poll_interval",
+            "enabled",
+            "status",
+            "last_seen_at",
+            "last_sync_at",
+            "last_sync_duration_ms",
+            "last_sync_result",
+            "next_sync_at",
+            "last_error",
+            "consecutive_failures",
+            "firmware",
+            "device_id",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class ReceiverUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    name = JsonString(
+        max_length=120, allow_blank=True, help_text="Left blank: the model and the host."
+    )
+    model = JsonString(max_length=32, help_text="Model number, e.g. ULXD4Q or QLXD4.")
+    host = JsonString(max_length=253, help_text="IP address or host name.")
+    port = JsonInteger(min_value=1, max_value=65535, default=2202)
+    protocol = JsonString(max_length=32, default="shure-tcp")
+    poll_interval = JsonInteger(
+        min_value=1, max_value=MAX_POLL_INTERVAL, default=5, help_text="Seconds between polls."
+    )
+    enabled = JsonBoolean(default=True, help_text="Poll the receiver.")
+
+
+class ReceiverCreateSerializer(ReceiverUpdateSerializer):
+    venue = VenueSlug(help_text="Slug of the venue.")
+
+
+# --- resyncs ------------------------------------------------------------------------------
+
+
+class ResyncReportSerializer(serializers.Serializer[Any]):
+    requested = serializers.IntegerField(help_text="Distinct receiver IDs asked for.")
+    enqueued = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Receivers whose resync was queued now."
+    )
+    already_pending = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Receivers with a resync still waiting from an earlier request.",
+    )
+    disabled = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Receivers not polled: refused."
+    )
+    missing = serializers.ListField(
+        child=serializers.IntegerField(), help_text="IDs that match no receiver."
+    )
+
+
+# --- channels and their history -----------------------------------------------------------
+
+
+class ChannelSerializer(serializers.ModelSerializer[Channel]):
+    venue = serializers.CharField(
+        source="receiver.venue.slug", read_only=True, help_text="Slug of the venue."
+    )
+    channel_id = serializers.SerializerMethodField(help_text='"HH01" of "HH01 Lead".')
+    display_name = serializers.SerializerMethodField(help_text='"Lead" of "HH01 Lead".')
+    frequency_mhz = serializers.SerializerMethodField(help_text="e.g. 578.350; — when unknown.")
+    runtime = serializers.SerializerMethodField(help_text="Battery runtime as H:MM.")
+
+    class Meta:
+        model = Channel
+        fields = (
+            "id",
+            "venue",
+            "receiver",
+            "number",
+            "name",
+            "channel_id",
+            "display_name",
+            "state",
+            "frequency_khz",
+            "frequency_mhz",
+            "battery_bars",
+            "runtime_minutes",
+            "runtime",
+            "tx_type",
+            "tx_offset_db",
+            "rf_level",
+            "audio_level",
+            "antenna",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    def get_channel_id(self, obj: Channel) -> str:
+        return split_channel_name(obj.name)[0]
+
+    def get_display_name(self, obj: Channel) -> str:
+        return split_channel_name(obj.name)[1]
+
+    def get_frequency_mhz(self, obj: Channel) -> str:
+        return format_frequency(obj.frequency_khz)
+
+    def get_runtime(self, obj: Channel) -> str:
+        return format_runtime(obj.runtime_minutes)
+
+
+class TelemetrySampleSerializer(serializers.ModelSerializer[TelemetrySample]):
+    class Meta:
+        model = TelemetrySample
+        fields = (
+            "id",
+            "recorded_at",
+            "state",
+            "battery_bars",
+            "runtime_minutes",
+            "frequency_khz",
+            "rf_level",
+            "audio_level",
+        )
+        read_only_fields = fields
+
+
+class SampleFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    since = serializers.DateTimeField(
+        required=False, help_text="Only samples recorded at or after this time (ISO 8601)."
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text="Only samples recorded before this time (ISO 8601)."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and since >= until:
+            raise serializers.ValidationError({"until": "must be later than since"})
+        return attrs
+
+
+# --- channel groups -----------------------------------------------------------------------
+
+
+class ChannelGroupSerializer(serializers.ModelSerializer[ChannelGroup]):
+    venue: serializers.SlugRelatedField[Venue] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    channels = serializers.SerializerMethodField(help_text="Channel IDs, in display order.")
+
+    class Meta:
+        model = ChannelGroup
+        fields = ("id", "venue", "number", "title", "channels")
+        read_only_fields = fields
+
+    def get_channels(self, obj: ChannelGroup) -> list[int]:
+        return [member.channel_id for member in obj.members.all()]
+
+
+class ChannelGroupUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    number = JsonInteger(
+        min_value=0, max_value=MAX_GROUP_NUMBER, help_text="The key that shows it on the wall."
+    )
+    title = JsonString(max_length=MAX_TITLE_LENGTH)
+    channels = serializers.ListField(
+        child=JsonInteger(min_value=1),
+        default=list,
+        help_text="Channel IDs of the venue, in display order.",
+    )
+
+
+class ChannelGroupCreateSerializer(ChannelGroupUpdateSerializer):
+    venue = VenueSlug(help_text="Slug of the venue.")
+
+
+# --- list filters (query parameters) ------------------------------------------------------
+
+
+class ReceiverFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    venue = serializers.SlugField(required=False, help_text="Only this venue's receivers.")
+    status = serializers.ChoiceField(
+        choices=ReceiverStatus.choices, required=False, help_text="Only receivers in this status."
+    )
+
+
+class ChannelFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    venue = serializers.SlugField(required=False, help_text="Only this venue's channels.")
+    receiver = serializers.IntegerField(
+        min_value=1, required=False, help_text="Only this receiver's channels."
+    )
+    state = serializers.ChoiceField(
+        choices=ChannelState.choices, required=False, help_text="Only channels in this state."
+    )
+
+
+class GroupFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    venue = serializers.SlugField(required=False, help_text="Only this venue's groups.")

@@ -1,0 +1,21 @@
+"""Routes of the API (``/api/v1/``), its OpenAPI schema and the Swagger UI."""
+
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from micboard.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("venues", views.VenueViewSet, basename="venue")
+router.register("receivers", views.ReceiverViewSet, basename="receiver")
+router.register("channels", views.ChannelViewSet, basename="channel")
+router.register("groups", views.ChannelGroupViewSet, basename="group")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", views.not_found),
+]

@@ -1,0 +1,251 @@
+"""API v1 views: thin. Reads go through selectors, writes and resyncs through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    schema,
+)
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from micboard.api import docs
+from micboard.api.pagination import PageNumberPagination
+from micboard.api.permissions import CanResync
+from micboard.api.serializers import (
+    ChannelFilterSerializer,
+    ChannelGroupCreateSerializer,
+    ChannelGroupSerializer,
+    ChannelGroupUpdateSerializer,
+    ChannelSerializer,
+    GroupFilterSerializer,
+    ReceiverCreateSerializer,
+    ReceiverFilterSerializer,
+    ReceiverSerializer,
+    ReceiverUpdateSerializer,
+    ResyncReportSerializer,
+    SampleFilterSerializer,
+    TelemetrySampleSerializer,
+    VenueCreateSerializer,
+    VenueSerializer,
+)
+from micboard.models import Channel, ChannelGroup, Receiver, Venue
+from micboard.services import selectors
+from micboard.services.dto import ReceiverInput, ResyncReport
+from micboard.services.factory import device_service, location_service, sync_service
+from micboard.services.groups import GroupInput, group_create, group_delete, group_update
+
+
+def _validated(serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _query(serializer_class: type[BaseSerializer[Any]], request: Request) -> Any:
+    """Query parameters as a plain dict: one given empty is invalid, not left out."""
+    return _validated(serializer_class, request.query_params.dict())
+
+
+def _resync(request: Request, receiver_ids: list[int]) -> Response:
+    report: ResyncReport = (
+        sync_service()
+        .request_resync(receiver_ids=receiver_ids, requested_by=request.user.get_username())
+        .unwrap()
+    )
+    return Response(ResyncReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- venues ---------------------------------------------------------------------------------
+
+
+@docs.VENUES
+class VenueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Venue],
+):
+    """Venues: sites whose receivers share a network and a Celery queue."""
+
+    queryset = Venue.objects.all()
+    serializer_class = VenueSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_queryset(self) -> QuerySet[Venue]:
+        return selectors.venue_list()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _validated(VenueCreateSerializer, request.data)
+        venue = location_service().venue_create(name=data["name"], slug=data.get("slug", ""))
+        created = selectors.venue_list().get(pk=venue.pk)
+        return Response(VenueSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Venue) -> None:
+        location_service().venue_delete(venue=instance)
+
+    @docs.VENUES_RESYNC
+    @action(detail=True, methods=["post"], permission_classes=[CanResync])
+    def resync(self, request: Request, slug: str) -> Response:
+        venue = self.get_object()
+        return _resync(request, selectors.receiver_ids_of_venue(venue=venue))
+
+
+# --- receivers ------------------------------------------------------------------------------
+
+
+def _receiver_input(values: dict[str, Any]) -> ReceiverInput:
+    return ReceiverInput(
+        name=values["name"],
+        model=values["model"],
+        host=values["host"],
+        port=values["port"],
+        protocol=values["protocol"],
+        poll_interval=values["poll_interval"],
+        enabled=values["enabled"],
+    )
+
+
+def _receiver_values(receiver: Receiver) -> dict[str, Any]:
+    fields = ("name", "model", "host", "port", "protocol", "poll_interval", "enabled")
+    return {name: getattr(receiver, name) for name in fields}
+
+
+@docs.RECEIVERS
+class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
+    """Receivers: one network device each, polled by a worker at its venue."""
+
+    queryset = Receiver.objects.all()
+    serializer_class = ReceiverSerializer
+
+    def get_queryset(self) -> QuerySet[Receiver]:
+        if self.action != "list":
+            return selectors.receiver_list()
+        filters = _query(ReceiverFilterSerializer, self.request)
+        return selectors.receiver_list(
+            venue_slug=filters.get("venue", ""), status=filters.get("status", "")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _validated(ReceiverCreateSerializer, request.data)
+        receiver = device_service().receiver_register(
+            venue=data["venue"], data=_receiver_input(data)
+        )
+        return Response(ReceiverSerializer(receiver).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        receiver = self.get_object()
+        partial = bool(kwargs.get("partial"))
+        changes = _validated(ReceiverUpdateSerializer, request.data, partial=partial)
+        values = {**_receiver_values(receiver), **changes}
+        updated = device_service().receiver_update(receiver=receiver, data=_receiver_input(values))
+        return Response(ReceiverSerializer(updated).data)
+
+    def perform_destroy(self, instance: Receiver) -> None:
+        device_service().receiver_remove(receiver=instance)
+
+    @docs.RECEIVERS_RESYNC
+    @action(detail=True, methods=["post"], permission_classes=[CanResync])
+    def resync(self, request: Request, pk: str) -> Response:
+        return _resync(request, [self.get_object().pk])
+
+
+# --- channels -------------------------------------------------------------------------------
+
+
+@docs.CHANNELS
+class ChannelViewSet(viewsets.ReadOnlyModelViewSet[Channel]):
+    """Channels: one transmitter each, with the values its receiver last reported."""
+
+    queryset = Channel.objects.all()
+    serializer_class = ChannelSerializer
+
+    def get_queryset(self) -> QuerySet[Channel]:
+        if self.action != "list":
+            return selectors.channel_list()
+        filters = _query(ChannelFilterSerializer, self.request)
+        return selectors.channel_list(
+            venue_slug=filters.get("venue", ""),
+            receiver_id=filters.get("receiver"),
+            state=filters.get("state", ""),
+        )
+
+    @docs.CHANNELS_SAMPLES
+    @action(detail=True, methods=["get"])
+    def samples(self, request: Request, pk: str) -> Response:
+        channel = self.get_object()
+        window = _query(SampleFilterSerializer, request)
+        samples = selectors.channel_samples(
+            channel=channel, since=window.get("since"), until=window.get("until")
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(samples, request, view=self)
+        return paginator.get_paginated_response(TelemetrySampleSerializer(page, many=True).data)
+
+
+# --- channel groups -------------------------------------------------------------------------
+
+
+def _group_input(values: dict[str, Any]) -> GroupInput:
+    return GroupInput(
+        number=values["number"], title=values["title"], channel_ids=tuple(values["channels"])
+    )
+
+
+@docs.GROUPS
+class ChannelGroupViewSet(viewsets.ModelViewSet[ChannelGroup]):
+    """Channel groups: a venue's saved, ordered selections of channels for the wall."""
+
+    queryset = ChannelGroup.objects.all()
+    serializer_class = ChannelGroupSerializer
+
+    def get_queryset(self) -> QuerySet[ChannelGroup]:
+        if self.action != "list":
+            return selectors.group_list()
+        filters = _query(GroupFilterSerializer, self.request)
+        return selectors.group_list(venue_slug=filters.get("venue", ""))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _validated(ChannelGroupCreateSerializer, request.data)
+        group = group_create(venue=data["venue"], data=_group_input(data))
+        return Response(self._shown(group), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        group = self.get_object()
+        partial = bool(kwargs.get("partial"))
+        changes = _validated(ChannelGroupUpdateSerializer, request.data, partial=partial)
+        current = {
+            "number": group.number,
+            "title": group.title,
+            "channels": [member.channel_id for member in group.members.all()],
+        }
+        updated = group_update(group=group, data=_group_input({**current, **changes}))
+        return Response(self._shown(updated))
+
+    def perform_destroy(self, instance: ChannelGroup) -> None:
+        group_delete(group=instance)
+
+    @staticmethod
+    def _shown(group: ChannelGroup) -> dict[str, Any]:
+        return dict(ChannelGroupSerializer(selectors.group_list().get(pk=group.pk)).data)
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+@schema(None)
+def not_found(request: Request) -> Response:
+    """Any other address under ``/api/``: a 404 in the error envelope, never an HTML page."""
+    raise NotFound("No such API endpoint.")

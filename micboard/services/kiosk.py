@@ -1,0 +1,67 @@
+"""Kiosk links: read-only access to one wall for a screen that cannot log in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import structlog
+from django.utils import timezone
+
+from micboard.exceptions import ValidationError
+from micboard.models import KioskLink, Venue
+
+log = structlog.get_logger(__name__)
+
+TOKEN_PREFIX = "mbk_"  # noqa: S105 - marks a kiosk token, not a secret
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKioskLink:
+    """A new link and its token; the token is not stored and cannot be shown again."""
+
+    link: KioskLink
+    token: str
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def kiosk_link_create(*, venue: Venue | None, label: str, created_by: str) -> IssuedKioskLink:
+    if not label.strip():
+        raise ValidationError("a kiosk link needs a label", details={"label": "required"})
+    token = TOKEN_PREFIX + secrets.token_urlsafe(24)
+    link = KioskLink.objects.create(
+        venue=venue,
+        label=label.strip()[:120],
+        token_digest=token_digest(token),
+        created_by=created_by[:150],
+    )
+    log.info("kiosk_link_created", kiosk_link_id=link.pk, created_by=created_by)
+    return IssuedKioskLink(link, token)
+
+
+def kiosk_links_revoke(*, link_ids: list[int]) -> int:
+    count = KioskLink.objects.filter(pk__in=link_ids, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    log.info("kiosk_links_revoked", count=count)
+    return count
+
+
+def kiosk_link_for_token(token: str) -> KioskLink | None:
+    """The active link of ``token``, or None for an unknown or revoked one."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    return (
+        KioskLink.objects.filter(token_digest=token_digest(token), revoked_at__isnull=True)
+        .select_related("venue")
+        .first()
+    )
+
+
+def kiosk_link_allows(link: KioskLink, venue: Venue | None) -> bool:
+    """A venue's link shows that venue's wall; a link without a venue shows every wall."""
+    return link.venue_id is None or (venue is not None and link.venue_id == venue.pk)

@@ -1,0 +1,158 @@
+"""What a display wall shows: one tile per channel, read with a fixed number of queries.
+
+A receiver that has not reported a channel yet still gets its tiles, so an unreachable
+receiver is never simply missing from the wall. Disabled receivers are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.utils import timezone
+
+from micboard.formatting import format_frequency, format_runtime, split_channel_name
+from micboard.models import (
+    Channel,
+    ChannelGroup,
+    ChannelGroupMember,
+    ChannelState,
+    Receiver,
+    ReceiverStatus,
+    Venue,
+)
+
+# ULX-D / QLX-D metering scales (SAMPLE): RF 0-115 (dBm = value - 128), audio 0-50
+# (dBFS = value - 50, a peak from 40).
+RF_FULL_SCALE = 115
+RF_DBM_OFFSET = 128
+AUDIO_FULL_SCALE = 50
+AUDIO_PEAK_LEVEL = 40
+
+NO_DATA = "NO_DATA"
+STATE_LABELS = {str(value): str(label) for value, label in ChannelState.choices} | {
+    NO_DATA: "No data yet"
+}
+
+Tile = dict[str, Any]
+
+
+def tile_key(receiver_id: int, number: int) -> str:
+    return f"{receiver_id}:{number}"
+
+
+def _percent(value: int | None, full_scale: int) -> int | None:
+    if value is None:
+        return None
+    return max(0, min(100, round(value * 100 / full_scale)))
+
+
+def _channel_values(channel: Channel) -> Tile:
+    chan_id, chan_name = split_channel_name(channel.name)
+    antenna = channel.antenna.upper()
+    return {
+        "channel": channel.pk,
+        "id": chan_id,
+        "name": chan_name,
+        "state": channel.state,
+        "battery": channel.battery_bars,
+        "runtime": format_runtime(channel.runtime_minutes),
+        "frequency": format_frequency(channel.frequency_khz),
+        "rf": _percent(channel.rf_level, RF_FULL_SCALE),
+        "rf_dbm": None if channel.rf_level is None else channel.rf_level - RF_DBM_OFFSET,
+        "audio": _percent(channel.audio_level, AUDIO_FULL_SCALE),
+        "audio_dbfs": (
+            None if channel.audio_level is None else channel.audio_level - AUDIO_FULL_SCALE
+        ),
+        "audio_peak": (channel.audio_level or 0) >= AUDIO_PEAK_LEVEL,
+        "antenna_a": antenna[:1] == "A",
+        "antenna_b": antenna[1:2] == "B",
+        "tx": channel.tx_type,
+    }
+
+
+def _placeholder(receiver: Receiver) -> Tile:
+    state = ChannelState.RX_COM_ERROR if receiver.status == ReceiverStatus.OFFLINE else NO_DATA
+    return {
+        "channel": None,
+        "id": "",
+        "name": "",
+        "state": state,
+        "battery": None,
+        "runtime": format_runtime(None),
+        "frequency": format_frequency(None),
+        "rf": None,
+        "rf_dbm": None,
+        "audio": None,
+        "audio_dbfs": None,
+        "audio_peak": False,
+        "antenna_a": False,
+        "antenna_b": False,
+        "tx": "",
+    }
+
+
+def _tiles(receivers: list[Receiver], channels: list[Channel]) -> list[Tile]:
+    by_receiver: dict[int, dict[int, Channel]] = defaultdict(dict)
+    for channel in channels:
+        by_receiver[channel.receiver_id][channel.number] = channel
+    tiles = []
+    for receiver in receivers:
+        reported = by_receiver[receiver.pk]
+        numbers = sorted(set(range(1, receiver.channel_count + 1)) | set(reported))
+        for number in numbers:
+            row = reported.get(number)
+            values = _channel_values(row) if row else _placeholder(receiver)
+            values["state_label"] = STATE_LABELS[values["state"]]
+            tiles.append(
+                {
+                    "key": tile_key(receiver.pk, number),
+                    "venue": receiver.venue.slug,
+                    "receiver": receiver.name,
+                    "number": number,
+                    "address": f"{receiver.host}:{receiver.port}",
+                    **values,
+                }
+            )
+    return tiles
+
+
+def _groups(venue: Venue, channels: list[Channel]) -> list[dict[str, Any]]:
+    keys = {channel.pk: tile_key(channel.receiver_id, channel.number) for channel in channels}
+    members: dict[int, list[str]] = defaultdict(list)
+    rows = ChannelGroupMember.objects.filter(group__venue=venue).order_by(
+        "group_id", "position", "pk"
+    )
+    for group_id, channel_id in rows.values_list("group_id", "channel_id"):
+        if channel_id in keys:
+            members[group_id].append(keys[channel_id])
+    groups = ChannelGroup.objects.filter(venue=venue).order_by("number")
+    return [
+        {"number": number, "title": title, "tiles": members[pk]}
+        for pk, number, title in groups.values_list("pk", "number", "title")
+    ]
+
+
+def wall_state(*, venue: Venue | None, version: int) -> dict[str, Any]:
+    """The wall of ``venue`` (None: every venue): 2 queries, 4 with a venue's groups."""
+    receivers = list(
+        Receiver.objects.filter(enabled=True)
+        .filter(**({"venue": venue} if venue else {}))
+        .select_related("venue")
+        .only("name", "host", "port", "status", "channel_count", "venue__name", "venue__slug")
+        .order_by("venue__name", "venue_id", "name", "pk")
+    )
+    channels = list(
+        Channel.objects.filter(receiver__enabled=True)
+        .filter(**({"receiver__venue": venue} if venue else {}))
+        .order_by("receiver_id", "number")
+    )
+    venues = {r.venue_id: {"slug": r.venue.slug, "name": r.venue.name} for r in receivers}
+    return {
+        "version": str(version),
+        "generated_at": timezone.now().isoformat(),
+        "venue": {"slug": venue.slug, "name": venue.name} if venue else None,
+        "venues": list(venues.values()),
+        "tiles": _tiles(receivers, channels),
+        "groups": _groups(venue, channels) if venue else [],
+    }

@@ -1,0 +1,147 @@
+"""The display wall's feed: the current version cheaply, and each version rendered once.
+
+Every open wall asks about once a second. A wall that holds the current version costs one
+Redis round trip. Otherwise the rendered state of the current version comes from a shared
+Redis entry, so however many walls show a venue, each new version is read from the
+database about once (once per web process at worst). Frames are kept gzipped: a
+500-channel wall is about 170 KB of JSON and 16 KB on the wire.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import redis
+import structlog
+from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from micboard.exceptions import NotFoundError
+from micboard.models import Venue
+from micboard.services.clock import Clock, SystemClock
+from micboard.services.wall import wall_state
+from micboard.services.wall_versions import WallVersions, scope_name
+
+log = structlog.get_logger(__name__)
+
+STATE_CACHE_SECONDS = 300
+GZIP_LEVEL = 5
+# A venue whose receivers report 25 times a second is rendered at most 4 times a second;
+# a wall then shows a change at most this much later than it could.
+MIN_RENDER_INTERVAL = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class WallFrame:
+    """One rendered version of a wall; ``version`` None when Redis could not be asked."""
+
+    version: int | None
+    gzipped: bytes
+    rendered_at: float = 0.0
+
+    @property
+    def json(self) -> bytes:
+        return gzip.decompress(self.gzipped)
+
+
+class WallFeed:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str,
+        clock: Clock | None = None,
+    ) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._versions = WallVersions(client, prefix=prefix)
+        self._clock = clock or SystemClock()
+        self._build_lock = threading.Lock()
+
+    def bump(self, *, venue_id: int) -> None:
+        self._versions.bump(venue_id=venue_id)
+
+    def version(self, *, venue_id: int | None) -> int | None:
+        try:
+            return self._versions.current(venue_id=venue_id)
+        except redis.RedisError as error:
+            log.warning("wall_version_unavailable", venue_id=venue_id, error=str(error))
+            return None
+
+    def frame(self, *, venue_id: int | None, version: int | None) -> WallFrame:
+        """The wall at ``version``, newer, or at most ``MIN_RENDER_INTERVAL`` older.
+
+        Raises ``NotFoundError`` for a venue that is gone.
+        """
+        if version is None:
+            return WallFrame(None, self._render(venue_id, 0))
+        usable = self._usable(self._cached(venue_id), version)
+        if usable is not None:
+            return usable
+        # Walls of one process that see a new version together render it once.
+        with self._build_lock:
+            usable = self._usable(self._cached(venue_id), version)
+            if usable is not None:
+                return usable
+            frame = WallFrame(version, self._render(venue_id, version), self._timestamp())
+            self._store(venue_id, frame)
+            return frame
+
+    def _timestamp(self) -> float:
+        return self._clock.now().timestamp()
+
+    def _usable(self, cached: WallFrame | None, version: int) -> WallFrame | None:
+        """``cached`` if good enough for ``version``: as new, or rendered a moment ago."""
+        if cached is None or cached.version is None:
+            return None
+        recent = self._timestamp() - cached.rendered_at < MIN_RENDER_INTERVAL
+        return cached if cached.version >= version or recent else None
+
+    def _render(self, venue_id: int | None, version: int) -> bytes:
+        venue = None
+        if venue_id is not None:
+            venue = Venue.objects.filter(pk=venue_id).first()
+            if venue is None:
+                raise NotFoundError(f"venue {venue_id} does not exist")
+        state = wall_state(venue=venue, version=version)
+        body = json.dumps(state, separators=(",", ":")).encode()
+        return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+    def _key(self, venue_id: int | None) -> str:
+        return f"{self._prefix}:wall:state:{scope_name(venue_id)}"
+
+    def _cached(self, venue_id: int | None) -> WallFrame | None:
+        try:
+            raw = self._client.get(self._key(venue_id))
+        except redis.RedisError:
+            return None
+        if not isinstance(raw, bytes):
+            return None
+        head, _, body = raw.partition(b"\n")
+        version, _, rendered_at = head.partition(b" ")
+        return WallFrame(int(version), body, float(rendered_at))
+
+    def _store(self, venue_id: int | None, frame: WallFrame) -> None:
+        head = f"{frame.version} {frame.rendered_at}\n".encode()
+        try:
+            self._client.set(self._key(venue_id), head + frame.gzipped, ex=STATE_CACHE_SECONDS)
+        except redis.RedisError as error:
+            log.warning("wall_state_cache_failed", venue_id=venue_id, error=str(error))
+
+
+def fail_fast_redis(url: str) -> redis.Redis:
+    """One retry, no backoff: a wall asks again in a second anyway."""
+    return redis.Redis.from_url(
+        url, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1)
+    )
+
+
+@lru_cache(maxsize=1)
+def wall_feed() -> WallFeed:
+    client = fail_fast_redis(settings.MICBOARD_LOCK_REDIS_URL)
+    return WallFeed(client, prefix=settings.MICBOARD_KEY_PREFIX)

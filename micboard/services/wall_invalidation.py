@@ -1,0 +1,31 @@
+"""Cache invalidation for the display wall: edits made outside a poll bump the wall's version.
+
+Polls bump it through the event publisher. Admin and API edits of venues, receivers and
+channel groups save through the ORM, and these receivers bump the version once the
+transaction commits, so no wall renders the state before the edit under the new version.
+A group's members are saved with their group (admin inline, group service), so the group's
+own save covers them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+from micboard.models import ChannelGroup, Receiver, Venue
+from micboard.services.wall_feed import wall_feed
+
+
+def _bump(sender: type[Model], instance: Venue | Receiver | ChannelGroup, **kwargs: Any) -> None:
+    venue_id = instance.pk if isinstance(instance, Venue) else instance.venue_id
+    transaction.on_commit(partial(wall_feed().bump, venue_id=venue_id))
+
+
+def connect() -> None:
+    for model in (Venue, Receiver, ChannelGroup):
+        for signal in (post_save, post_delete):
+            signal.connect(_bump, sender=model, dispatch_uid=f"micboard.wall.{model.__name__}")

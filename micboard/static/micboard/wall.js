@@ -1,0 +1,287 @@
+// micboard display wall: polls the wall's state once a second and keeps one tile per channel.
+// The server answers 304 while nothing changed; keys 0-9 pick a group, f full screen, ? help.
+"use strict";
+
+(function () {
+  const root = document.getElementById("wall");
+  const config = {
+    url: root.dataset.stateUrl,
+    kiosk: root.dataset.kiosk,
+    pollMs: Number(root.dataset.pollMs),
+    passSeconds: Number(root.dataset.passSeconds),
+    allVenues: root.dataset.allVenues === "true",
+  };
+  const TIMEOUT_MS = 3000; // a request that takes longer counts as a failure
+  const STALE_MS = 2000; // no answer for this long: show the disconnected banner
+
+  const el = {
+    tiles: document.getElementById("tiles"),
+    empty: document.getElementById("empty"),
+    banner: document.getElementById("banner"),
+    status: document.getElementById("status"),
+    viewTitle: document.getElementById("view-title"),
+    legend: document.getElementById("legend"),
+    legendGroups: document.getElementById("legend-groups"),
+    template: document.getElementById("tile-template"),
+  };
+
+  let state = null;
+  let etag = "";
+  let pass = root.dataset.pass;
+  let passRenewAt = Date.now() + config.passSeconds * 500;
+  let lastOk = Date.now();
+  let layoutSignature = "";
+  let activeGroup = groupFromUrl();
+  const tileElements = new Map();
+
+  // --- talking to the server ---------------------------------------------------------
+
+  async function poll() {
+    const renew = Date.now() >= passRenewAt;
+    const headers = { Accept: "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    if (!renew) headers["X-Wall-Pass"] = pass;
+    else if (config.kiosk) headers["X-Kiosk-Token"] = config.kiosk;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+    let delay = config.pollMs;
+    try {
+      const response = await fetch(config.url, {
+        headers,
+        cache: "no-store",
+        // Only a renewal sends the session cookie; a valid pass is enough otherwise.
+        credentials: renew ? "same-origin" : "omit",
+        signal: abort.signal,
+      });
+      const freshPass = response.headers.get("X-Wall-Pass");
+      if (freshPass) {
+        pass = freshPass;
+        passRenewAt = Date.now() + config.passSeconds * 500;
+      }
+      if (response.status === 304) {
+        connected();
+      } else if (response.ok) {
+        state = await response.json();
+        etag = response.headers.get("ETag") || "";
+        render();
+        connected();
+      } else if (response.status === 403 && !renew) {
+        passRenewAt = 0; // the pass was refused: renew it at once with the session or token
+        delay = 0;
+      } else if (response.status === 403) {
+        showBanner("This wall is no longer available: log in again or use a new kiosk link.");
+      } else if (response.status === 404) {
+        showBanner("This venue no longer exists.");
+      } else {
+        disconnected();
+      }
+    } catch (error) {
+      disconnected();
+    } finally {
+      clearTimeout(timer);
+      setTimeout(poll, delay);
+    }
+  }
+
+  function connected() {
+    lastOk = Date.now();
+    el.banner.hidden = true;
+    root.classList.remove("stale");
+    el.status.textContent = "Live · " + new Date(lastOk).toLocaleTimeString();
+  }
+
+  function disconnected() {
+    if (Date.now() - lastOk < STALE_MS) return;
+    showBanner("Disconnected from the server since " + new Date(lastOk).toLocaleTimeString() +
+      " · retrying…");
+    root.classList.add("stale"); // the values shown are getting old
+    el.status.textContent = "Disconnected";
+  }
+
+  function showBanner(text) {
+    el.banner.textContent = text;
+    el.banner.hidden = false;
+  }
+
+  // --- tiles --------------------------------------------------------------------------
+
+  function tileElement(key) {
+    let tile = tileElements.get(key);
+    if (!tile) {
+      tile = el.template.content.firstElementChild.cloneNode(true);
+      tile.dataset.key = key;
+      tile.addEventListener("animationend", () => tile.classList.remove("flash"));
+      tileElements.set(key, tile);
+    }
+    return tile;
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  function updateTile(tile, t) {
+    const previous = tile.dataset.state;
+    tile.dataset.state = t.state;
+    if (t.state === "AUDIO_PEAK" && previous !== "AUDIO_PEAK") {
+      tile.classList.remove("flash");
+      void tile.offsetWidth; // restart the animation
+      tile.classList.add("flash");
+    }
+    const name = t.name || (t.channel ? "Channel " + t.number : t.receiver);
+    setText(tile.querySelector(".chan-id"), t.id);
+    setText(tile.querySelector(".chan-name"), name);
+    const label = t.state === "RX_COM_ERROR" ? t.state_label + " · " + t.address : t.state_label;
+    setText(tile.querySelector(".state-label"), label);
+    const bars = t.battery;
+    tile.querySelectorAll(".battery i").forEach((bar, i) => {
+      bar.classList.toggle("on", bars !== null && i < bars);
+    });
+    const battery = bars === null ? "battery unknown" : "battery " + bars + " of 5 bars";
+    tile.querySelector(".battery").setAttribute("aria-label", battery);
+    setText(tile.querySelector(".runtime"), t.runtime);
+    setText(tile.querySelector(".frequency"), t.frequency);
+    setText(tile.querySelector(".tx"), t.tx);
+    meter(tile.querySelector(".meter.rf"), t.rf, t.rf_dbm === null ? "" : t.rf_dbm + " dBm", "RF");
+    const audio = tile.querySelector(".meter.audio");
+    meter(audio, t.audio, t.audio_dbfs === null ? "" : t.audio_dbfs + " dBFS", "audio");
+    audio.classList.toggle("peak", t.audio_peak);
+    tile.querySelector(".ant-a").classList.toggle("on", t.antenna_a);
+    tile.querySelector(".ant-b").classList.toggle("on", t.antenna_b);
+    const antennas = [t.antenna_a ? "A" : "", t.antenna_b ? "B" : ""].join("") || "none";
+    tile.querySelector(".antenna").setAttribute("aria-label", "antenna " + antennas);
+    setText(tile.querySelector(".slot"), t.receiver + " · ch " + t.number);
+    tile.setAttribute("aria-label", [t.id, name + ":", label + ",", battery + ",",
+      "runtime " + t.runtime + ",", t.frequency + " MHz"].join(" "));
+  }
+
+  function meter(node, percent, text, what) {
+    node.querySelector(".fill").style.width = (percent || 0) + "%";
+    node.setAttribute("aria-label", what + " " + (text || "unknown"));
+    node.title = what + " " + (text || "unknown");
+  }
+
+  // --- what is shown: every channel (by venue), or one group ------------------------
+
+  function sections() {
+    const group = state.groups.find((g) => g.number === activeGroup);
+    if (group) return [{ title: "", keys: group.tiles }];
+    if (!config.allVenues) return [{ title: "", keys: state.tiles.map((t) => t.key) }];
+    return state.venues.map((venue) => ({
+      title: venue.name,
+      keys: state.tiles.filter((t) => t.venue === venue.slug).map((t) => t.key),
+    }));
+  }
+
+  function render() {
+    const current = new Set();
+    for (const t of state.tiles) {
+      current.add(t.key);
+      updateTile(tileElement(t.key), t);
+    }
+    for (const key of tileElements.keys()) {
+      if (!current.has(key)) {
+        tileElements.get(key).remove();
+        tileElements.delete(key);
+      }
+    }
+    layout(sections());
+    renderGroupList();
+  }
+
+  function layout(parts) {
+    const signature = JSON.stringify(parts);
+    if (signature === layoutSignature) return;
+    layoutSignature = signature;
+    el.tiles.replaceChildren();
+    let shown = 0;
+    for (const part of parts) {
+      const section = document.createElement("section");
+      section.className = "venue-section";
+      if (part.title) {
+        const heading = document.createElement("h2");
+        heading.textContent = part.title;
+        section.append(heading);
+      }
+      const grid = document.createElement("div");
+      grid.className = "grid";
+      for (const key of part.keys) {
+        const tile = tileElements.get(key);
+        if (tile) {
+          grid.append(tile);
+          shown += 1;
+        }
+      }
+      section.append(grid);
+      el.tiles.append(section);
+    }
+    el.empty.hidden = shown > 0;
+    const group = state.groups.find((g) => g.number === activeGroup);
+    el.viewTitle.textContent = group ? "Group " + group.number + " · " + group.title : "All channels";
+  }
+
+  function renderGroupList() {
+    const items = state.groups.map((g) => {
+      const item = document.createElement("li");
+      const key = document.createElement("kbd");
+      key.textContent = String(g.number);
+      item.append(key, " " + g.title + " (" + g.tiles.length + ")");
+      return item;
+    });
+    if (!items.length) {
+      items.push(document.createElement("li"));
+      items[0].textContent = "None saved for this wall.";
+    }
+    el.legendGroups.replaceChildren(...items);
+  }
+
+  function showGroup(number) {
+    activeGroup = number;
+    const url = new URL(window.location.href);
+    if (number === null) url.searchParams.delete("group");
+    else url.searchParams.set("group", String(number));
+    history.replaceState(null, "", url);
+    if (state) layout(sections());
+  }
+
+  function groupFromUrl() {
+    const value = new URL(window.location.href).searchParams.get("group");
+    return value !== null && /^[0-9]$/.test(value) ? Number(value) : null;
+  }
+
+  // --- keys -----------------------------------------------------------------------------
+
+  function toggleLegend(show) {
+    el.legend.hidden = !show;
+  }
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.key === "?") {
+      toggleLegend(el.legend.hidden);
+    } else if (event.key === "Escape") {
+      if (!el.legend.hidden) toggleLegend(false);
+      else showGroup(null);
+    } else if (event.key === "f" || event.key === "F") {
+      toggleFullscreen();
+    } else if (/^[0-9]$/.test(event.key)) {
+      const number = Number(event.key);
+      const exists = state && state.groups.some((g) => g.number === number);
+      showGroup(exists ? number : null);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+  document.getElementById("help-button").addEventListener("click", () => toggleLegend(true));
+  el.legend.addEventListener("click", (event) => {
+    if (event.target === el.legend) toggleLegend(false);
+  });
+
+  poll();
+})();

@@ -1,0 +1,1 @@
+"""The display wall: pages, their live state endpoint and kiosk access."""

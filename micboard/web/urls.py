@@ -1,0 +1,13 @@
+"""Routes of the display wall."""
+
+from django.urls import URLPattern, path
+
+from micboard.web import views
+
+urlpatterns: list[URLPattern] = [
+    path("wall/", views.wall_page, name="micboard-wall-all"),
+    path("wall/state.json", views.wall_state, name="micboard-wall-state-all"),
+    path("wall/<slug:slug>/", views.wall_page, name="micboard-wall"),
+    path("wall/<slug:slug>/state.json", views.wall_state, name="micboard-wall-state"),
+    path("kiosk/<str:token>/", views.kiosk_page, name="micboard-kiosk"),
+]

@@ -1,0 +1,100 @@
+"""Channels and their telemetry history: filters, time windows and pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rest_framework.test import APIClient
+
+from micboard.models import Channel, ChannelState, TelemetrySample
+from micboard.services.factory import device_service
+from tests.factories import make_receiver, make_venue
+from tests.services.test_devices import snapshot
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
+
+
+def polled_channel() -> Channel:
+    receiver = make_receiver(make_venue(), model="ULXD4D")
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    return Channel.objects.get(receiver=receiver, number=1)
+
+
+def test_a_channel_reads_as_people_read_it(reader: APIClient) -> None:
+    channel = polled_channel()
+    shown = reader.get(f"/api/v1/channels/{channel.pk}/").json()
+    assert (shown["channel_id"], shown["display_name"]) == ("HH01", "Lead 1")
+    assert (shown["frequency_mhz"], shown["runtime"], shown["state"]) == ("578.025", "4:05", "GOOD")
+
+
+def test_channels_filter_by_venue_receiver_and_state(reader: APIClient) -> None:
+    channel = polled_channel()
+    polled_channel()
+    venue = channel.receiver.venue.slug
+    assert reader.get(f"/api/v1/channels/?venue={venue}").json()["count"] == 2
+    assert reader.get(f"/api/v1/channels/?receiver={channel.receiver_id}").json()["count"] == 2
+    assert reader.get("/api/v1/channels/?state=GOOD").json()["count"] == 4
+    assert reader.get("/api/v1/channels/?state=CRITICAL").json()["count"] == 0
+    assert reader.get("/api/v1/channels/?receiver=abc").status_code == 400
+    assert reader.get("/api/v1/channels/?state=MAYBE").status_code == 400
+
+
+def add_samples(channel: Channel, count: int) -> None:
+    TelemetrySample.objects.filter(channel=channel).delete()
+    TelemetrySample.objects.bulk_create(
+        TelemetrySample(
+            channel=channel,
+            recorded_at=T0 + timedelta(minutes=i),
+            battery_bars=5 - i % 5,
+            state=ChannelState.GOOD,
+        )
+        for i in range(count)
+    )
+
+
+def test_samples_come_newest_first_within_since_and_until(reader: APIClient) -> None:
+    channel = polled_channel()
+    add_samples(channel, 10)
+    since, until = (T0 + timedelta(minutes=3)).isoformat(), (T0 + timedelta(minutes=7)).isoformat()
+    page = reader.get(
+        f"/api/v1/channels/{channel.pk}/samples/", {"since": since, "until": until}
+    ).json()
+    minutes = [datetime.fromisoformat(s["recorded_at"]).minute for s in page["results"]]
+    assert (page["count"], minutes) == (4, [6, 5, 4, 3])
+
+
+def test_samples_are_paginated(reader: APIClient) -> None:
+    channel = polled_channel()
+    add_samples(channel, 7)
+    url = f"/api/v1/channels/{channel.pk}/samples/"
+    first = reader.get(url, {"page_size": 3}).json()
+    assert (first["count"], len(first["results"]), first["previous"]) == (7, 3, None)
+    last = reader.get(url, {"page_size": 3, "page": 3}).json()
+    assert (len(last["results"]), last["next"]) == (1, None)
+    assert reader.get(url, {"page": 4, "page_size": 3}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"since": "yesterday"},
+        {"until": "2026-13-01T00:00:00Z"},
+        {"since": "2026-11-26T20:00:00Z", "until": "2026-11-26T19:00:00Z"},
+        {"page_size": "0"},
+        {"page_size": "many"},
+        {"page_size": "501"},
+    ],
+)
+def test_a_bad_window_or_page_size_is_a_400(reader: APIClient, query: dict[str, str]) -> None:
+    channel = polled_channel()
+    response = reader.get(f"/api/v1/channels/{channel.pk}/samples/", query)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_samples_of_a_missing_channel_are_a_404(reader: APIClient) -> None:
+    response = reader.get("/api/v1/channels/999999/samples/")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")

@@ -1,0 +1,71 @@
+"""Venues and channel groups through the API, written by their services."""
+
+from __future__ import annotations
+
+import pytest
+from django_celery_beat.models import PeriodicTask
+from rest_framework.test import APIClient
+
+from micboard.models import ChannelGroup, Venue
+from micboard.services.factory import device_service
+from tests.factories import make_receiver, make_venue
+from tests.services.test_devices import snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_operator_creates_and_deletes_a_venue(operator: APIClient) -> None:
+    response = operator.post("/api/v1/venues/", {"name": "Grand Hall"})
+    assert response.status_code == 201
+    shown = response.json()
+    assert (shown["slug"], shown["receiver_count"]) == ("grand-hall", 0)
+    assert PeriodicTask.objects.filter(name__contains="grand-hall").exists()
+    assert operator.post("/api/v1/venues/", {"name": "Grand Hall"}).status_code == 409
+    assert operator.get("/api/v1/venues/grand-hall/").json()["name"] == "Grand Hall"
+    assert operator.delete("/api/v1/venues/grand-hall/").status_code == 204
+    assert not Venue.objects.filter(slug="grand-hall").exists()
+
+
+def venue_channels(channels: int = 4) -> tuple[Venue, list[int]]:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4Q")
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+    return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
+
+
+def test_an_operator_saves_changes_and_deletes_a_group(operator: APIClient) -> None:
+    venue, channels = venue_channels()
+    body = {"venue": venue.slug, "number": 1, "title": "Vocals", "channels": channels[2:0:-1]}
+    created = operator.post("/api/v1/groups/", body)
+    assert created.status_code == 201
+    group = created.json()
+    assert group["channels"] == [channels[2], channels[1]]
+
+    patched = operator.patch(f"/api/v1/groups/{group['id']}/", {"title": "Lead vocals"}).json()
+    assert (patched["title"], patched["channels"]) == ("Lead vocals", group["channels"])
+    replaced = operator.put(
+        f"/api/v1/groups/{group['id']}/", {"number": 2, "title": "All", "channels": channels}
+    ).json()
+    assert (replaced["number"], replaced["channels"]) == (2, channels)
+
+    listed = operator.get(f"/api/v1/groups/?venue={venue.slug}").json()
+    assert [g["id"] for g in listed["results"]] == [group["id"]]
+    assert operator.delete(f"/api/v1/groups/{group['id']}/").status_code == 204
+    assert not ChannelGroup.objects.exists()
+
+
+def test_a_group_refuses_other_venues_channels_and_a_taken_key(operator: APIClient) -> None:
+    venue, _ = venue_channels()
+    _, foreign = venue_channels()
+    body = {"venue": venue.slug, "number": 3, "title": "Mixed", "channels": foreign[:1]}
+    response = operator.post("/api/v1/groups/", body)
+    assert response.status_code == 400
+    assert set(response.json()["error"]["details"]) == {"channels"}
+
+    operator.post("/api/v1/groups/", {"venue": venue.slug, "number": 3, "title": "First"})
+    taken = operator.post("/api/v1/groups/", {"venue": venue.slug, "number": 3, "title": "Dup"})
+    assert (taken.status_code, taken.json()["error"]["code"]) == (409, "conflict")
+    out_of_range = operator.post(
+        "/api/v1/groups/", {"venue": venue.slug, "number": 10, "title": "Ten"}
+    )
+    assert out_of_range.status_code == 400

@@ -1,0 +1,114 @@
+"""The wall's state: tiles as people read them, placeholders, groups, fixed queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
+from micboard.models import Receiver, Venue
+from micboard.services.factory import device_service
+from micboard.services.groups import GroupInput, group_create
+from micboard.services.wall import wall_state
+from tests.factories import make_receiver, make_venue
+from tests.services.test_devices import snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_polled_channel_reads_like_a_shure_wall() -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4")
+    device_service().apply_snapshot(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(
+            model="ULXD4",
+            channels=(
+                ChannelSnapshot(
+                    number=1,
+                    name="HH01 Lead Vox",
+                    frequency_khz=578_350,
+                    battery_bars=3,
+                    runtime_minutes=125,
+                    tx_type="ULXD2",
+                    rf_level=92,
+                    audio_level=45,
+                    antenna="XB",
+                ),
+            ),
+        ),
+    )
+    (tile,) = wall_state(venue=receiver.venue, version=7)["tiles"]
+    assert (tile["id"], tile["name"], tile["state"], tile["state_label"]) == (
+        "HH01",
+        "Lead Vox",
+        "REPLACE",
+        "Replace battery",
+    )
+    assert (tile["battery"], tile["runtime"], tile["frequency"], tile["tx"]) == (
+        3,
+        "2:05",
+        "578.350",
+        "ULXD2",
+    )
+    assert (tile["rf"], tile["rf_dbm"], tile["audio"], tile["audio_dbfs"]) == (80, -36, 90, -5)
+    assert tile["audio_peak"] is True
+    assert (tile["antenna_a"], tile["antenna_b"]) == (False, True)
+    assert tile["address"] == f"{receiver.host}:{receiver.port}"
+
+
+def test_receivers_without_channels_still_get_tiles() -> None:
+    venue = make_venue()
+    waiting = make_receiver(venue, model="ULXD4D")
+    offline = make_receiver(venue, model="ULXD4")
+    Receiver.objects.filter(pk=offline.pk).update(status="offline")
+    tiles = {t["key"]: t for t in wall_state(venue=venue, version=1)["tiles"]}
+    assert {tiles[f"{waiting.pk}:{n}"]["state"] for n in (1, 2)} == {"NO_DATA"}
+    assert tiles[f"{offline.pk}:1"]["state_label"] == "Receiver unreachable"
+
+
+def test_disabled_receivers_and_other_venues_are_left_out() -> None:
+    venue, other = make_venue(), make_venue()
+    shown, disabled = make_receiver(venue, model="ULXD4"), make_receiver(venue)
+    make_receiver(other)
+    device_service().receiver_set_enabled(receiver_ids=[disabled.pk], enabled=False)
+    state = wall_state(venue=venue, version=1)
+    assert [t["key"] for t in state["tiles"]] == [f"{shown.pk}:1"]
+    assert state["venue"] == {"slug": venue.slug, "name": venue.name}
+    everywhere = wall_state(venue=None, version=1)
+    assert {v["slug"] for v in everywhere["venues"]} == {venue.slug, other.slug}
+
+
+def test_groups_list_their_tiles_in_order() -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4Q")
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    ids = dict(receiver.channels.values_list("number", "pk"))
+    group_create(venue=venue, data=GroupInput(2, "Band", (ids[4], ids[1])))
+    group_create(venue=venue, data=GroupInput(1, "Empty"))
+    groups = wall_state(venue=venue, version=1)["groups"]
+    assert groups == [
+        {"number": 1, "title": "Empty", "tiles": []},
+        {"number": 2, "title": "Band", "tiles": [f"{receiver.pk}:4", f"{receiver.pk}:1"]},
+    ]
+
+
+def queries_for(venue: Venue | None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        wall_state(venue=venue, version=1)
+    return len(captured)
+
+
+def add_polled(venue: Venue, count: int) -> None:
+    for _ in range(count):
+        receiver = make_receiver(venue, model="ULXD4Q")
+        device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+
+
+def test_the_state_costs_the_same_queries_for_4_or_40_channels() -> None:
+    venue = make_venue()
+    add_polled(venue, 1)
+    group_create(venue=venue, data=GroupInput(1, "One"))
+    few = (queries_for(venue), queries_for(None))
+    add_polled(venue, 9)
+    assert (queries_for(venue), queries_for(None)) == few == (4, 2)

@@ -1,0 +1,81 @@
+"""The wall feed: each version read from the database once, shared by every wall."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from micboard.exceptions import NotFoundError
+from micboard.services.factory import device_service
+from micboard.services.wall_feed import (
+    MIN_RENDER_INTERVAL,
+    WallFeed,
+    fail_fast_redis,
+    wall_feed,
+)
+from tests.factories import make_receiver, make_venue
+from tests.services.test_devices import snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_version_is_rendered_once_then_served_from_redis() -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    feed = wall_feed()
+    version = feed.version(venue_id=venue.pk)
+    first = feed.frame(venue_id=venue.pk, version=version)
+    with CaptureQueriesContext(connection) as captured:
+        again = feed.frame(venue_id=venue.pk, version=version)
+    assert (len(captured), again) == (0, first)
+    assert json.loads(first.json)["version"] == str(version)
+
+
+class SteppedClock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def monotonic(self) -> float:
+        return self.at.timestamp()
+
+
+def test_a_new_version_is_rendered_after_the_render_interval(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    clock = SteppedClock()
+    feed = WallFeed(redis_client, prefix=settings.MICBOARD_KEY_PREFIX, clock=clock)
+    before = feed.frame(venue_id=venue.pk, version=feed.version(venue_id=venue.pk))
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=1))
+    version = feed.version(venue_id=venue.pk)
+    assert version is not None
+    clock.at += timedelta(seconds=MIN_RENDER_INTERVAL / 2)
+    assert feed.frame(venue_id=venue.pk, version=version) == before  # coalesced
+    clock.at += timedelta(seconds=MIN_RENDER_INTERVAL)
+    after = feed.frame(venue_id=venue.pk, version=version)
+    assert after.version == version != before.version
+    assert {t["state"] for t in json.loads(after.json)["tiles"]} == {"CRITICAL"}
+
+
+def test_without_redis_every_request_reads_the_database() -> None:
+    venue = make_venue()
+    make_receiver(venue, model="ULXD4")
+    feed = WallFeed(fail_fast_redis("redis://127.0.0.1:1/0"), prefix="x")
+    version = feed.version(venue_id=venue.pk)
+    frame = feed.frame(venue_id=venue.pk, version=version)
+    assert (version, frame.version) == (None, None)
+    assert len(json.loads(frame.json)["tiles"]) == 1
+
+
+def test_a_deleted_venue_is_not_found() -> None:
+    with pytest.raises(NotFoundError):
+        wall_feed().frame(venue_id=999_999, version=1)

@@ -1,0 +1,175 @@
+"""The wall's pages and state endpoint through Django's test client."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from micboard.models import Venue
+from micboard.services.factory import device_service
+from micboard.services.kiosk import kiosk_link_create, kiosk_links_revoke
+from micboard.web.access import issue_pass, scope_of
+from tests.factories import make_receiver, make_venue
+from tests.services.test_devices import snapshot
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user_client(client: Client) -> Client:
+    client.force_login(User.objects.create_user("engineer"))
+    return client
+
+
+def polled_venue() -> Venue:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    return venue
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def test_a_visitor_is_sent_to_log_in(client: Client) -> None:
+    venue = make_venue()
+    for url in ("/wall/", f"/wall/{venue.slug}/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/?next=")
+
+
+def test_a_user_sees_a_venue_wall_and_the_all_venues_wall(user_client: Client) -> None:
+    venue = make_venue()
+    page = user_client.get(f"/wall/{venue.slug}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-state-url="/wall/{venue.slug}/state.json"' in html
+    assert "/static/micboard/wall.js" in html
+    assert "/static/micboard/wall.css" in html
+    assert 'data-all-venues="false"' in html
+    assert 'data-state-url="/wall/state.json"' in user_client.get("/wall/").content.decode()
+    assert user_client.get("/wall/no-such-venue/").status_code == 404
+
+
+def test_a_kiosk_link_opens_its_wall_until_revoked(client: Client) -> None:
+    venue, other = make_venue(), make_venue()
+    issued = kiosk_link_create(venue=venue, label="FOH TV", created_by="op")
+    page = client.get(f"/kiosk/{issued.token}/")
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert f'data-kiosk="{issued.token}"' in page.content.decode()
+    assert client.get(f"/wall/{venue.slug}/?kiosk={issued.token}").status_code == 200
+    assert client.get(f"/wall/{other.slug}/?kiosk={issued.token}").status_code == 403
+    assert client.get(f"/wall/?kiosk={issued.token}").status_code == 403
+
+    kiosk_links_revoke(link_ids=[issued.link.pk])
+    assert client.get(f"/kiosk/{issued.token}/").status_code == 404
+    assert client.get(f"/wall/{venue.slug}/?kiosk={issued.token}").status_code == 403
+
+
+# --- the state endpoint ------------------------------------------------------------------
+
+
+def test_state_needs_a_pass_a_session_or_a_kiosk_token(client: Client) -> None:
+    venue = polled_venue()
+    response = client.get(f"/wall/{venue.slug}/state.json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    kiosk = kiosk_link_create(venue=venue, label="TV", created_by="op").token
+    renewed = client.get(f"/wall/{venue.slug}/state.json", HTTP_X_KIOSK_TOKEN=kiosk)
+    assert renewed.status_code == 200
+    assert renewed["X-Wall-Pass"]
+
+
+def test_a_session_gets_the_state_an_etag_and_a_pass(user_client: Client) -> None:
+    venue = polled_venue()
+    response = user_client.get(f"/wall/{venue.slug}/state.json")
+    assert response.status_code == 200
+    state = json.loads(response.content)
+    assert response["ETag"] == f'"{state["version"]}"'
+    assert response["X-Wall-Pass"]
+    assert [t["state"] for t in state["tiles"]] == ["GOOD", "GOOD"]
+
+
+def test_a_current_wall_costs_no_query_and_a_change_shows(client: Client) -> None:
+    venue = polled_venue()
+    url = f"/wall/{venue.slug}/state.json"
+    wall_pass = issue_pass(scope_of(venue))
+    first = client.get(url, HTTP_X_WALL_PASS=wall_pass)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        unchanged = client.get(url, HTTP_X_WALL_PASS=wall_pass, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (unchanged.status_code, len(captured)) == (304, 0)
+
+    receiver = venue.receivers.get()
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=1))
+
+    def changed() -> Any:
+        response = client.get(url, HTTP_X_WALL_PASS=wall_pass, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert response.status_code in {200, 304}  # 304 while the change waits to be rendered
+        return json.loads(response.content) if response.status_code == 200 else None
+
+    state = wait_for(changed, timeout=2, interval=0.05, what="the change")
+    assert {t["state"] for t in state["tiles"]} == {"CRITICAL"}
+
+
+def test_a_pass_opens_only_its_own_wall(client: Client) -> None:
+    venue, other = polled_venue(), polled_venue()
+    wall_pass = issue_pass(scope_of(venue))
+    assert (
+        client.get(f"/wall/{other.slug}/state.json", HTTP_X_WALL_PASS=wall_pass).status_code == 403
+    )
+    assert client.get("/wall/state.json", HTTP_X_WALL_PASS=wall_pass).status_code == 403
+    everywhere = issue_pass(scope_of(None))
+    assert client.get("/wall/state.json", HTTP_X_WALL_PASS=everywhere).status_code == 200
+
+
+@override_settings(MICBOARD_WALL_PASS_SECONDS=-1)
+def test_an_expired_pass_is_renewed_only_with_valid_credentials(client: Client) -> None:
+    venue = polled_venue()
+    url = f"/wall/{venue.slug}/state.json"
+    wall_pass = issue_pass(scope_of(venue))
+    assert client.get(url, HTTP_X_WALL_PASS=wall_pass).status_code == 403
+    issued = kiosk_link_create(venue=venue, label="TV", created_by="op")
+    renewed = client.get(url, HTTP_X_WALL_PASS=wall_pass, HTTP_X_KIOSK_TOKEN=issued.token)
+    assert renewed.status_code == 200
+    kiosk_links_revoke(link_ids=[issued.link.pk])
+    assert client.get(url, HTTP_X_KIOSK_TOKEN=issued.token).status_code == 403
+
+
+def test_a_fresh_state_costs_a_fixed_number_of_queries(client: Client) -> None:
+    """The wall sends no cookie while its pass is valid: venue, receivers, channels, groups."""
+
+    def queries(venue: Venue) -> int:
+        wall_pass = issue_pass(scope_of(venue))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/wall/{venue.slug}/state.json", HTTP_X_WALL_PASS=wall_pass)
+        assert response.status_code == 200
+        return len(captured)
+
+    small = polled_venue()
+    large = polled_venue()
+    for _ in range(10):
+        receiver = make_receiver(large, model="ULXD4Q")
+        device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    assert queries(small) == queries(large) == 5
+
+
+def test_browsers_get_the_state_gzipped(client: Client) -> None:
+    venue = polled_venue()
+    response = client.get(
+        f"/wall/{venue.slug}/state.json",
+        HTTP_X_WALL_PASS=issue_pass(scope_of(venue)),
+        HTTP_ACCEPT_ENCODING="gzip, deflate, br",
+    )
+    assert (response["Content-Encoding"], response["Vary"]) == ("gzip", "Accept-Encoding")
+    assert len(json.loads(gzip.decompress(response.content))["tiles"]) == 2
