@@ -82,7 +82,8 @@ class Result:
 
 
 def prepare_environment(database_url: str) -> None:
-    os.environ.update(BENCH_ENV)
+    for name, value in BENCH_ENV.items():
+        os.environ.setdefault(name, value)
     os.environ["DATABASE_URL"] = database_url
     if database_url.startswith("postgres"):
         create_database(database_url)
@@ -264,8 +265,17 @@ class FleetBench:
         self.ports: list[int] = []
         self.venue: Any = None
 
+    def clear_broker(self) -> None:
+        """Drop this benchmark's queues and keys (and only those) from Redis."""
+        from django.conf import settings  # noqa: PLC0415
+
+        for pattern in (f"{settings.MICBOARD_QUEUE_PREFIX}*", f"{settings.MICBOARD_KEY_PREFIX}*"):
+            stale = list(self.broker.scan_iter(match=pattern, count=1000))
+            if stale:
+                self.broker.delete(*stale)
+
     def start(self) -> None:
-        self.broker.flushdb()
+        self.clear_broker()
         self.ports = start_simulator(self.group, self.n, self.args.models)
         self.venue = register(self.ports, self.args.models.split(","), int(self.args.interval))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
