@@ -22,6 +22,7 @@ from config.env import (
     validate_redis_url,
 )
 from config.logging import build_logging, secret_values
+from micboard import __version__ as micboard_version
 from micboard.exceptions import ConfigurationError
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
@@ -183,7 +184,7 @@ SPECTACULAR_SETTINGS = {
         "Django model permission. Errors share one envelope: "
         '`{"error": {"code", "message", "details"}}`.'
     ),
-    "VERSION": "v1",
+    "VERSION": f"v1 (micboard {micboard_version})",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

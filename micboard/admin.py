@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from micboard import __version__
 from micboard.exceptions import MicboardError
 from micboard.formatting import format_frequency, format_runtime
 from micboard.models import Channel, Receiver, TelemetrySample, Venue
@@ -34,6 +35,9 @@ def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[
         messages.SUCCESS,
     )
 
+
+admin.site.site_header = f"micboard {__version__}"
+admin.site.site_title = "micboard"
 
 _STATUS_COLOURS = {"online": "#1a7f37", "offline": "#8250df", "unknown": "#6e7781"}
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django_celery_beat.models import PeriodicTask
 
+from micboard import __version__
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
 from micboard.services.factory import device_service, sync_service
@@ -188,3 +189,7 @@ def test_resync_a_whole_venue_from_the_admin(
     )
     assert b"Resync queued for 3 receiver(s)" in response.content
     assert queue_depth(redis_client, venue.queue_name) == 3
+
+
+def test_the_admin_shows_the_version(admin_client: Client) -> None:
+    assert f"micboard {__version__}".encode() in admin_client.get("/admin/").content
