@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import authenticate
 from django_celery_beat.models import PeriodicTask
@@ -9,10 +11,13 @@ from micboard.devtools.demo import (
     admin_credentials,
     demo_venue,
     flower_credentials,
+    start_broker,
     wait_until_online,
 )
+from micboard.devtools.processes import ProcessGroup
 from micboard.models import Receiver
 from micboard.simulator import ALL_FAMILIES_MODELS
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +79,15 @@ def test_demo_venue_of_every_family() -> None:
     receivers = Receiver.objects.filter(venue=venue)
     assert {r.family for r in receivers} == {"ULXD", "QLXD", "SLXD", "AD", "UHFR", "PSM1000"}
     assert receivers.get(model="UR4D").protocol == "shure-uhfr"
+
+
+def test_demo_starts_a_private_redis_when_none_answers(tmp_path: Path) -> None:
+    port = free_port()
+    group = ProcessGroup(tmp_path)
+    try:
+        message = start_broker(group, f"redis://127.0.0.1:{port}/0")
+        assert message == f"started a private redis-server on 127.0.0.1:{port}"
+        assert start_broker(group, f"redis://127.0.0.1:{port}/0").startswith("Redis answers")
+    finally:
+        group.stop_all(grace_seconds=5)
+    assert [child.name for child in group.children] == []

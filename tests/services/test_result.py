@@ -1,6 +1,7 @@
 import pytest
 
 from micboard.exceptions import DeviceTimeoutError, MicboardError
+from micboard.services.events import NullPublisher
 from micboard.services.result import ServiceResult
 
 
@@ -14,3 +15,7 @@ def test_failure_from_error_keeps_code_and_message() -> None:
     assert (result.error_code, result.message) == ("device_timeout", "too slow")
     with pytest.raises(MicboardError, match="too slow"):
         result.unwrap()
+
+
+def test_null_publisher_accepts_events() -> None:
+    assert NullPublisher().receiver_changed(receiver_id=1, venue_id=2) is None
