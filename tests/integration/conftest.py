@@ -26,17 +26,23 @@ from workers.celery import app
 StartWorker = Callable[[Venue], AbstractContextManager[WorkController]]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _close_worker_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Worker threads leave PostgreSQL sessions behind; end them so the test database drops."""
-    yield
+def end_other_sessions() -> None:
+    """End every other PostgreSQL session on the test database: a worker thread's connection
+    outlives its thread, and a straggling write would deadlock the test's flush."""
     if connection.vendor != "postgresql":
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_worker_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        end_other_sessions()
 
 
 @pytest.fixture
@@ -85,6 +91,7 @@ def venue_worker() -> StartWorker:
                     interval=0.05,
                     what="the worker's running tasks to finish",
                 )
+        end_other_sessions()
 
     return run
 
