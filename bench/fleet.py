@@ -213,7 +213,16 @@ def register(ports: list[int], models: list[str], interval: int) -> Any:
     return venue
 
 
-def change_name(port: int, token: str) -> None:
+def change_name(port: int, token: str) -> bool:
+    """Rename channel 1 the way a device's front panel would; False when it did not answer."""
+    try:
+        _send_name(port, token)
+    except OSError:
+        return False
+    return True
+
+
+def _send_name(port: int, token: str) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
         conn.sendall(f"< SET 1 CHAN_NAME {{{token}}} >".encode())
         conn.settimeout(0.05)
@@ -225,6 +234,9 @@ def change_name(port: int, token: str) -> None:
 def processes(log_dir: Path) -> Iterator[Any]:
     from micboard.devtools.processes import ProcessGroup  # noqa: PLC0415
 
+    # Fresh logs: the simulator's log is where the run reads its receivers' ports from.
+    for old in log_dir.glob("*.log"):
+        old.unlink()
     group = ProcessGroup(log_dir)
     try:
         yield group
@@ -350,7 +362,8 @@ class FleetBench:
         if tick % 2 == 0:
             token = f"P{tick:05d}"
             samples.probes[token] = time.monotonic()
-            change_name(self.ports[rng.randrange(self.n)], token)
+            if not change_name(self.ports[rng.randrange(self.n)], token):
+                samples.probes.pop(token)
         landed = Channel.objects.filter(name__in=list(samples.probes), receiver__venue=self.venue)
         for token in set(landed.values_list("name", flat=True)):
             samples.latencies.append(time.monotonic() - samples.probes.pop(token))

@@ -122,8 +122,8 @@ def start_processes(
     )  # fmt: skip
     group.start(
         "worker",
-        [*celery, "worker", "-Q", queues, "-c", "2", "-n", f"{venue.slug}@%h", "-E",
-         "--loglevel", "INFO"],
+        [*celery, "worker", "-Q", queues, "-P", "threads", "-c", "4",
+         "-n", f"{venue.slug}@%h", "-E", "--loglevel", "INFO"],
         {**env, "MICBOARD_WORKER_HEARTBEAT_FILE": str(options.log_dir / "worker.heartbeat")},
     )  # fmt: skip
     group.start(
