@@ -16,6 +16,7 @@ from micboard.services.factory import sync_service
 from micboard.services.health import check_broker, check_consumers, check_dispatch_cycles
 from tests.factories import make_receiver, make_venue
 from tests.ports import free_port
+from tests.waiting import wait_for
 from workers.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,8 +37,12 @@ def test_healthy_when_every_part_runs() -> None:
     sync_service().dispatch_due(venue_id=venue.pk)
     queues = [venue.queue_name, settings.CELERY_TASK_DEFAULT_QUEUE]
     with start_worker(app, pool="solo", queues=queues, perform_ping_check=False):
-        report, ok = health()
-    assert ok, report
+
+        def healthy() -> str | None:
+            report, ok = health()
+            return report if ok else None
+
+        report = wait_for(healthy, timeout=15, what="every check to pass")
     assert f"ok   queue {venue.queue_name}" in report
 
 
@@ -69,6 +74,12 @@ def test_unreachable_broker_fails_fast() -> None:
 
 
 def test_consumer_check_lists_workers() -> None:
-    with start_worker(app, pool="solo", queues=["test.health.q"], perform_ping_check=False):
-        (check,) = check_consumers(app, queues=["test.health.q"], timeout=1)
-    assert check.ok
+    queue = f"{settings.MICBOARD_QUEUE_PREFIX}health-probe"
+    with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False):
+        # A worker answers control commands once its consumer runs: ask until it does.
+        (check,) = wait_for(
+            lambda: [c for c in check_consumers(app, queues=[queue], timeout=1) if c.ok],
+            timeout=15,
+            what="the worker to answer",
+        )
+    assert check.detail
