@@ -24,9 +24,9 @@ from micboard.services.groups import GroupInput, group_create
 from micboard.services.kiosk import kiosk_link_create
 from tests.factories import make_receiver, make_venue
 from tests.integration.conftest import StartWorker, register_fleet
+from tests.tcp_proxy import TcpProxy
 from tests.waiting import wait_for
 from tests.web.browser import screenshot, tiles, visible
-from tests.web.proxy import TcpProxy
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -228,9 +228,9 @@ def test_a_value_changed_on_a_receiver_reaches_the_wall(
 def proxy(live_server: LiveServer) -> Iterator[TcpProxy]:
     address = urlsplit(live_server.url)
     proxy = TcpProxy((address.hostname or "localhost", address.port or 80))
-    proxy.start()
+    proxy.restore()
     yield proxy
-    proxy.stop()
+    proxy.cut()
 
 
 def test_the_disconnected_banner_comes_and_goes_with_the_server(
@@ -239,12 +239,12 @@ def test_the_disconnected_banner_comes_and_goes_with_the_server(
     venue = theatre()
     open_wall(kiosk_path(venue), base=f"http://127.0.0.1:{proxy.port}")
     assert not visible(browser, "banner")
-    proxy.stop()
+    proxy.cut()
     wait_for(lambda: visible(browser, "banner"), timeout=8, what="the disconnected banner")
     assert "Disconnected" in browser.find_element(By.ID, "banner").text
     assert "stale" in (browser.find_element(By.ID, "wall").get_attribute("class") or "")
     screenshot(browser, "wall-disconnected")
-    proxy.start()
+    proxy.restore()
     wait_for(lambda: not visible(browser, "banner"), timeout=8, what="the banner to clear")
     assert browser.find_element(By.ID, "status").text.startswith("Live")
 
