@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from micboard.devtools.broker import (
     BrokerAddress,
@@ -147,15 +148,18 @@ def start_processes(
 def wait_until_online(
     venue: Venue, *, seconds: float, still_running: Callable[[], None] = lambda: None
 ) -> int:
-    """Seconds-bounded wait; returns how many receivers are online at the end.
+    """Seconds-bounded wait; returns how many receivers answered since the wait began.
 
     ``still_running`` is called every round and raises when a process has died."""
+    since = timezone.now()
     deadline = time.monotonic() + seconds
     online = 0
     total = Receiver.objects.filter(venue=venue).count()
     while time.monotonic() < deadline:
         still_running()
-        online = Receiver.objects.filter(venue=venue, status=ReceiverStatus.ONLINE).count()
+        online = Receiver.objects.filter(
+            venue=venue, status=ReceiverStatus.ONLINE, last_seen_at__gte=since
+        ).count()
         if online == total:
             break
         time.sleep(0.5)
