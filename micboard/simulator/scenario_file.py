@@ -220,12 +220,14 @@ class _Validator:
                 if not isinstance(value, str | int) or not str(value).strip():
                     raise ValueError("must be a non-empty text")
                 return str(value)
+            if not isinstance(value, int | float | str):
+                raise TypeError(f"{value!r} is not a number")
             if kind == "share":
-                share = float(value)  # type: ignore[arg-type]
+                share = float(value)
                 if not 0 <= share <= 1:
                     raise ValueError("must be between 0 and 1")
                 return share
-            number = int(value)  # type: ignore[call-overload]
+            number = int(value)
             if isinstance(value, bool) or number < 0:
                 raise ValueError("must be a whole number, 0 or more")
             return number
