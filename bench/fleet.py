@@ -14,6 +14,7 @@ asserted; docs/performance.md records them with the command that produced them.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import json
 import os
@@ -64,7 +65,9 @@ class Result:
     changes_seen: int = 0
     changes_missed: int = 0
     cpu_s_per_1000_syncs: float = 0.0
-    queries_per_sync: int = 0
+    queries_per_sync: float = 0.0
+    batch_size: int = 1
+    poll_concurrency: int = 1
     peak_rss_mb: float = 0.0
     rss_growth_pct: float = 0.0
     queue_depth_max: int = 0
@@ -107,6 +110,7 @@ class EventCounter:
         self.app = app
         self.lock = threading.Lock()
         self.succeeded: dict[str, int] = {}
+        self.receiver_syncs = 0
         self.expired = 0
         self.failed = 0
         self._names: dict[str, str] = {}
@@ -126,6 +130,11 @@ class EventCounter:
     def count(self, task: str) -> int:
         with self.lock:
             return self.succeeded.get(task, 0)
+
+    def syncs(self) -> int:
+        """Receivers polled (answering or not), whether alone or in a batch."""
+        with self.lock:
+            return self.receiver_syncs
 
     def _run(self) -> None:
         with self.app.connection() as connection:
@@ -151,6 +160,8 @@ class EventCounter:
         with self.lock:
             name = self._names.pop(str(event.get("uuid")), "?")
             self.succeeded[name] = self.succeeded.get(name, 0) + 1
+            if name in ("micboard.sync_receiver", "micboard.sync_receivers"):
+                self.receiver_syncs += polled_receivers(str(event.get("result", "")))
 
     def _failed(self, event: dict[str, Any]) -> None:
         with self.lock:
@@ -160,6 +171,16 @@ class EventCounter:
         if event.get("expired"):
             with self.lock:
                 self.expired += 1
+
+
+def polled_receivers(result: str) -> int:
+    """How many receivers a sync task polled, from the repr of its result."""
+    try:
+        value = ast.literal_eval(result)
+    except (ValueError, SyntaxError):
+        return 0
+    statuses = value.values() if isinstance(value, dict) else [value]
+    return sum(status in ("synced", "offline") for status in statuses)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -272,6 +293,10 @@ class FleetBench:
         self.result = Result(receivers, args.interval, args.workers, args.concurrency,
                              args.pool, args.duration)  # fmt: skip
         self.result.expected_per_s = receivers / args.interval
+        self.result.batch_size, self.result.poll_concurrency = (
+            args.batch_size,
+            args.poll_concurrency,
+        )
         self.counter = EventCounter(app)
         self.workers: list[Any] = []
         self.ports: list[int] = []
@@ -312,7 +337,7 @@ class FleetBench:
         return {w.process.pid: tree_usage(w.process.pid) for w in self.workers}
 
     def measure(self) -> None:
-        before, synced_before = self.usage(), self.counter.count("micboard.sync_receiver")
+        before, synced_before = self.usage(), self.counter.syncs()
         samples, rng = Samples(), random.Random(7)
         began = time.monotonic()
         tick = 0
@@ -321,7 +346,7 @@ class FleetBench:
             self._sample(samples, tick, rng)
             time.sleep(max(0.0, began + tick - time.monotonic()))
         elapsed = time.monotonic() - began
-        synced = self.counter.count("micboard.sync_receiver") - synced_before
+        synced = self.counter.syncs() - synced_before
         after = self.usage()
         cpu = sum(after[p].cpu_seconds - before[p].cpu_seconds for p in before)
         rss_start = sum(sum(u.rss_bytes) for u in before.values())
@@ -393,23 +418,23 @@ class FleetBench:
         self.counter.stop()
 
     def count_queries(self) -> None:
-        """Queries of one steady-state sync, run here once beat has stopped dispatching."""
+        """Queries of one steady-state batch, run here once beat has stopped dispatching."""
         from django.db import connection  # noqa: PLC0415
         from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
 
         from micboard.models import Receiver  # noqa: PLC0415
         from micboard.services.factory import sync_service  # noqa: PLC0415
 
-        one = Receiver.objects.filter(venue=self.venue).first()
-        if one is None:
+        batch = Receiver.objects.filter(venue=self.venue).values_list("pk", flat=True)
+        ids = list(batch[: self.args.batch_size])
+        if not ids:
             return
-        sync_service().sync_receiver(receiver_id=one.pk)
+        sync_service().sync_receivers(receiver_ids=ids)
         with CaptureQueriesContext(connection) as queries:
-            sync_service().sync_receiver(receiver_id=one.pk)
+            sync_service().sync_receivers(receiver_ids=ids)
         skipped = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
-        self.result.queries_per_sync = len(
-            [q for q in queries.captured_queries if not q["sql"].startswith(skipped)]
-        )
+        counted = [q for q in queries.captured_queries if not q["sql"].startswith(skipped)]
+        self.result.queries_per_sync = len(counted) / len(ids)
 
 
 def run(args: argparse.Namespace, receivers: int) -> Result:
@@ -440,7 +465,8 @@ def print_table(results: list[Result]) -> None:
         ("change to DB p50 / p99", lambda r: f"{r.change_p50:.2f} s / {r.change_p99:.2f} s"),
         ("changes seen / missed", lambda r: f"{r.changes_seen} / {r.changes_missed}"),
         ("worker CPU s / 1000 syncs", lambda r: f"{r.cpu_s_per_1000_syncs:.2f}"),
-        ("queries / sync", lambda r: f"{r.queries_per_sync}"),
+        ("receivers per message", lambda r: f"{r.batch_size} ({r.poll_concurrency} at once)"),
+        ("queries / sync", lambda r: f"{r.queries_per_sync:.2f}"),
         ("peak RSS / worker process", lambda r: f"{r.peak_rss_mb:.0f} MiB"),
         ("RSS growth over the run", lambda r: f"{r.rss_growth_pct:+.1f}%"),
         ("queue depth max", lambda r: f"{r.queue_depth_max}"),
@@ -500,12 +526,26 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--warmup", type=float, default=15.0)
     parser.add_argument("--noops", type=int, default=5000)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=20,
+        help="receivers per sync message (MICBOARD_SYNC_BATCH_SIZE); 1 = one each",
+    )
+    parser.add_argument(
+        "--poll-concurrency",
+        type=int,
+        default=10,
+        help="device conversations a batch holds open at once",
+    )
     parser.add_argument("--models", default="ULXD4Q,ULXD4D,QLXD4,ULXD4")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
     prepare_environment(args.database_url)
+    os.environ["MICBOARD_SYNC_BATCH_SIZE"] = str(args.batch_size)
+    os.environ["MICBOARD_POLL_CONCURRENCY"] = str(args.poll_concurrency)
     sizes = [int(n) for n in args.series.split(",")] if args.series else [args.receivers]
     results = []
     for size in sizes:

@@ -153,6 +153,10 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 # --- micboard ---------------------------------------------------------------------------
 MICBOARD_DEVICE_TIMEOUT = env_float("MICBOARD_DEVICE_TIMEOUT", 2.0)
 MICBOARD_MAX_BACKOFF = env_int("MICBOARD_MAX_BACKOFF", 300)
+# Healthy receivers of a venue travel in batches: one message and one database write each.
+MICBOARD_SYNC_BATCH_SIZE = env_int("MICBOARD_SYNC_BATCH_SIZE", 20)
+# Device conversations one batch holds open at once.
+MICBOARD_POLL_CONCURRENCY = env_int("MICBOARD_POLL_CONCURRENCY", 10)
 MICBOARD_QUEUE_PREFIX = env_str("MICBOARD_QUEUE_PREFIX", "venue.")
 MICBOARD_LOCK_REDIS_URL = env_str("MICBOARD_LOCK_REDIS_URL", REDIS_URL)
 MICBOARD_KEY_PREFIX = env_str("MICBOARD_KEY_PREFIX", "micboard")

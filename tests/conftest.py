@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+from typing import Any, cast
 
 import pytest
 import redis
@@ -35,8 +38,22 @@ def _fresh_services() -> None:
 
 def queue_depth(client: redis.Redis, queue: str) -> int:
     """Messages waiting on a Redis-transport queue, across its priority lists."""
-    names = [queue] + [f"{queue}:{priority}" for priority in range(1, 10)]
-    return sum(int(client.llen(name)) for name in names)
+    return sum(int(client.llen(name)) for name in _priority_lists(queue))
 
 
-__all__ = ["device_service", "location_service", "queue_depth", "sync_service"]
+def queued_tasks(client: redis.Redis, queue: str) -> list[tuple[str, dict[str, Any]]]:
+    """``(task name, keyword arguments)`` of each message waiting on a queue."""
+    tasks = []
+    for name in _priority_lists(queue):
+        for raw in cast(list[bytes], client.lrange(name, 0, -1)):
+            message = json.loads(raw)
+            _, kwargs, _ = json.loads(base64.b64decode(message["body"]))
+            tasks.append((message["headers"]["task"], kwargs))
+    return tasks
+
+
+def _priority_lists(queue: str) -> list[str]:
+    return [queue] + [f"{queue}:{priority}" for priority in range(1, 10)]
+
+
+__all__ = ["device_service", "location_service", "queue_depth", "queued_tasks", "sync_service"]

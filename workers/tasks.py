@@ -29,6 +29,21 @@ def sync_receiver(receiver_id: int, venue: str = "", reason: str = "schedule") -
     return result.value.status if result.value else result.error_code
 
 
+@app.task(
+    name="micboard.sync_receivers",
+    ignore_result=True,
+    soft_time_limit=SYNC_SOFT_LIMIT,
+    time_limit=SYNC_HARD_LIMIT,
+)
+def sync_receivers(
+    receiver_ids: list[int], venue: str = "", reason: str = "schedule"
+) -> dict[str, str]:
+    """Poll a batch of one venue's receivers at once; returns each receiver's outcome."""
+    with bound_contextvars(venue=venue, reason=reason, batch=len(receiver_ids)):
+        outcomes = sync_service().sync_receivers(receiver_ids=list(receiver_ids)).unwrap()
+    return {str(o.receiver_id): o.status for o in outcomes}
+
+
 @app.task(name="micboard.prune_history", ignore_result=True, time_limit=600)
 def prune_history() -> int:
     """Drop dispatcher statistics and telemetry older than their retention."""

@@ -7,7 +7,13 @@ from typing import Protocol
 
 from micboard.integrations.base import ReceiverSnapshot
 from micboard.models import Receiver, Venue
-from micboard.services.dto import DispatchStats, ReceiverInput, ResyncReport, SyncOutcome
+from micboard.services.dto import (
+    DispatchStats,
+    PolledSnapshot,
+    ReceiverInput,
+    ResyncReport,
+    SyncOutcome,
+)
 from micboard.services.result import ServiceResult
 
 
@@ -37,6 +43,8 @@ class DeviceService(Protocol):
         duration_ms: int | None = None,
     ) -> None: ...
 
+    def apply_snapshots(self, polls: list[PolledSnapshot]) -> list[int]: ...
+
     def mark_unreachable(
         self, *, receiver: Receiver, error: str, next_sync_at: datetime | None = None
     ) -> None: ...
@@ -44,6 +52,8 @@ class DeviceService(Protocol):
 
 class SynchronizationService(Protocol):
     def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]: ...
+
+    def sync_receivers(self, *, receiver_ids: list[int]) -> ServiceResult[list[SyncOutcome]]: ...
 
     def dispatch_due(self, *, venue_id: int) -> ServiceResult[DispatchStats]: ...
 

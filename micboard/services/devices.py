@@ -8,12 +8,19 @@ import structlog
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from micboard.exceptions import ConflictError, DeviceError, UnknownProtocolError, ValidationError
+from micboard.exceptions import (
+    ConflictError,
+    DeviceError,
+    NotFoundError,
+    UnknownProtocolError,
+    ValidationError,
+)
 from micboard.integrations.base import ChannelSnapshot, DriverRegistry, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample, Venue
+from micboard.services.bulk import update_rows
 from micboard.services.channel_state import StateInputs, derive_state
 from micboard.services.clock import Clock
-from micboard.services.dto import ReceiverInput
+from micboard.services.dto import PolledSnapshot, ReceiverInput
 from micboard.services.events import EventPublisher
 from micboard.services.validation import validate_address
 
@@ -47,6 +54,21 @@ _CHANNEL_FIELDS = [
     "audio_peak_at",
     "last_sample_at",
     "updated_at",
+]
+
+# Columns of a receiver a successful poll rewrites.
+_SYNCED_FIELDS = [
+    "status",
+    "last_seen_at",
+    "last_sync_at",
+    "last_sync_duration_ms",
+    "next_sync_at",
+    "last_sync_result",
+    "last_error",
+    "consecutive_failures",
+    "model",
+    "firmware",
+    "device_id",
 ]
 
 
@@ -166,30 +188,63 @@ class DjangoDeviceService:
         next_sync_at: datetime | None = None,
         duration_ms: int | None = None,
     ) -> None:
-        """Write a whole snapshot atomically: 1 read and 2 or 3 writes, whatever the channels."""
+        """Write one receiver's snapshot atomically (see ``apply_snapshots``)."""
+        vanished = self.apply_snapshots(
+            [PolledSnapshot(receiver, snapshot, next_sync_at, duration_ms)]
+        )
+        if vanished:
+            raise NotFoundError(f"receiver {receiver.pk} no longer exists")
+
+    def apply_snapshots(self, polls: list[PolledSnapshot]) -> list[int]:
+        """Write many receivers' snapshots in one transaction: 1 read and 2 to 4 writes,
+        whatever the receivers and channels. Returns the ids of receivers deleted while
+        they were polled; the others' snapshots are written all the same."""
+        if not polls:
+            return []
+        try:
+            self._write_snapshots(polls)
+            vanished: list[int] = []
+        except IntegrityError:
+            if len(polls) == 1:
+                vanished = [polls[0].receiver.pk]
+            else:
+                # One receiver deleted mid-poll fails the whole batch: write one at a time.
+                vanished = [p.receiver.pk for p in polls if not self._write_alone(p)]
+        for receiver_id in vanished:
+            log.warning("receiver_vanished", receiver_id=receiver_id)
+        self._events.receivers_changed(
+            [(p.receiver.pk, p.receiver.venue_id) for p in polls if p.receiver.pk not in vanished]
+        )
+        return vanished
+
+    def _write_alone(self, poll: PolledSnapshot) -> bool:
+        try:
+            self._write_snapshots([poll])
+        except IntegrityError:
+            return False
+        return True
+
+    def _write_snapshots(self, polls: list[PolledSnapshot]) -> None:
         now = self._clock.now()
-        existing = {c.number: c for c in Channel.objects.filter(receiver_id=receiver.pk)}
-        channels = [
-            self._channel_row(receiver, values, existing.get(values.number), now)
-            for values in snapshot.channels
-        ]
-        samples_due = [c for c in channels if self._sample_due(c, existing.get(c.number), now)]
-        for channel in samples_due:
-            channel.last_sample_at = now
+        existing = {
+            (c.receiver_id, c.number): c
+            for c in Channel.objects.filter(receiver_id__in=[p.receiver.pk for p in polls])
+        }
+        channels: list[Channel] = []
+        samples_due: list[Channel] = []
+        for poll in polls:
+            for values in poll.snapshot.channels:
+                previous = existing.pop((poll.receiver.pk, values.number), None)
+                channel = self._channel_row(poll.receiver, values, previous, now)
+                if self._sample_due(channel, previous, now):
+                    channel.last_sample_at = now
+                    samples_due.append(channel)
+                channels.append(channel)
+            self._mark_synced(poll, now)
+        # What is left in ``existing`` are channels the receivers no longer report.
+        gone = [c.pk for c in existing.values()]
         with transaction.atomic():
-            Receiver.objects.filter(pk=receiver.pk).update(
-                status=ReceiverStatus.ONLINE,
-                last_seen_at=now,
-                last_sync_at=now,
-                last_sync_duration_ms=duration_ms,
-                next_sync_at=next_sync_at or receiver.next_sync_at,
-                last_sync_result="synced",
-                last_error="",
-                consecutive_failures=0,
-                model=snapshot.model or receiver.model,
-                firmware=snapshot.firmware,
-                device_id=snapshot.device_id,
-            )
+            update_rows(Receiver, [p.receiver for p in polls], _SYNCED_FIELDS)
             Channel.objects.bulk_create(
                 channels,
                 update_conflicts=True,
@@ -198,10 +253,22 @@ class DjangoDeviceService:
             )
             if samples_due:
                 TelemetrySample.objects.bulk_create([self._sample_row(c, now) for c in samples_due])
-            if len(existing) > len(channels):
-                known = [c.number for c in channels]
-                Channel.objects.filter(receiver_id=receiver.pk).exclude(number__in=known).delete()
-        self._events.receiver_changed(receiver_id=receiver.pk, venue_id=receiver.venue_id)
+            if gone:
+                Channel.objects.filter(pk__in=gone).delete()
+
+    @staticmethod
+    def _mark_synced(poll: PolledSnapshot, now: datetime) -> None:
+        receiver, snapshot = poll.receiver, poll.snapshot
+        receiver.status = ReceiverStatus.ONLINE
+        receiver.last_seen_at = receiver.last_sync_at = now
+        receiver.last_sync_duration_ms = poll.duration_ms
+        receiver.next_sync_at = poll.next_sync_at or receiver.next_sync_at
+        receiver.last_sync_result = "synced"
+        receiver.last_error = ""
+        receiver.consecutive_failures = 0
+        receiver.model = snapshot.model or receiver.model
+        receiver.firmware = snapshot.firmware
+        receiver.device_id = snapshot.device_id
 
     def mark_unreachable(
         self, *, receiver: Receiver, error: str, next_sync_at: datetime | None = None

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from micboard.integrations.base import ReceiverSnapshot
+    from micboard.models import Receiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +28,20 @@ class ReceiverInput:
 @dataclass(frozen=True, slots=True)
 class SyncOutcome:
     receiver_id: int
-    status: str  # "synced" | "offline" | "skipped"
+    status: str  # "synced" | "offline" | "skipped" | "not_found" | "error"
     detail: str = ""
     duration_ms: int = 0
+    error_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PolledSnapshot:
+    """What one poll of one receiver learned, ready to be written."""
+
+    receiver: Receiver
+    snapshot: ReceiverSnapshot
+    next_sync_at: datetime | None = None
+    duration_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from typing import Protocol
 from celery import Celery
 
 SYNC_TASK = "micboard.sync_receiver"
+SYNC_BATCH_TASK = "micboard.sync_receivers"
 DISPATCH_TASK = "micboard.dispatch_due_syncs"
 
 # Redis transport priorities: 0 runs first. Scheduled syncs use the default in between.
@@ -17,7 +18,9 @@ PRIORITY_SCHEDULED = 5
 
 @dataclass(frozen=True, slots=True)
 class SyncRequest:
-    receiver_id: int
+    """One message: a single receiver, or a batch of them polled by one task."""
+
+    receiver_ids: tuple[int, ...]
     venue: str
     queue: str
     expires_seconds: float
@@ -27,7 +30,7 @@ class SyncRequest:
 
 class TaskEnqueuer(Protocol):
     def enqueue_syncs(self, requests: list[SyncRequest]) -> int:
-        """Publish one message per request; returns how many were published."""
+        """Publish one message per request; returns how many receivers they carry."""
         ...
 
 
@@ -42,10 +45,11 @@ class CeleryTaskEnqueuer:
             return 0
         with self._app.producer_or_acquire() as producer:
             for request in requests:
+                ids = request.receiver_ids
                 self._app.send_task(
-                    SYNC_TASK,
+                    SYNC_TASK if len(ids) == 1 else SYNC_BATCH_TASK,
                     kwargs={
-                        "receiver_id": request.receiver_id,
+                        **({"receiver_id": ids[0]} if len(ids) == 1 else {"receiver_ids": ids}),
                         "venue": request.venue,
                         "reason": request.reason,
                     },
@@ -56,4 +60,4 @@ class CeleryTaskEnqueuer:
                     producer=producer,
                     ignore_result=True,
                 )
-        return len(requests)
+        return sum(len(request.receiver_ids) for request in requests)

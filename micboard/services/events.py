@@ -16,9 +16,16 @@ log = structlog.get_logger(__name__)
 class EventPublisher(Protocol):
     def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None: ...
 
+    def receivers_changed(self, changes: list[tuple[int, int]]) -> None:
+        """One event per ``(receiver_id, venue_id)``, published together."""
+        ...
+
 
 class NullPublisher:
     def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
+        return None
+
+    def receivers_changed(self, changes: list[tuple[int, int]]) -> None:
         return None
 
 
@@ -34,13 +41,18 @@ class RedisEventPublisher:
         self.channel = f"{prefix}:events"
 
     def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
-        payload = json.dumps(
-            {"type": "receiver.changed", "receiver": receiver_id, "venue": venue_id}
-        )
+        self.receivers_changed([(receiver_id, venue_id)])
+
+    def receivers_changed(self, changes: list[tuple[int, int]]) -> None:
+        if not changes:
+            return
         pipe = self._client.pipeline(transaction=False)
-        queue_bump(pipe, prefix=self._prefix, venue_id=venue_id)
-        pipe.publish(self.channel, payload)
+        for venue_id in dict.fromkeys(venue for _, venue in changes):
+            queue_bump(pipe, prefix=self._prefix, venue_id=venue_id)
+        for receiver_id, venue_id in changes:
+            payload = {"type": "receiver.changed", "receiver": receiver_id, "venue": venue_id}
+            pipe.publish(self.channel, json.dumps(payload))
         try:
             pipe.execute()
         except redis.RedisError as error:
-            log.warning("event_publish_failed", error=str(error), receiver_id=receiver_id)
+            log.warning("event_publish_failed", error=str(error), receivers=[r for r, _ in changes])

@@ -53,6 +53,8 @@ def sync_service() -> DjangoSynchronizationService:
         clock=SystemClock(),
         device_timeout=settings.MICBOARD_DEVICE_TIMEOUT,
         max_backoff=settings.MICBOARD_MAX_BACKOFF,
+        receivers_per_message=settings.MICBOARD_SYNC_BATCH_SIZE,
+        poll_concurrency=settings.MICBOARD_POLL_CONCURRENCY,
     )
 
 

@@ -15,6 +15,16 @@ end
 return 0
 """
 
+# The same for many keys at once: KEYS[i] is released if it still holds ARGV[i].
+_RELEASE_MANY = """
+local released = 0
+for i, key in ipairs(KEYS) do
+    if redis.call('get', key) == ARGV[i] then
+        released = released + redis.call('del', key)
+    end
+end
+return released
+"""
 
 # Push the expiry forward only while the key still holds our token.
 _EXTEND = """
@@ -30,7 +40,15 @@ class LockManager(Protocol):
         """Take the lock; returns a token, or ``None`` when someone else holds it."""
         ...
 
+    def acquire_many(self, keys: list[str], *, ttl_seconds: int) -> list[str | None]:
+        """``acquire`` for each key in one round trip, tokens in the order of ``keys``."""
+        ...
+
     def release(self, key: str, token: str) -> bool: ...
+
+    def release_many(self, held: list[tuple[str, str]]) -> None:
+        """``release`` each ``(key, token)`` in one round trip."""
+        ...
 
     def extend(self, key: str, token: str, *, ttl_seconds: int) -> bool:
         """Keep holding ``key`` for another ``ttl_seconds``; False when it was lost."""
@@ -44,6 +62,8 @@ class LockManager(Protocol):
 
     def forget(self, key: str) -> None: ...
 
+    def forget_many(self, keys: list[str]) -> None: ...
+
     def held_many(self, keys: list[str]) -> list[bool]:
         """Which of ``keys`` are currently held, in one round trip."""
         ...
@@ -54,6 +74,7 @@ class RedisLockManager:
         self._client = client
         self._prefix = prefix
         self._release = client.register_script(_RELEASE)
+        self._release_many = client.register_script(_RELEASE_MANY)
         self._extend = client.register_script(_EXTEND)
 
     @classmethod
@@ -69,8 +90,23 @@ class RedisLockManager:
         taken = self._client.set(self._key(key), token, nx=True, ex=max(1, ttl_seconds))
         return token if taken else None
 
+    def acquire_many(self, keys: list[str], *, ttl_seconds: int) -> list[str | None]:
+        tokens = [secrets.token_hex(8) for _ in keys]
+        pipe = self._client.pipeline(transaction=False)
+        for key, token in zip(keys, tokens, strict=True):
+            pipe.set(self._key(key), token, nx=True, ex=max(1, ttl_seconds))
+        taken = cast(list[object], pipe.execute()) if keys else []
+        return [token if ok else None for token, ok in zip(tokens, taken, strict=True)]
+
     def release(self, key: str, token: str) -> bool:
         return bool(self._release(keys=[self._key(key)], args=[token]))
+
+    def release_many(self, held: list[tuple[str, str]]) -> None:
+        if not held:
+            return
+        self._release_many(
+            keys=[self._key(key) for key, _ in held], args=[token for _, token in held]
+        )
 
     def extend(self, key: str, token: str, *, ttl_seconds: int) -> bool:
         return bool(self._extend(keys=[self._key(key)], args=[token, max(1, ttl_seconds)]))
@@ -86,6 +122,10 @@ class RedisLockManager:
 
     def forget(self, key: str) -> None:
         self._client.delete(self._key(key))
+
+    def forget_many(self, keys: list[str]) -> None:
+        if keys:
+            self._client.delete(*(self._key(key) for key in keys))
 
     def held_many(self, keys: list[str]) -> list[bool]:
         if not keys:

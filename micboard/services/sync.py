@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from django.db.models import Q
 
 from micboard.exceptions import DeviceError, NotFoundError, UnknownProtocolError
-from micboard.integrations.base import DeviceAddress, DriverRegistry
+from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import DispatchCycle, Receiver, Venue
 from micboard.services.backoff import backoff_seconds
 from micboard.services.clock import Clock
 from micboard.services.contracts import DeviceService
-from micboard.services.dto import DispatchStats, ResyncReport, SyncOutcome
+from micboard.services.dto import DispatchStats, PolledSnapshot, ResyncReport, SyncOutcome
 from micboard.services.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
 from micboard.services.locks import LockManager
+from micboard.services.polling import Poll, ReceiverPoller
 from micboard.services.result import ServiceResult
 from micboard.services.scheduling import DISPATCH_EVERY_SECONDS
 
@@ -56,80 +57,123 @@ class DjangoSynchronizationService:
         device_timeout: float,
         max_backoff: int,
         dispatch_batch: int = 10_000,
+        receivers_per_message: int = 1,
+        poll_concurrency: int = 1,
     ) -> None:
         self._devices = devices
-        self._registry = registry
         self._locks = locks
         self._enqueuer = enqueuer
         self._clock = clock
         self._device_timeout = device_timeout
         self._max_backoff = max_backoff
         self._dispatch_batch = dispatch_batch
+        self._receivers_per_message = max(1, receivers_per_message)
+        self._poller = ReceiverPoller(
+            registry=registry,
+            clock=clock,
+            device_timeout=device_timeout,
+            concurrency=poll_concurrency,
+        )
 
-    # --- one receiver -------------------------------------------------------------------
+    # --- polling receivers ----------------------------------------------------------
 
-    def _lock_ttl(self, receiver: Receiver) -> int:
+    def _lock_ttl(self, receivers: list[Receiver]) -> int:
         # About one poll interval, never shorter than a full device conversation.
-        return max(receiver.poll_interval, math.ceil(self._device_timeout) + 1)
+        longest = max(r.poll_interval for r in receivers)
+        return max(longest, math.ceil(self._device_timeout) + 1)
 
     def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]:
-        receiver = Receiver.objects.select_related("venue").filter(pk=receiver_id).first()
-        if receiver is None:
-            return ServiceResult.failure("not_found", f"receiver {receiver_id} does not exist")
-        self._locks.forget(resync_pending_key(receiver_id))
-        if not receiver.enabled:
-            return ServiceResult.success(SyncOutcome(receiver_id, "skipped", "polling disabled"))
-        key = receiver_lock_key(receiver_id)
-        token = self._locks.acquire(key, ttl_seconds=self._lock_ttl(receiver))
-        if token is None:
-            log.info("sync_skipped_locked", receiver_id=receiver_id)
-            return ServiceResult.success(SyncOutcome(receiver_id, "skipped", "locked"))
+        outcome = self.sync_receivers(receiver_ids=[receiver_id]).unwrap()[0]
+        if outcome.status in ("synced", "skipped"):
+            return ServiceResult.success(outcome)
+        return ServiceResult.failure(outcome.error_code, outcome.detail, outcome)
+
+    def sync_receivers(self, *, receiver_ids: list[int]) -> ServiceResult[list[SyncOutcome]]:
+        """Poll receivers concurrently and write what they report in one transaction.
+
+        Each receiver keeps its own lock, outcome and log lines; one outcome per id, in order."""
+        wanted = list(dict.fromkeys(receiver_ids))
+        found = {r.pk: r for r in Receiver.objects.select_related("venue").filter(pk__in=wanted)}
+        self._locks.forget_many([resync_pending_key(pk) for pk in wanted])
+        outcomes = {
+            pk: SyncOutcome(pk, "not_found", f"receiver {pk} does not exist", 0, "not_found")
+            for pk in wanted
+            if pk not in found
+        }
+        for receiver in found.values():
+            if not receiver.enabled:
+                outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "polling disabled")
+        enabled = [r for r in found.values() if r.enabled]
+        if enabled:
+            outcomes.update(self._sync_locked(enabled))
+        return ServiceResult.success([outcomes[pk] for pk in wanted])
+
+    def _sync_locked(self, receivers: list[Receiver]) -> dict[int, SyncOutcome]:
+        keys = [receiver_lock_key(r.pk) for r in receivers]
+        tokens = self._locks.acquire_many(keys, ttl_seconds=self._lock_ttl(receivers))
+        held = [(key, token) for key, token in zip(keys, tokens, strict=True) if token]
+        outcomes: dict[int, SyncOutcome] = {}
+        mine: list[Receiver] = []
+        for receiver, token in zip(receivers, tokens, strict=True):
+            if token is None:
+                log.info("sync_skipped_locked", receiver_id=receiver.pk)
+                outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "locked")
+            else:
+                mine.append(receiver)
         try:
-            return self._poll_and_store(receiver)
+            outcomes.update(self._poll_and_store(mine))
         finally:
-            self._locks.release(key, token)
+            self._locks.release_many(held)
+        return outcomes
 
-    def _poll_and_store(self, receiver: Receiver) -> ServiceResult[SyncOutcome]:
-        started = self._clock.now()
-        began = self._clock.monotonic()
-        address = DeviceAddress(receiver.host, receiver.port, self._device_timeout)
-        try:
-            driver = self._registry.get(receiver.protocol)
-            snapshot = driver.poll(address, channels=receiver.channel_count)
-        except (DeviceError, UnknownProtocolError) as error:
-            wait = backoff_seconds(
-                poll_interval=receiver.poll_interval,
-                failures=receiver.consecutive_failures + 1,
-                cap=self._max_backoff,
+    def _poll_and_store(self, receivers: list[Receiver]) -> dict[int, SyncOutcome]:
+        outcomes: dict[int, SyncOutcome] = {}
+        answered: list[PolledSnapshot] = []
+        for receiver, poll in zip(receivers, self._poller.poll_all(receivers), strict=True):
+            reply = poll.reply
+            if isinstance(reply, ReceiverSnapshot):
+                next_at = poll.started + next_poll_after(receiver.poll_interval, poll.duration_ms)
+                answered.append(PolledSnapshot(receiver, reply, next_at, poll.duration_ms))
+                outcomes[receiver.pk] = SyncOutcome(receiver.pk, "synced", "", poll.duration_ms)
+            elif isinstance(reply, DeviceError | UnknownProtocolError):
+                outcomes[receiver.pk] = self._store_unreachable(receiver, poll, reply)
+            else:
+                outcomes[receiver.pk] = SyncOutcome(
+                    receiver.pk, "error", repr(reply), poll.duration_ms, "driver_crashed"
+                )
+        recovered = [p.receiver for p in answered if p.receiver.consecutive_failures]
+        vanished = set(self._devices.apply_snapshots(answered))
+        for receiver_id in vanished:
+            outcomes[receiver_id] = SyncOutcome(
+                receiver_id, "not_found", "deleted while it was polled", 0, "not_found"
             )
-            self._devices.mark_unreachable(
-                receiver=receiver,
-                error=error.message,
-                next_sync_at=started + timedelta(seconds=wait),
-            )
-            log.warning(
-                "receiver_unreachable",
-                receiver_id=receiver.pk,
-                venue=receiver.venue.slug,
-                error=error.message,
-                code=error.code,
-                retry_in_s=wait,
-            )
-            outcome = SyncOutcome(receiver.pk, "offline", error.message, self._elapsed_ms(began))
-            return ServiceResult.failure(error.code, error.message, outcome)
-        duration_ms = self._elapsed_ms(began)
-        self._devices.apply_snapshot(
-            receiver=receiver,
-            snapshot=snapshot,
-            next_sync_at=started + next_poll_after(receiver.poll_interval, duration_ms),
-            duration_ms=duration_ms,
+        for receiver in recovered:
+            if receiver.pk not in vanished:
+                log.info("receiver_recovered", receiver_id=receiver.pk, venue=receiver.venue.slug)
+        return outcomes
+
+    def _store_unreachable(
+        self, receiver: Receiver, poll: Poll, error: DeviceError | UnknownProtocolError
+    ) -> SyncOutcome:
+        wait = backoff_seconds(
+            poll_interval=receiver.poll_interval,
+            failures=receiver.consecutive_failures + 1,
+            cap=self._max_backoff,
         )
-        if receiver.consecutive_failures:
-            log.info("receiver_recovered", receiver_id=receiver.pk, venue=receiver.venue.slug)
-        return ServiceResult.success(SyncOutcome(receiver.pk, "synced", "", duration_ms))
-
-    def _elapsed_ms(self, began: float) -> int:
-        return round((self._clock.monotonic() - began) * 1000)
+        self._devices.mark_unreachable(
+            receiver=receiver,
+            error=error.message,
+            next_sync_at=poll.started + timedelta(seconds=wait),
+        )
+        log.warning(
+            "receiver_unreachable",
+            receiver_id=receiver.pk,
+            venue=receiver.venue.slug,
+            error=error.message,
+            code=error.code,
+            retry_in_s=wait,
+        )
+        return SyncOutcome(receiver.pk, "offline", error.message, poll.duration_ms, error.code)
 
     # --- the per-venue dispatcher -----------------------------------------------------
 
@@ -158,11 +202,13 @@ class DjangoSynchronizationService:
             Receiver.objects.filter(venue_id=venue_id, enabled=True)
             .filter(Q(next_sync_at__lte=now) | Q(next_sync_at__isnull=True))
             .order_by("next_sync_at")
-            .values_list("pk", "poll_interval", "next_sync_at")[: self._dispatch_batch]
+            .values_list("pk", "poll_interval", "next_sync_at", "consecutive_failures")[
+                : self._dispatch_batch
+            ]
         )
         by_interval: dict[int, list[int]] = defaultdict(list)
         late = 0
-        for pk, interval, next_sync_at in due:
+        for pk, interval, next_sync_at, _ in due:
             by_interval[interval].append(pk)
             if next_sync_at is not None and now - next_sync_at > timedelta(seconds=interval):
                 late += 1
@@ -172,12 +218,9 @@ class DjangoSynchronizationService:
                 next_sync_at=now + timedelta(seconds=interval)
             )
         # A receiver whose lock is held is still being synced: don't queue a second sync.
-        held = self._locks.held_many([receiver_lock_key(pk) for pk, _, _ in due])
-        requests = [
-            SyncRequest(pk, venue.slug, venue.queue_name, expires_seconds=float(interval))
-            for (pk, interval, _), locked in zip(due, held, strict=True)
-            if not locked
-        ]
+        held = self._locks.held_many([receiver_lock_key(row[0]) for row in due])
+        free = [row for row, locked in zip(due, held, strict=True) if not locked]
+        requests = self._messages(venue, free)
         enqueued = self._enqueuer.enqueue_syncs(requests)
         stats = DispatchStats(
             venue_id=venue_id,
@@ -185,7 +228,7 @@ class DjangoSynchronizationService:
             enqueued=enqueued,
             late=late,
             duration_ms=round((self._clock.monotonic() - began) * 1000),
-            skipped_locked=len(due) - len(requests),
+            skipped_locked=len(due) - len(free),
         )
         DispatchCycle.objects.create(
             venue_id=venue_id,
@@ -197,8 +240,37 @@ class DjangoSynchronizationService:
             duration_ms=stats.duration_ms,
         )
         if due:
-            log.debug("dispatched", venue=venue.slug, due=stats.due, late=stats.late)
+            log.debug(
+                "dispatched",
+                venue=venue.slug,
+                due=stats.due,
+                late=stats.late,
+                messages=len(requests),
+            )
         return stats
+
+    def _messages(
+        self, venue: Venue, due: list[tuple[int, int, datetime | None, int]]
+    ) -> list[SyncRequest]:
+        """Healthy receivers travel in batches of one interval; a failing one travels alone,
+        so its device timeout never holds back the others' data."""
+        alone: list[tuple[int, int]] = []
+        batches: dict[int, list[int]] = defaultdict(list)
+        for pk, interval, _, failures in due:
+            if failures or self._receivers_per_message == 1:
+                alone.append((pk, interval))
+            else:
+                batches[interval].append(pk)
+        size = self._receivers_per_message
+        groups = [((pk,), interval) for pk, interval in alone] + [
+            (tuple(pks[i : i + size]), interval)
+            for interval, pks in batches.items()
+            for i in range(0, len(pks), size)
+        ]
+        return [
+            SyncRequest(ids, venue.slug, venue.queue_name, expires_seconds=float(interval))
+            for ids, interval in groups
+        ]
 
     # --- operator resyncs -------------------------------------------------------------
 
@@ -225,7 +297,7 @@ class DjangoSynchronizationService:
         self._enqueuer.enqueue_syncs(
             [
                 SyncRequest(
-                    r.pk,
+                    (r.pk,),
                     r.venue.slug,
                     r.venue.queue_name,
                     expires_seconds=float(RESYNC_PENDING_SECONDS),

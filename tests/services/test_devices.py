@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from micboard.exceptions import ConflictError, ValidationError
+from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
-from micboard.services.dto import ReceiverInput
+from micboard.services.dto import PolledSnapshot, ReceiverInput
 from micboard.services.factory import device_service
 from tests.factories import make_receiver, make_venue
 
@@ -168,3 +168,34 @@ def test_remove_deletes_channels_too() -> None:
     device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
     device_service().receiver_remove(receiver=receiver)
     assert not Channel.objects.exists()
+
+
+# Foreign keys are checked at commit: only a real transaction shows a deleted receiver.
+@pytest.mark.django_db(transaction=True)
+def test_a_receiver_deleted_while_polled_does_not_sink_its_batch() -> None:
+    venue = make_venue()
+    kept, deleted = make_receiver(venue), make_receiver(venue)
+    Receiver.objects.filter(pk=deleted.pk).delete()
+    vanished = device_service().apply_snapshots(
+        [PolledSnapshot(kept, snapshot(4)), PolledSnapshot(deleted, snapshot(4))]
+    )
+    assert vanished == [deleted.pk]
+    kept.refresh_from_db()
+    assert kept.status == ReceiverStatus.ONLINE
+    assert kept.channels.count() == 4
+    assert not Channel.objects.filter(receiver_id=deleted.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_apply_snapshot_of_a_deleted_receiver_is_not_found() -> None:
+    receiver = make_receiver(make_venue())
+    Receiver.objects.filter(pk=receiver.pk).delete()
+    with pytest.raises(NotFoundError):
+        device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+
+
+def test_channels_a_receiver_stops_reporting_are_removed() -> None:
+    receiver = make_receiver(make_venue())
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    assert list(receiver.channels.values_list("number", flat=True).order_by("number")) == [1, 2]

@@ -8,12 +8,13 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from micboard.models import DispatchCycle, Receiver
 from micboard.services.factory import sync_service
-from tests.conftest import queue_depth
+from tests.conftest import queue_depth, queued_tasks
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,11 @@ def test_dispatch_enqueues_due_receivers_once(redis_client: redis.Redis) -> None
     Receiver.objects.filter(pk=later.pk).update(next_sync_at=timezone.now() + timedelta(minutes=5))
     stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
     assert (stats.due, stats.enqueued) == (3, 3)
-    assert queue_depth(redis_client, venue.queue_name) == 3
+    queued = queued_tasks(redis_client, venue.queue_name)
+    assert queued == [
+        ("micboard.sync_receivers", {"receiver_ids": [r.pk for r in due], "venue": venue.slug,
+                                     "reason": "schedule"})
+    ]  # fmt: skip
     # Pushed one interval ahead: an immediate second dispatch finds nothing.
     assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().due == 0
     for receiver in due:
@@ -147,3 +152,35 @@ def test_receivers_still_syncing_are_skipped(redis_client: redis.Redis) -> None:
 def test_dispatch_for_a_deleted_venue_reports_not_found() -> None:
     result = sync_service().dispatch_due(venue_id=123_456)
     assert (result.ok, result.error_code) == (False, "not_found")
+
+
+@override_settings(MICBOARD_SYNC_BATCH_SIZE=2)
+def test_healthy_receivers_travel_in_batches_and_failing_ones_alone(
+    redis_client: redis.Redis,
+) -> None:
+    venue = make_venue()
+    healthy = [make_receiver(venue) for _ in range(5)]
+    failing = make_receiver(venue)
+    Receiver.objects.filter(pk=failing.pk).update(consecutive_failures=3)
+    stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
+    assert stats.enqueued == 6
+    queued = queued_tasks(redis_client, venue.queue_name)
+    batches = [kw["receiver_ids"] for name, kw in queued if name == "micboard.sync_receivers"]
+    alone = [kw["receiver_id"] for name, kw in queued if name == "micboard.sync_receiver"]
+    assert [len(batch) for batch in batches] == [2, 2]
+    assert failing.pk in alone
+    # Each receiver travels exactly once (the fifth healthy one is a batch of its own).
+    assert sorted([*alone, *(pk for batch in batches for pk in batch)]) == sorted(
+        [failing.pk, *(r.pk for r in healthy)]
+    )
+    assert failing.pk not in {pk for batch in batches for pk in batch}
+
+
+@override_settings(MICBOARD_SYNC_BATCH_SIZE=1)
+def test_a_batch_size_of_one_sends_one_message_per_receiver(redis_client: redis.Redis) -> None:
+    venue = make_venue()
+    receivers = [make_receiver(venue) for _ in range(3)]
+    sync_service().dispatch_due(venue_id=venue.pk)
+    queued = queued_tasks(redis_client, venue.queue_name)
+    assert {name for name, _ in queued} == {"micboard.sync_receiver"}
+    assert sorted(kwargs["receiver_id"] for _, kwargs in queued) == [r.pk for r in receivers]

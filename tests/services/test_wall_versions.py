@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,6 +47,26 @@ def test_the_event_publisher_bumps_the_venue_and_every_venue(
     assert [b - a for a, b in zip(before, after, strict=True)] == [1, 0, 1]
     message = wait_for(lambda: subscriber.get_message(timeout=0.1), timeout=2, what="the event")
     assert b'"receiver.changed"' in message["data"]
+    subscriber.close()
+
+
+def test_a_batch_of_changes_bumps_each_venue_once_and_publishes_each_receiver(
+    versions: WallVersions, redis_client: redis.Redis
+) -> None:
+    publisher = RedisEventPublisher(redis_client, prefix=settings.MICBOARD_KEY_PREFIX)
+    scopes = (5, 6, None)
+    before = [versions.current(venue_id=scope) for scope in scopes]
+    subscriber = redis_client.pubsub(ignore_subscribe_messages=True)
+    subscriber.subscribe(publisher.channel)
+    publisher.receivers_changed([(1, 5), (2, 5), (3, 6)])
+    publisher.receivers_changed([])
+    after = [versions.current(venue_id=scope) for scope in scopes]
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 2]
+    received = [
+        wait_for(lambda: subscriber.get_message(timeout=0.1), timeout=2, what="an event")
+        for _ in range(3)
+    ]
+    assert [json.loads(m["data"])["receiver"] for m in received] == [1, 2, 3]
     subscriber.close()
 
 

@@ -31,6 +31,18 @@ def test_sync_task_polls_and_stores(fleet: Fleet) -> None:
     assert Receiver.objects.get(pk=receiver.pk).status == ReceiverStatus.ONLINE
 
 
+def test_batch_task_reports_each_receiver(fleet: Fleet) -> None:
+    venue = make_venue()
+    answering = make_receiver(venue, port=fleet.receiver(0).port, model="QLXD4")
+    silent = make_receiver(venue, model="QLXD4")
+    outcome = tasks.sync_receivers.run([answering.pk, silent.pk, 987_654], venue=venue.slug)
+    assert outcome == {
+        str(answering.pk): "synced",
+        str(silent.pk): "offline",
+        "987654": "not_found",
+    }
+
+
 def test_sync_task_for_a_missing_receiver_reports_not_found() -> None:
     assert tasks.sync_receiver.run(987_654) == "not_found"
 
@@ -52,7 +64,10 @@ def test_nothing_uses_the_default_celery_app(redis_client: redis.Redis) -> None:
 
 
 def test_tasks_are_registered_under_stable_names() -> None:
-    assert {"micboard.sync_receiver", "micboard.dispatch_due_syncs"} <= set(app.tasks)
+    names = {"micboard.sync_receiver", "micboard.sync_receivers", "micboard.dispatch_due_syncs"}
+    assert names <= set(app.tasks)
+    assert tasks.sync_receivers.ignore_result
+    assert tasks.sync_receivers.soft_time_limit == tasks.sync_receiver.soft_time_limit
     assert tasks.sync_receiver.ignore_result
     assert tasks.sync_receiver.soft_time_limit is not None
 

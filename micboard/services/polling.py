@@ -1,0 +1,76 @@
+"""Talking to receivers: one poll through its driver, or many at once on a thread pool."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from structlog.contextvars import bound_contextvars
+
+from micboard.exceptions import DeviceError, UnknownProtocolError
+from micboard.integrations.base import DeviceAddress, DriverRegistry, ReceiverSnapshot
+from micboard.models import Receiver
+from micboard.services.clock import Clock
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """One poll's answer: a snapshot, the device's error, or a driver's crash."""
+
+    started: datetime
+    duration_ms: int
+    reply: ReceiverSnapshot | DeviceError | UnknownProtocolError | Exception
+
+
+class ReceiverPoller:
+    """Polls receivers through their drivers; a batch runs ``concurrency`` exchanges at once.
+
+    Device conversations spend their time waiting on the network, so a few threads keep a
+    batch as slow as its slowest receiver rather than the sum of them all."""
+
+    def __init__(
+        self, *, registry: DriverRegistry, clock: Clock, device_timeout: float, concurrency: int
+    ) -> None:
+        self._registry = registry
+        self._clock = clock
+        self._device_timeout = device_timeout
+        self._concurrency = max(1, concurrency)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
+
+    def poll_all(self, receivers: list[Receiver]) -> list[Poll]:
+        """One ``Poll`` per receiver, in order."""
+        if len(receivers) <= 1 or self._concurrency == 1:
+            return [self.poll(r) for r in receivers]
+        pool = self._thread_pool()
+        # Each poll runs in a copy of this context, so its log lines keep the task's fields.
+        futures = [pool.submit(contextvars.copy_context().run, self.poll, r) for r in receivers]
+        return [future.result() for future in futures]
+
+    def poll(self, receiver: Receiver) -> Poll:
+        started, began = self._clock.now(), self._clock.monotonic()
+        address = DeviceAddress(receiver.host, receiver.port, self._device_timeout)
+        reply: ReceiverSnapshot | DeviceError | UnknownProtocolError | Exception
+        with bound_contextvars(receiver_id=receiver.pk):
+            try:
+                driver = self._registry.get(receiver.protocol)
+                reply = driver.poll(address, channels=receiver.channel_count)
+            except (DeviceError, UnknownProtocolError) as error:
+                reply = error
+            except Exception as error:  # one driver bug must not sink a whole batch
+                log.exception("driver_crashed", receiver_id=receiver.pk)
+                reply = error
+        return Poll(started, round((self._clock.monotonic() - began) * 1000), reply)
+
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        # Threads do not survive a fork: a prefork child builds its own pool.
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="poll")
+            self._pool_pid = os.getpid()
+        return self._pool

@@ -1,0 +1,44 @@
+"""update_rows: each object's chosen columns written to its row, one round trip in all."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from micboard.models import Receiver
+from micboard.services.bulk import update_rows
+from tests.factories import make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_the_named_columns_are_written() -> None:
+    venue = make_venue()
+    receivers = [make_receiver(venue) for _ in range(3)]
+    for index, receiver in enumerate(receivers):
+        receiver.firmware = f"1.{index}"
+        receiver.last_sync_duration_ms = index * 10
+        receiver.name = "not saved"
+    with CaptureQueriesContext(connection) as queries:
+        update_rows(Receiver, receivers, ["firmware", "last_sync_duration_ms"])
+    assert len(queries.captured_queries) == 1
+    rows = Receiver.objects.filter(venue=venue).order_by("pk")
+    assert [(r.firmware, r.last_sync_duration_ms) for r in rows] == [
+        ("1.0", 0),
+        ("1.1", 10),
+        ("1.2", 20),
+    ]
+    assert "not saved" not in {r.name for r in rows}
+
+
+def test_a_deleted_row_is_skipped_and_nothing_is_written_for_no_objects() -> None:
+    venue = make_venue()
+    kept, gone = make_receiver(venue), make_receiver(venue)
+    Receiver.objects.filter(pk=gone.pk).delete()
+    kept.firmware = gone.firmware = "9.9"
+    update_rows(Receiver, [kept, gone], ["firmware"])
+    assert list(Receiver.objects.filter(venue=venue).values_list("firmware", flat=True)) == ["9.9"]
+    with CaptureQueriesContext(connection) as queries:
+        update_rows(Receiver, [], ["firmware"])
+    assert queries.captured_queries == []

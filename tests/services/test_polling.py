@@ -1,0 +1,70 @@
+"""ReceiverPoller: one poll per receiver, in order, several at once on real sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from micboard.exceptions import DeviceUnreachableError
+from micboard.integrations.base import ReceiverSnapshot
+from micboard.integrations.registry import default_registry
+from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.simulator import receiver_spec
+from micboard.models import Receiver
+from micboard.services.clock import SystemClock
+from micboard.services.polling import ReceiverPoller
+from tests.factories import make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fleet() -> Iterator[Fleet]:
+    with Fleet([receiver_spec("QLXD4") for _ in range(4)], battery_drain=0.0, seed=5) as running:
+        for index in range(4):
+            running.receiver(index).latency = 0.2
+        yield running
+
+
+def poller(concurrency: int) -> ReceiverPoller:
+    return ReceiverPoller(
+        registry=default_registry(),
+        clock=SystemClock(),
+        device_timeout=2.0,
+        concurrency=concurrency,
+    )
+
+
+def receivers(fleet: Fleet) -> list[Receiver]:
+    venue = make_venue()
+    made = [make_receiver(venue, model="QLXD4", port=fleet.receiver(i).port) for i in range(4)]
+    made.insert(2, make_receiver(venue, model="QLXD4"))  # nothing listens there
+    return made
+
+
+def overlapping(starts_and_ends: list[tuple[float, float]]) -> bool:
+    """Every poll began before the first one ended."""
+    return max(start for start, _ in starts_and_ends) < min(end for _, end in starts_and_ends)
+
+
+def test_concurrent_polls_overlap_and_keep_their_order(fleet: Fleet) -> None:
+    polled = receivers(fleet)
+    polls = poller(concurrency=8).poll_all(polled)
+    assert [type(p.reply) for p in polls] == [
+        ReceiverSnapshot, ReceiverSnapshot, DeviceUnreachableError, ReceiverSnapshot,
+        ReceiverSnapshot,
+    ]  # fmt: skip
+    answered = [p for p in polls if isinstance(p.reply, ReceiverSnapshot)]
+    spans = [
+        (p.started.timestamp(), p.started.timestamp() + p.duration_ms / 1000) for p in answered
+    ]
+    assert overlapping(spans)
+
+
+def test_a_concurrency_of_one_polls_one_after_another(fleet: Fleet) -> None:
+    polled = receivers(fleet)
+    polls = [p for p in poller(concurrency=1).poll_all(polled) if p.duration_ms >= 200]
+    spans = [(p.started.timestamp(), p.started.timestamp() + p.duration_ms / 1000) for p in polls]
+    assert len(spans) == 4
+    assert not overlapping(spans)
