@@ -543,6 +543,11 @@ def main() -> int:
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401, PLC0415
+        except ImportError:
+            parser.error("--plot needs matplotlib: .venv/bin/pip install -e '.[bench]'")
     prepare_environment(args.database_url)
     os.environ["MICBOARD_SYNC_BATCH_SIZE"] = str(args.batch_size)
     os.environ["MICBOARD_POLL_CONCURRENCY"] = str(args.poll_concurrency)
@@ -553,10 +558,10 @@ def main() -> int:
         results.append(run(args, size))
     print(f"command: {' '.join(sys.argv)}")
     print_table(results)
-    if args.plot:
-        plot(results, args.plot)
     if args.json_out:
         args.json_out.write_text(json.dumps([asdict(r) for r in results], indent=2))
+    if args.plot:
+        plot(results, args.plot)
     return 0
 
 

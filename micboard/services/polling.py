@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ class ReceiverPoller:
         self._concurrency = max(1, concurrency)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid = 0
+
+    def rounds(self, receivers: int) -> int:
+        """How many device conversations, one after another, a batch may wait through."""
+        return max(1, math.ceil(receivers / self._concurrency))
 
     def poll_all(self, receivers: list[Receiver]) -> list[Poll]:
         """One ``Poll`` per receiver, in order."""

@@ -78,9 +78,10 @@ class DjangoSynchronizationService:
     # --- polling receivers ----------------------------------------------------------
 
     def _lock_ttl(self, receivers: list[Receiver]) -> int:
-        # About one poll interval, never shorter than a full device conversation.
+        # About one poll interval, never shorter than the batch's device conversations.
         longest = max(r.poll_interval for r in receivers)
-        return max(longest, math.ceil(self._device_timeout) + 1)
+        talking = self._device_timeout * self._poller.rounds(len(receivers))
+        return max(longest, math.ceil(talking) + 1)
 
     def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]:
         outcome = self.sync_receivers(receiver_ids=[receiver_id]).unwrap()[0]

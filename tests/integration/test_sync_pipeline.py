@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -149,3 +152,57 @@ def test_two_concurrent_syncs_of_one_receiver_do_not_both_poll(
     assert outcomes == [("skipped", "locked"), ("synced", "")]
     polls = [c for c in fleet.receiver(0).recent_commands if c.param == "ALL"]
     assert len(polls) == 1
+
+
+BATCH = "micboard.sync_receivers"
+
+
+@contextmanager
+def task_events() -> Iterator[list[dict[str, Any]]]:
+    """Every task event the workers send while the block runs: what Flower sees."""
+    events: list[dict[str, Any]] = []
+    ready = threading.Event()
+    receivers: list[Any] = []
+
+    def capture() -> None:
+        with app.connection() as conn:
+            receiver = app.events.Receiver(conn, handlers={"*": events.append})
+            receivers.append(receiver)
+            ready.set()
+            receiver.capture(limit=None, timeout=None, wakeup=False)
+
+    thread = threading.Thread(target=capture, daemon=True)
+    thread.start()
+    assert ready.wait(10), "the event receiver did not connect"
+    try:
+        yield events
+    finally:
+        receivers[0].should_stop = True
+        thread.join(10)
+
+
+def test_a_batch_shows_each_receiver_in_its_task_events(
+    start_fleet: Callable[..., Fleet], venue_worker: StartWorker
+) -> None:
+    fleet = start_fleet("ULXD4Q", "QLXD4", "ULXD4D")
+    venue, receivers = register_fleet(fleet)
+    Receiver.objects.filter(pk=receivers[2].pk).update(port=1)  # nothing answers there
+    ids = [r.pk for r in receivers]
+    with task_events() as events, venue_worker(venue):
+        dispatch_via_worker(venue.pk, venue.queue_name)
+
+        def batch() -> tuple[dict[str, Any], dict[str, Any]] | None:
+            received = {e["uuid"]: e for e in events if e["type"] == "task-received"}
+            for event in events:
+                sent = received.get(event.get("uuid", ""), {})
+                if event["type"] == "task-succeeded" and sent.get("name") == BATCH:
+                    return sent, event
+            return None
+
+        sent, succeeded = wait_for(batch, timeout=15, what="the batch's task events")
+    assert sorted(ast.literal_eval(sent["kwargs"])["receiver_ids"]) == sorted(ids)
+    assert ast.literal_eval(succeeded["result"]) == {
+        str(ids[0]): "synced",
+        str(ids[1]): "synced",
+        str(ids[2]): "offline",
+    }

@@ -68,3 +68,8 @@ def test_a_concurrency_of_one_polls_one_after_another(fleet: Fleet) -> None:
     spans = [(p.started.timestamp(), p.started.timestamp() + p.duration_ms / 1000) for p in polls]
     assert len(spans) == 4
     assert not overlapping(spans)
+
+
+def test_rounds_count_the_conversations_a_batch_may_wait_through() -> None:
+    assert [poller(concurrency=10).rounds(n) for n in (0, 1, 10, 11, 20)] == [1, 1, 1, 2, 2]
+    assert poller(concurrency=1).rounds(3) == 3
