@@ -67,6 +67,7 @@ class Result:
     cpu_s_per_1000_syncs: float = 0.0
     queries_per_sync: float = 0.0
     batch_size: int = 1
+    silent: int = 0
     poll_concurrency: int = 1
     peak_rss_mb: float = 0.0
     rss_growth_pct: float = 0.0
@@ -190,13 +191,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def start_simulator(group: Any, count: int, models: str) -> list[int]:
-    child = group.start(
-        "simulator",
-        [sys.executable, "-m", "micboard.simulator", "--count", str(count), "--json",
-         "--base-port", "0", "--models", models, "--drain", "0"],
-        {**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+def silent_indexes(count: int, silent: int) -> list[int]:
+    """Which receivers never answer: ``silent`` of them, spread evenly over the fleet."""
+    return sorted({index * count // silent for index in range(silent)}) if silent else []
+
+
+def start_simulator(group: Any, count: int, models: str, silent: list[int]) -> list[int]:
+    command = [sys.executable, "-m", "micboard.simulator", "--count", str(count), "--json",
+               "--base-port", "0", "--models", models, "--drain", "0"]  # fmt: skip
+    if silent:
+        # Accept connections, never answer: each poll of these waits for the device timeout.
+        group.log_dir.mkdir(parents=True, exist_ok=True)
+        scenario = group.log_dir / "silent.json"
+        event = {"scenario": "silent", "receivers": silent, "at": "0s"}
+        scenario.write_text(json.dumps({"events": [event]}))
+        command += ["--scenario", str(scenario)]
+    child = group.start("simulator", command, {**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         lines = [line for line in child.log_path.read_text().splitlines() if line.startswith("{")]
@@ -293,13 +303,14 @@ class FleetBench:
         self.result = Result(receivers, args.interval, args.workers, args.concurrency,
                              args.pool, args.duration)  # fmt: skip
         self.result.expected_per_s = receivers / args.interval
-        self.result.batch_size, self.result.poll_concurrency = (
-            args.batch_size,
-            args.poll_concurrency,
-        )
+        self.result.batch_size = args.batch_size
+        self.result.poll_concurrency = args.poll_concurrency
+        self.result.silent = args.silent
         self.counter = EventCounter(app)
         self.workers: list[Any] = []
         self.ports: list[int] = []
+        self.silent_ports: list[int] = []
+        self.answering: list[int] = []
         self.venue: Any = None
 
     def clear_broker(self) -> None:
@@ -313,7 +324,10 @@ class FleetBench:
 
     def start(self) -> None:
         self.clear_broker()
-        self.ports = start_simulator(self.group, self.n, self.args.models)
+        silent = silent_indexes(self.n, self.args.silent)
+        self.ports = start_simulator(self.group, self.n, self.args.models, silent)
+        self.silent_ports = [self.ports[i] for i in silent]
+        self.answering = [port for i, port in enumerate(self.ports) if i not in set(silent)]
         self.venue = register(self.ports, self.args.models.split(","), int(self.args.interval))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         celery = [sys.executable, "-m", "celery", "-A", "workers"]
@@ -374,7 +388,9 @@ class FleetBench:
         from micboard.models import Channel, Receiver  # noqa: PLC0415
 
         now = timezone.now()
-        seen = Receiver.objects.filter(venue=self.venue).values_list("last_seen_at", flat=True)
+        # Freshness of the receivers that answer: a silent one is never fresh, by design.
+        answering = Receiver.objects.filter(venue=self.venue).exclude(port__in=self.silent_ports)
+        seen = answering.values_list("last_seen_at", flat=True)
         ages = [(now - s).total_seconds() if s else 1e9 for s in seen]
         samples.staleness += ages
         samples.fresh_t.append(sum(a < self.args.interval for a in ages) / len(ages))
@@ -387,7 +403,7 @@ class FleetBench:
         if tick % 2 == 0:
             token = f"P{tick:05d}"
             samples.probes[token] = time.monotonic()
-            if not change_name(self.ports[rng.randrange(self.n)], token):
+            if not change_name(self.answering[rng.randrange(len(self.answering))], token):
                 samples.probes.pop(token)
         landed = Channel.objects.filter(name__in=list(samples.probes), receiver__venue=self.venue)
         for token in set(landed.values_list("name", flat=True)):
@@ -457,6 +473,7 @@ def run(args: argparse.Namespace, receivers: int) -> Result:
 def print_table(results: list[Result]) -> None:
     rows = [
         ("receivers (N)", lambda r: f"{r.receivers}"),
+        ("of which silent", lambda r: f"{r.silent} (not in freshness)"),
         ("poll interval T", lambda r: f"{r.interval:.0f} s"),
         ("workers x concurrency", lambda r: f"{r.workers} x {r.concurrency} ({r.pool})"),
         ("syncs/s (expected N/T)", lambda r: f"{r.syncs_per_s:.0f} ({r.expected_per_s:.0f})"),
@@ -537,6 +554,9 @@ def main() -> int:
         type=int,
         default=10,
         help="device conversations a batch holds open at once",
+    )
+    parser.add_argument(
+        "--silent", type=int, default=0, help="receivers that accept connections, never answer"
     )
     parser.add_argument("--models", default="ULXD4Q,ULXD4D,QLXD4,ULXD4")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))

@@ -56,6 +56,20 @@ _CHANNEL_FIELDS = [
     "updated_at",
 ]
 
+# Columns of a channel the display wall and other live views show.
+_SHOWN_FIELDS = [
+    "name",
+    "frequency_khz",
+    "battery_bars",
+    "runtime_minutes",
+    "tx_type",
+    "tx_offset_db",
+    "rf_level",
+    "audio_level",
+    "antenna",
+    "state",
+]
+
 # Columns of a receiver a successful poll rewrites.
 _SYNCED_FIELDS = [
     "status",
@@ -80,6 +94,11 @@ def family_for_model(model: str) -> str:
     raise ValidationError(
         "unknown receiver model", details={"model": f"{model!r} is not supported"}
     )
+
+
+def _shown(channel: Channel) -> tuple[object, ...]:
+    """What live views show of a channel: a change here is worth an event."""
+    return tuple(getattr(channel, name) for name in _SHOWN_FIELDS)
 
 
 def _sample_key(channel: Channel) -> tuple[object, ...]:
@@ -201,30 +220,37 @@ class DjangoDeviceService:
         they were polled; the others' snapshots are written all the same."""
         if not polls:
             return []
+        changed: list[int] = []
+        vanished: list[int] = []
         try:
-            self._write_snapshots(polls)
-            vanished: list[int] = []
+            changed = self._write_snapshots(polls)
         except IntegrityError:
             if len(polls) == 1:
                 vanished = [polls[0].receiver.pk]
             else:
-                # One receiver deleted mid-poll fails the whole batch: write one at a time.
-                vanished = [p.receiver.pk for p in polls if not self._write_alone(p)]
+                changed, vanished = self._write_one_by_one(polls)
         for receiver_id in vanished:
             log.warning("receiver_vanished", receiver_id=receiver_id)
-        self._events.receivers_changed(
-            [(p.receiver.pk, p.receiver.venue_id) for p in polls if p.receiver.pk not in vanished]
-        )
+        venues = {p.receiver.pk: p.receiver.venue_id for p in polls}
+        self._events.receivers_changed([(pk, venues[pk]) for pk in changed])
         return vanished
 
-    def _write_alone(self, poll: PolledSnapshot) -> bool:
-        try:
-            self._write_snapshots([poll])
-        except IntegrityError:
-            return False
-        return True
+    def _write_one_by_one(self, polls: list[PolledSnapshot]) -> tuple[list[int], list[int]]:
+        """A receiver deleted mid-poll failed the batch: each in its own transaction now.
+        Returns the receivers written (all counted as changed) and those that are gone."""
+        written: list[int] = []
+        vanished: list[int] = []
+        for poll in polls:
+            try:
+                self._write_snapshots([poll])
+            except IntegrityError:
+                vanished.append(poll.receiver.pk)
+            else:
+                written.append(poll.receiver.pk)
+        return written, vanished
 
-    def _write_snapshots(self, polls: list[PolledSnapshot]) -> None:
+    def _write_snapshots(self, polls: list[PolledSnapshot]) -> list[int]:
+        """Write the batch; returns the receivers whose displayed values changed."""
         now = self._clock.now()
         existing = {
             (c.receiver_id, c.number): c
@@ -232,10 +258,15 @@ class DjangoDeviceService:
         }
         channels: list[Channel] = []
         samples_due: list[Channel] = []
+        changed: set[int] = set()
         for poll in polls:
+            if poll.receiver.status != ReceiverStatus.ONLINE:
+                changed.add(poll.receiver.pk)
             for values in poll.snapshot.channels:
                 previous = existing.pop((poll.receiver.pk, values.number), None)
                 channel = self._channel_row(poll.receiver, values, previous, now)
+                if previous is None or _shown(channel) != _shown(previous):
+                    changed.add(poll.receiver.pk)
                 if self._sample_due(channel, previous, now):
                     channel.last_sample_at = now
                     samples_due.append(channel)
@@ -243,6 +274,7 @@ class DjangoDeviceService:
             self._mark_synced(poll, now)
         # What is left in ``existing`` are channels the receivers no longer report.
         gone = [c.pk for c in existing.values()]
+        changed.update(c.receiver_id for c in existing.values())
         with transaction.atomic():
             update_rows(Receiver, [p.receiver for p in polls], _SYNCED_FIELDS)
             Channel.objects.bulk_create(
@@ -255,6 +287,7 @@ class DjangoDeviceService:
                 TelemetrySample.objects.bulk_create([self._sample_row(c, now) for c in samples_due])
             if gone:
                 Channel.objects.filter(pk__in=gone).delete()
+        return [p.receiver.pk for p in polls if p.receiver.pk in changed]
 
     @staticmethod
     def _mark_synced(poll: PolledSnapshot, now: datetime) -> None:
@@ -287,7 +320,8 @@ class DjangoDeviceService:
             Channel.objects.filter(receiver_id=receiver.pk).update(
                 state=ChannelState.RX_COM_ERROR, updated_at=now
             )
-        self._events.receiver_changed(receiver_id=receiver.pk, venue_id=receiver.venue_id)
+        if receiver.status != ReceiverStatus.OFFLINE:  # still offline: nothing new to show
+            self._events.receiver_changed(receiver_id=receiver.pk, venue_id=receiver.venue_id)
 
     # --- helpers ------------------------------------------------------------------------
 

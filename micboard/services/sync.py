@@ -253,24 +253,22 @@ class DjangoSynchronizationService:
     def _messages(
         self, venue: Venue, due: list[tuple[int, int, datetime | None, int]]
     ) -> list[SyncRequest]:
-        """Healthy receivers travel in batches of one interval; a failing one travels alone,
-        so its device timeout never holds back the others' data."""
-        alone: list[tuple[int, int]] = []
-        batches: dict[int, list[int]] = defaultdict(list)
+        """Batches of one poll interval each. Receivers that failed their last poll get
+        batches of their own: their device timeouts never hold back a healthy one's data,
+        and they wait out those timeouts side by side rather than one worker thread each."""
+        groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
         for pk, interval, _, failures in due:
-            if failures or self._receivers_per_message == 1:
-                alone.append((pk, interval))
-            else:
-                batches[interval].append(pk)
+            groups[(interval, failures > 0)].append(pk)
         size = self._receivers_per_message
-        groups = [((pk,), interval) for pk, interval in alone] + [
-            (tuple(pks[i : i + size]), interval)
-            for interval, pks in batches.items()
-            for i in range(0, len(pks), size)
-        ]
         return [
-            SyncRequest(ids, venue.slug, venue.queue_name, expires_seconds=float(interval))
-            for ids, interval in groups
+            SyncRequest(
+                tuple(pks[i : i + size]),
+                venue.slug,
+                venue.queue_name,
+                expires_seconds=float(interval),
+            )
+            for (interval, _), pks in groups.items()
+            for i in range(0, len(pks), size)
         ]
 
     # --- operator resyncs -------------------------------------------------------------

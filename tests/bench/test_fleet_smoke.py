@@ -25,12 +25,13 @@ def test_fleet_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(  # noqa: S603
         [
-            sys.executable, "bench/fleet.py", "--receivers", "3", "--interval", "2",
-            "--workers", "1", "--warmup", "3", "--duration", "3", "--noops", "50",
+            sys.executable, "bench/fleet.py", "--receivers", "4", "--silent", "1",
+            "--interval", "2", "--workers", "1", "--warmup", "3", "--duration", "3",
+            "--noops", "50",
             "--database-url", f"sqlite:///{tmp_path / 'bench.sqlite3'}",
         ],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    for row in ("syncs/s (expected N/T)", "no-op ceiling", "queries / sync"):
+    for row in ("syncs/s (expected N/T)", "no-op ceiling", "queries / sync", "of which silent"):
         assert row in result.stdout

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,6 +14,7 @@ from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.services.dto import PolledSnapshot, ReceiverInput
 from micboard.services.factory import device_service
+from micboard.services.wall_versions import WallVersions
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +203,28 @@ def test_channels_a_receiver_stops_reporting_are_removed() -> None:
     device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
     device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
     assert list(receiver.channels.values_list("number", flat=True).order_by("number")) == [1, 2]
+
+
+def test_only_a_change_on_show_bumps_the_wall(redis_client: redis.Redis) -> None:
+    versions = WallVersions(redis_client, prefix=settings.MICBOARD_KEY_PREFIX)
+    receiver = make_receiver(make_venue())
+    service = device_service()
+
+    def bumped_by(change: Callable[[], None]) -> bool:
+        before = versions.current(venue_id=receiver.venue_id)
+        change()
+        return versions.current(venue_id=receiver.venue_id) != before
+
+    def apply(name: str) -> None:
+        service.apply_snapshot(receiver=receiver, snapshot=snapshot(4, name=name))
+
+    def unreachable() -> None:
+        service.mark_unreachable(receiver=receiver, error="refused")
+        receiver.refresh_from_db()
+
+    assert bumped_by(lambda: apply("HH01 Lead"))  # new channels
+    assert not bumped_by(lambda: apply("HH01 Lead"))  # the same values again
+    assert bumped_by(lambda: apply("HH02 Vox"))
+    assert bumped_by(unreachable)
+    assert not bumped_by(unreachable)  # still offline
+    assert bumped_by(lambda: apply("HH02 Vox"))  # back online

@@ -1,0 +1,101 @@
+"""CPU of a sync without Celery: one receiver per call against batches, optionally profiled.
+
+    .venv/bin/python bench/sync_profile.py --receivers 200 --batch-size 20
+    .venv/bin/python bench/sync_profile.py --receivers 200 --batch-size 20 --profile batch
+
+Starts the simulator with N receivers, registers them in this machine's PostgreSQL (the
+fleet benchmark's database, or DATABASE_URL) and calls the sync service in this process:
+every receiver once alone, then in batches. Prints wall and CPU milliseconds per sync (CPU
+includes the polling threads), and with ``--profile`` pyinstrument's call tree of one mode.
+Figures are printed, never asserted; docs/performance.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.fleet import (  # noqa: E402
+    DEFAULT_DATABASE,
+    prepare_environment,
+    processes,
+    register,
+    start_simulator,
+)
+
+
+def per_sync(run: Callable[[], None], syncs: int, rounds: int) -> tuple[float, float]:
+    """Wall and CPU milliseconds per sync over ``rounds`` runs of ``syncs`` syncs each."""
+    run()  # warm: connections, prepared statements, first-poll channel rows
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(rounds):
+        run()
+    count = syncs * rounds
+    return (
+        1000 * (time.perf_counter() - wall) / count,
+        1000 * (time.process_time() - cpu) / count,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--receivers", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=20)
+    parser.add_argument("--poll-concurrency", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--models", default="ULXD4Q,ULXD4D,QLXD4,ULXD4")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--profile", choices=["alone", "batch"], help="print a call tree")
+    args = parser.parse_args()
+    prepare_environment(args.database_url)
+    os.environ["MICBOARD_POLL_CONCURRENCY"] = str(args.poll_concurrency)
+
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.core.management import call_command  # noqa: PLC0415
+
+    from micboard.models import Receiver  # noqa: PLC0415
+    from micboard.services.factory import sync_service  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0)
+    with processes(ROOT / "var" / "bench" / "sync-profile") as group:
+        ports = start_simulator(group, args.receivers, args.models, silent=[])
+        venue = register(ports, args.models.split(","), interval=5)
+        ids = list(Receiver.objects.filter(venue=venue).values_list("pk", flat=True))
+        service = sync_service()
+        batches = [ids[i : i + args.batch_size] for i in range(0, len(ids), args.batch_size)]
+
+        def alone() -> None:
+            for pk in ids:
+                service.sync_receiver(receiver_id=pk)
+
+        def batched() -> None:
+            for batch in batches:
+                service.sync_receivers(receiver_ids=batch)
+
+        print(f"command: {' '.join(sys.argv)}")
+        for name, run in (("alone", alone), (f"batches of {args.batch_size}", batched)):
+            wall, cpu = per_sync(run, len(ids), args.rounds)
+            print(f"| {name:<16} | {wall:6.2f} ms wall | {cpu:6.2f} ms CPU | per sync |")
+        if args.profile:
+            from pyinstrument import Profiler  # noqa: PLC0415
+
+            profiler = Profiler(interval=0.0005)
+            with profiler:
+                (alone if args.profile == "alone" else batched)()
+            print(profiler.output_text(unicode=False, color=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
