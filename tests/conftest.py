@@ -5,13 +5,18 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import pytest
 import redis
 from django.conf import settings
 
+from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.specs import receiver_spec
 from micboard.services.factory import device_service, location_service, sync_service
+
+StartFleet = Callable[..., Fleet]
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +41,24 @@ def _fresh_services() -> None:
     sync_service.cache_clear()
 
 
+@pytest.fixture
+def start_fleet() -> Iterator[StartFleet]:
+    """Start a still fleet (no battery drain, fixed seed) of the given models on loopback
+    sockets; every fleet a test started is stopped after it."""
+    fleets: list[Fleet] = []
+
+    def start(*models: str, tick_interval: float = 1.0, battery_drain: float = 0.0) -> Fleet:
+        specs = [receiver_spec(model, index) for index, model in enumerate(models)]
+        fleet = Fleet(specs, tick_interval=tick_interval, battery_drain=battery_drain, seed=7)
+        fleet.start(timeout=10)
+        fleets.append(fleet)
+        return fleet
+
+    yield start
+    for fleet in fleets:
+        fleet.stop(timeout=10)
+
+
 def queue_depth(client: redis.Redis, queue: str) -> int:
     """Messages waiting on a Redis-transport queue, across its priority lists."""
     return sum(int(client.llen(name)) for name in _priority_lists(queue))
@@ -56,4 +79,11 @@ def _priority_lists(queue: str) -> list[str]:
     return [queue] + [f"{queue}:{priority}" for priority in range(1, 10)]
 
 
-__all__ = ["device_service", "location_service", "queue_depth", "queued_tasks", "sync_service"]
+__all__ = [
+    "StartFleet",
+    "device_service",
+    "location_service",
+    "queue_depth",
+    "queued_tasks",
+    "sync_service",
+]

@@ -17,7 +17,6 @@ from django.db import connection
 
 from micboard.devtools.processes import ProcessGroup
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import receiver_spec
 from micboard.models import Receiver, Venue
 from tests.factories import make_receiver, make_venue
 from tests.waiting import wait_for
@@ -43,25 +42,6 @@ def _close_worker_connections(django_db_setup: None, django_db_blocker: Any) -> 
     yield
     with django_db_blocker.unblock():
         end_other_sessions()
-
-
-@pytest.fixture
-def start_fleet() -> Iterator[Callable[..., Fleet]]:
-    fleets: list[Fleet] = []
-
-    def start(*models: str) -> Fleet:
-        fleet = Fleet(
-            [receiver_spec(model, index) for index, model in enumerate(models)],
-            battery_drain=0.0,
-            seed=11,
-        )
-        fleet.start(timeout=10)
-        fleets.append(fleet)
-        return fleet
-
-    yield start
-    for fleet in fleets:
-        fleet.stop(timeout=10)
 
 
 @pytest.fixture

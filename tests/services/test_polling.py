@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from micboard.exceptions import DeviceUnreachableError
 from micboard.integrations.base import ReceiverSnapshot
 from micboard.integrations.registry import default_registry
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import receiver_spec
 from micboard.models import Receiver
 from micboard.services.clock import SystemClock
 from micboard.services.polling import ReceiverPoller
+from tests.conftest import StartFleet
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fleet() -> Iterator[Fleet]:
-    with Fleet([receiver_spec("QLXD4") for _ in range(4)], battery_drain=0.0, seed=5) as running:
-        for index in range(4):
-            running.receiver(index).latency = 0.2
-        yield running
+def fleet(start_fleet: StartFleet) -> Fleet:
+    running = start_fleet(*["QLXD4"] * 4)
+    for index in range(4):
+        running.receiver(index).latency = 0.2
+    return running
 
 
 def poller(concurrency: int) -> ReceiverPoller:

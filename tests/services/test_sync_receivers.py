@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import redis
 from django.conf import settings
@@ -13,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from micboard.integrations.base import DeviceAddress, Driver, DriverRegistry, ReceiverSnapshot
 from micboard.integrations.registry import default_registry
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import receiver_spec
 from micboard.models import Channel, Receiver, ReceiverStatus, Venue
 from micboard.services.clock import SystemClock
 from micboard.services.enqueuer import CeleryTaskEnqueuer
@@ -24,6 +21,7 @@ from micboard.services.sync import (
     receiver_lock_key,
     resync_pending_key,
 )
+from tests.conftest import StartFleet
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +30,8 @@ SKIPPED_SQL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
 
 
 @pytest.fixture
-def fleet() -> Iterator[Fleet]:
-    specs = [receiver_spec("ULXD4Q") for _ in range(8)]
-    with Fleet(specs, battery_drain=0.0, seed=11) as running:
-        yield running
+def fleet(start_fleet: StartFleet) -> Fleet:
+    return start_fleet(*["ULXD4Q"] * 8)
 
 
 def register(venue: Venue, fleet: Fleet, count: int) -> list[Receiver]:

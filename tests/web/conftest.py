@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.integration.conftest import _close_worker_connections, start_fleet, venue_worker
+from tests.integration.conftest import _close_worker_connections, venue_worker
 from tests.web.browser import start_chrome
 
 # The worker threads' PostgreSQL sessions end with the run, so the test database drops.
-__all__ = ["_close_worker_connections", "start_fleet", "venue_worker"]
+__all__ = ["_close_worker_connections", "venue_worker"]
 
 
 @pytest.fixture(scope="module")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import redis
 from celery.contrib.testing.app import set_trap
 
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator import receiver_spec
 from micboard.models import Receiver, ReceiverStatus
-from tests.conftest import queue_depth
+from tests.conftest import StartFleet, queue_depth
 from tests.factories import make_receiver, make_venue
 from workers import tasks
 from workers.celery import app
@@ -20,9 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fleet() -> Iterator[Fleet]:
-    with Fleet([receiver_spec("QLXD4")], battery_drain=0.0, seed=3) as running:
-        yield running
+def fleet(start_fleet: StartFleet) -> Fleet:
+    return start_fleet("QLXD4")
 
 
 def test_sync_task_polls_and_stores(fleet: Fleet) -> None:

@@ -16,7 +16,7 @@ from micboard.integrations.shure.families import MODELS
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
 from micboard.simulator import ALL_FAMILIES_MODELS, demo_specs
-from tests.integrations.shure.conftest import StartFleet
+from tests.conftest import StartFleet
 from tests.waiting import wait_for
 
 ALL_MODELS = tuple(MODELS)

@@ -20,7 +20,8 @@ from micboard.integrations.shure.families.ulxd import UlxdFamily
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
 from micboard.integrations.shure.specs import ReceiverSpec, battery_bars_for
-from tests.integrations.shure.conftest import MODELS, StartFleet
+from tests.conftest import StartFleet
+from tests.integrations.shure.conftest import MODELS
 from tests.waiting import wait_for
 
 ULXD = UlxdFamily()

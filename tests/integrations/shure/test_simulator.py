@@ -15,7 +15,7 @@ from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import SWAP_TICKS, GarbageMode, SimulatedReceiver
 from micboard.integrations.shure.specs import FULL_RUNTIME_MINUTES, receiver_spec
 from micboard.integrations.shure.values import ANTENNA_STATES, METER_PARAMS
-from tests.integrations.shure.conftest import StartFleet
+from tests.conftest import StartFleet
 from tests.waiting import wait_for
 
 ERR = Message(Verb.REP, None, "ERR")
