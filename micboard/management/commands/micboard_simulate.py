@@ -1,7 +1,9 @@
 """``manage.py micboard_simulate``: run a simulated fleet and register it in a venue.
 
 Registration goes through the device and location services and is idempotent: a rerun
-with the same base port updates the same receivers instead of adding new ones.
+with the same base port updates the same receivers instead of adding new ones. With
+``--replace``, the venue's receivers on the simulator's host that this run does not simulate
+(left by an earlier, larger run or another base port) are removed.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--poll-interval", type=int, default=5)
         parser.add_argument("--seed", type=int)
         parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="remove the venue's receivers on the simulator's host that this run does not "
+            "simulate (left by an earlier run)",
+        )
+        parser.add_argument(
             "--exit-after", type=float, default=0.0, help="stop after N seconds (0: Ctrl-C)"
         )
 
@@ -61,6 +69,8 @@ class Command(BaseCommand):
             raise CommandError(f"cannot start the simulator: {error}") from None
         try:
             venue = self._register(simulation, options["venue"], options["poll_interval"])
+            if options["replace"]:
+                self._remove_others(simulation, venue)
             self.stdout.write(
                 f"simulating {len(simulation.receivers)} receivers for venue {venue.slug!r}; "
                 "Ctrl-C stops them"
@@ -97,6 +107,15 @@ class Command(BaseCommand):
             )
         schedules_sync()
         return venue
+
+    def _remove_others(self, simulation: Simulation, venue: Venue) -> None:
+        simulated = {(s.host, s.port) for s in simulation.receivers}
+        hosts = {host for host, _ in simulated}
+        devices = device_service()
+        for receiver in Receiver.objects.filter(venue=venue, host__in=hosts).order_by("port"):
+            if (receiver.host, receiver.port) not in simulated:
+                devices.receiver_remove(receiver=receiver)
+                self.stdout.write(f"removed {receiver.name} ({receiver.host}:{receiver.port})")
 
 
 def _names(text: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from io import StringIO
 from pathlib import Path
 
@@ -11,22 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from micboard.models import Receiver, ReceiverFamily
+from tests.ports import free_port_block
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port_block(size: int) -> int:
-    """A base port with ``size`` free TCP and UDP ports after it (loopback only)."""
-    for base in range(31000, 60000, 97):
-        try:
-            for port in range(base, base + size):
-                for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-                    with socket.socket(socket.AF_INET, kind) as probe:
-                        probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise AssertionError("no free port block")
 
 
 def simulate(*args: str) -> str:
@@ -54,6 +40,18 @@ def test_registers_every_family_with_its_protocol_and_reruns_idempotently() -> N
     ]
     assert [r.channel_count for r in receivers] == [4, 1, 2, 4, 2, 2]
     assert "simulating 6 receivers for venue 'sim-hall'" in output
+
+
+def test_replace_removes_what_an_earlier_larger_run_left() -> None:
+    base = free_port_block(4)
+    args = ("--venue", "sim-shrink", "--models", "QLXD4", "--base-port", str(base))
+    simulate(*args, "--count", "4")
+    simulate(*args, "--count", "2")
+    assert Receiver.objects.filter(venue__slug="sim-shrink").count() == 4  # kept without it
+    output = simulate(*args, "--count", "2", "--replace")
+    ports = Receiver.objects.filter(venue__slug="sim-shrink").values_list("port", flat=True)
+    assert sorted(ports) == [base, base + 1]
+    assert f"removed Sim 3 QLXD4 (127.0.0.1:{base + 2})" in output
 
 
 def test_a_bad_scenario_is_a_command_error_naming_the_line(tmp_path: Path) -> None:
