@@ -18,6 +18,7 @@ from micboard.integrations.shure.specs import ReceiverSpec
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+PORT_TRIES = 10
 
 
 class Fleet:
@@ -114,6 +115,8 @@ class Fleet:
             return_exceptions=True,
         )
         self._failure = next((r for r in results if isinstance(r, BaseException)), None)
+        if self._failure is None and not self.base_port:
+            await self._give_each_its_own_port()
         if self._failure is None:
             ticker = asyncio.create_task(self._tick())
             self._ready.set()
@@ -122,11 +125,34 @@ class Fleet:
         await asyncio.gather(*(receiver.stop() for receiver in self.receivers))
         await _finish_other_tasks()
 
+    async def _give_each_its_own_port(self) -> None:
+        """The OS hands out ports per transport: a UDP receiver may get a number a TCP one
+        has. Move such receivers to new ports, so every receiver has its own address."""
+        for _ in range(PORT_TRIES):
+            moving = clashing([receiver.port for receiver in self.receivers])
+            if not moving:
+                return
+            for index in moving:
+                await self.receivers[index].stop()
+                await self.receivers[index].start(self.host, 0)
+        self._failure = OSError(f"no distinct ports after {PORT_TRIES} tries")
+
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(self.tick_interval)
             for receiver in self.receivers:
                 receiver.tick(self.battery_drain)
+
+
+def clashing(ports: Sequence[int]) -> list[int]:
+    """Indexes of the ports an earlier entry already has."""
+    seen: set[int] = set()
+    repeats = []
+    for index, port in enumerate(ports):
+        if port in seen:
+            repeats.append(index)
+        seen.add(port)
+    return repeats
 
 
 async def _finish_other_tasks() -> None:
