@@ -44,6 +44,8 @@ BENCH_ENV = {
     "LOG_FORMAT": "json",
 }
 DEFAULT_DATABASE = "postgres://micboard@127.0.0.1:5432/micboard_bench"
+# Every family, with 4 channels where the family has a 4-channel model; UR4D polls over UDP.
+DEFAULT_MODELS = "ULXD4Q,QLXD4,SLXD4D,AD4Q,UR4D,P10T"
 
 
 @dataclass
@@ -558,7 +560,11 @@ def main() -> int:
     parser.add_argument(
         "--silent", type=int, default=0, help="receivers that accept connections, never answer"
     )
-    parser.add_argument("--models", default="ULXD4Q,ULXD4D,QLXD4,ULXD4")
+    parser.add_argument(
+        "--models",
+        default=DEFAULT_MODELS,
+        help="comma-separated, round-robin (default: one per family, its 4-channel model if any)",
+    )
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)

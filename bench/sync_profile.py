@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fleet import (  # noqa: E402
     DEFAULT_DATABASE,
+    DEFAULT_MODELS,
     prepare_environment,
     processes,
     register,
@@ -52,7 +53,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=20)
     parser.add_argument("--poll-concurrency", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--models", default="ULXD4Q,ULXD4D,QLXD4,ULXD4")
+    parser.add_argument("--models", default=DEFAULT_MODELS)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--profile", choices=["alone", "batch"], help="print a call tree")
     args = parser.parse_args()
