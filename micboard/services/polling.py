@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import math
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +31,8 @@ class Poll:
 
 
 class ReceiverPoller:
-    """Polls receivers through their drivers; a batch runs ``concurrency`` exchanges at once.
+    """Polls receivers through their drivers; a batch runs ``concurrency`` exchanges at once,
+    on a pool of the calling thread's own.
 
     Device conversations spend their time waiting on the network, so a few threads keep a
     batch as slow as its slowest receiver rather than the sum of them all."""
@@ -42,8 +44,7 @@ class ReceiverPoller:
         self._clock = clock
         self._device_timeout = device_timeout
         self._concurrency = max(1, concurrency)
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_pid = 0
+        self._local = threading.local()
 
     def rounds(self, receivers: int) -> int:
         """How many device conversations, one after another, a batch may wait through."""
@@ -74,8 +75,12 @@ class ReceiverPoller:
         return Poll(started, round((self._clock.monotonic() - began) * 1000), reply)
 
     def _thread_pool(self) -> ThreadPoolExecutor:
-        # Threads do not survive a fork: a prefork child builds its own pool.
-        if self._pool is None or self._pool_pid != os.getpid():
-            self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="poll")
-            self._pool_pid = os.getpid()
-        return self._pool
+        """This thread's pool: batches that run side by side (one per worker thread) never
+        wait for each other's conversations. Threads do not survive a fork, so a prefork
+        child builds its own."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            local.pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="poll")
+            local.pid = os.getpid()
+        pool: ThreadPoolExecutor = local.pool
+        return pool

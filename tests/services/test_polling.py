@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from micboard.exceptions import DeviceUnreachableError
@@ -71,3 +73,20 @@ def test_a_concurrency_of_one_polls_one_after_another(fleet: Fleet) -> None:
 def test_rounds_count_the_conversations_a_batch_may_wait_through() -> None:
     assert [poller(concurrency=10).rounds(n) for n in (0, 1, 10, 11, 20)] == [1, 1, 1, 2, 2]
     assert poller(concurrency=1).rounds(3) == 3
+
+
+def test_batches_in_different_threads_never_share_a_pool() -> None:
+    shared = poller(concurrency=4)
+    pools: list[object] = []
+
+    def take() -> None:
+        pools.extend([shared._thread_pool(), shared._thread_pool()])
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert pools[0] is pools[1]
+    assert pools[2] is pools[3]
+    assert pools[0] is not pools[2]
