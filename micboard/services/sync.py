@@ -26,14 +26,22 @@ log = structlog.get_logger(__name__)
 
 RESYNC_PENDING_SECONDS = 60
 DISPATCH_LOCK_SECONDS = 10
+# Share of a poll interval a due receiver's message may wait for a worker thread: at 5,000
+# receivers every 10 s, 1.7% of the samples were just older than the interval without it.
+QUEUE_WAIT_SHARE = 0.05
 
 
 def next_poll_after(poll_interval: int, duration_ms: int) -> timedelta:
     """When the next poll is due, from the start of this one.
 
-    The dispatcher runs once per tick and a poll takes time, so a receiver is made due one
-    tick plus one poll early: its data is then never older than its interval."""
-    lead = min(DISPATCH_EVERY_SECONDS, poll_interval / 2) + duration_ms / 1000
+    The dispatcher runs once per tick, a poll takes time and its message may wait in the
+    queue for a worker thread, so a receiver is made due one tick, one poll and a small
+    share of its interval early: its data is then never older than its interval."""
+    lead = (
+        min(DISPATCH_EVERY_SECONDS, poll_interval / 2)
+        + duration_ms / 1000
+        + poll_interval * QUEUE_WAIT_SHARE
+    )
     return timedelta(seconds=max(poll_interval / 2, poll_interval - lead))
 
 

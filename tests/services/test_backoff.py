@@ -21,8 +21,9 @@ def test_huge_failure_counts_do_not_overflow() -> None:
     assert backoff_seconds(poll_interval=5, failures=10_000, cap=300) == 300
 
 
-def test_next_poll_comes_one_tick_and_one_poll_early() -> None:
-    assert next_poll_after(5, 200) == timedelta(seconds=3.8)
+def test_next_poll_comes_one_tick_one_poll_and_a_queue_wait_early() -> None:
+    assert next_poll_after(5, 200) == timedelta(seconds=3.55)  # 5 - 1 - 0.2 - 0.25
+    assert next_poll_after(10, 0) == timedelta(seconds=8.5)
     assert next_poll_after(2, 0) == timedelta(seconds=1)
     # never sooner than half the interval, however slow the poll
     assert next_poll_after(4, 10_000) == timedelta(seconds=2)
