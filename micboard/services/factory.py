@@ -18,6 +18,7 @@ from micboard.services.locations import DjangoLocationService
 from micboard.services.locks import RedisLockManager
 from micboard.services.scheduling import schedules_sync
 from micboard.services.sync import DjangoSynchronizationService
+from micboard.services.wall_feed import fail_fast_redis
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +39,10 @@ def device_service() -> DjangoDeviceService:
     return DjangoDeviceService(
         registry=default_registry(),
         clock=SystemClock(),
-        events=RedisEventPublisher(_redis(), prefix=settings.MICBOARD_KEY_PREFIX),
+        # Losing an event only delays a live view: a sync never waits out Redis retries for one.
+        events=RedisEventPublisher(
+            fail_fast_redis(settings.MICBOARD_LOCK_REDIS_URL), prefix=settings.MICBOARD_KEY_PREFIX
+        ),
         telemetry_interval=timedelta(seconds=settings.MICBOARD_TELEMETRY_INTERVAL),
     )
 
