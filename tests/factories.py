@@ -7,6 +7,7 @@ import itertools
 from micboard.models import Receiver, Venue
 from micboard.services.dto import ReceiverInput
 from micboard.services.factory import device_service, location_service
+from tests.ports import free_port
 
 _counter = itertools.count(1)
 
@@ -31,7 +32,8 @@ def make_receiver(
             name=f"Receiver {number}",
             model=model,
             host=host,
-            port=port or 40000 + number,
+            # A port nothing listens on: a receiver no test simulates does not answer.
+            port=port or free_port(),
             poll_interval=poll_interval,
         ),
     )
