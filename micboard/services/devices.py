@@ -37,25 +37,6 @@ _MODEL_PREFIX_FAMILY = (
     ("P10T", "PSM1000"),
 )
 
-# Columns an upsert of a channel rewrites on every successful poll.
-_CHANNEL_FIELDS = [
-    "name",
-    "frequency_khz",
-    "battery_bars",
-    "runtime_minutes",
-    "tx_type",
-    "tx_offset_db",
-    "rf_level",
-    "audio_level",
-    "antenna",
-    "state",
-    "last_battery_bars",
-    "battery_seen_at",
-    "audio_peak_at",
-    "last_sample_at",
-    "updated_at",
-]
-
 # Columns of a channel the display wall and other live views show.
 _SHOWN_FIELDS = [
     "name",
@@ -68,6 +49,16 @@ _SHOWN_FIELDS = [
     "audio_level",
     "antenna",
     "state",
+]
+
+# Columns an upsert of a channel rewrites on every successful poll.
+_CHANNEL_FIELDS = [
+    *_SHOWN_FIELDS,
+    "last_battery_bars",
+    "battery_seen_at",
+    "audio_peak_at",
+    "last_sample_at",
+    "updated_at",
 ]
 
 # Columns of a receiver a successful poll rewrites.
@@ -274,7 +265,7 @@ class DjangoDeviceService:
             self._mark_synced(poll, now)
         # What is left in ``existing`` are channels the receivers no longer report.
         gone = [c.pk for c in existing.values()]
-        changed.update(c.receiver_id for c in existing.values())
+        changed.update(receiver_id for receiver_id, _ in existing)
         with transaction.atomic():
             update_rows(Receiver, [p.receiver for p in polls], _SYNCED_FIELDS)
             Channel.objects.bulk_create(

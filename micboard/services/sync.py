@@ -109,10 +109,12 @@ class DjangoSynchronizationService:
             for pk in wanted
             if pk not in found
         }
+        enabled = []
         for receiver in found.values():
-            if not receiver.enabled:
+            if receiver.enabled:
+                enabled.append(receiver)
+            else:
                 outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "polling disabled")
-        enabled = [r for r in found.values() if r.enabled]
         if enabled:
             outcomes.update(self._sync_locked(enabled))
         return ServiceResult.success([outcomes[pk] for pk in wanted])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,40 +35,53 @@ def test_a_missing_counter_starts_from_the_clock(
     assert versions.current(venue_id=1) > first + 1
 
 
+def publish(
+    versions: WallVersions,
+    client: redis.Redis,
+    scopes: tuple[int | None, ...],
+    send: Callable[[RedisEventPublisher], None],
+    events: int,
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """The version bumps of each scope, and the events on the channel, that ``send`` makes."""
+    publisher = RedisEventPublisher(client, prefix=settings.MICBOARD_KEY_PREFIX)
+    before = [versions.current(venue_id=scope) for scope in scopes]
+    subscriber = client.pubsub(ignore_subscribe_messages=True)
+    subscriber.subscribe(publisher.channel)
+    send(publisher)
+    after = [versions.current(venue_id=scope) for scope in scopes]
+    received = [
+        wait_for(lambda: subscriber.get_message(timeout=0.1), timeout=2, what="an event")
+        for _ in range(events)
+    ]
+    subscriber.close()
+    bumps = [b - a for a, b in zip(before, after, strict=True)]
+    return bumps, [json.loads(message["data"]) for message in received]
+
+
 def test_the_event_publisher_bumps_the_venue_and_every_venue(
     versions: WallVersions, redis_client: redis.Redis
 ) -> None:
-    publisher = RedisEventPublisher(redis_client, prefix=settings.MICBOARD_KEY_PREFIX)
-    scopes = (3, 4, None)
-    before = [versions.current(venue_id=scope) for scope in scopes]
-    subscriber = redis_client.pubsub(ignore_subscribe_messages=True)
-    subscriber.subscribe(publisher.channel)
-    publisher.receiver_changed(receiver_id=9, venue_id=3)
-    after = [versions.current(venue_id=scope) for scope in scopes]
-    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 0, 1]
-    message = wait_for(lambda: subscriber.get_message(timeout=0.1), timeout=2, what="the event")
-    assert b'"receiver.changed"' in message["data"]
-    subscriber.close()
+    bumps, events = publish(
+        versions,
+        redis_client,
+        (3, 4, None),
+        lambda publisher: publisher.receiver_changed(receiver_id=9, venue_id=3),
+        events=1,
+    )
+    assert bumps == [1, 0, 1]
+    assert events[0]["type"] == "receiver.changed"
 
 
 def test_a_batch_of_changes_bumps_each_venue_once_and_publishes_each_receiver(
     versions: WallVersions, redis_client: redis.Redis
 ) -> None:
-    publisher = RedisEventPublisher(redis_client, prefix=settings.MICBOARD_KEY_PREFIX)
-    scopes = (5, 6, None)
-    before = [versions.current(venue_id=scope) for scope in scopes]
-    subscriber = redis_client.pubsub(ignore_subscribe_messages=True)
-    subscriber.subscribe(publisher.channel)
-    publisher.receivers_changed([(1, 5), (2, 5), (3, 6)])
-    publisher.receivers_changed([])
-    after = [versions.current(venue_id=scope) for scope in scopes]
-    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 2]
-    received = [
-        wait_for(lambda: subscriber.get_message(timeout=0.1), timeout=2, what="an event")
-        for _ in range(3)
-    ]
-    assert [json.loads(m["data"])["receiver"] for m in received] == [1, 2, 3]
-    subscriber.close()
+    def send(publisher: RedisEventPublisher) -> None:
+        publisher.receivers_changed([(1, 5), (2, 5), (3, 6)])
+        publisher.receivers_changed([])
+
+    bumps, events = publish(versions, redis_client, (5, 6, None), send, events=3)
+    assert bumps == [1, 1, 2]
+    assert [event["receiver"] for event in events] == [1, 2, 3]
 
 
 def test_a_lost_redis_only_loses_the_bump() -> None:

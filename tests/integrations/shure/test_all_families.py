@@ -5,6 +5,7 @@ from __future__ import annotations
 import resource
 import socket
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -71,11 +72,11 @@ class Client:
         for message in messages:
             self.sock.send(self.dialect.encode(message))
 
-    def wait_for(self, match: object, timeout: float = 3.0) -> Message:
+    def wait_for(self, match: Callable[[Message], bool], timeout: float = 3.0) -> Message:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for message in self.received:
-                if match(message):  # type: ignore[operator]
+                if match(message):
                     return message
             self.received += self.decoder.feed(self.sock.recv(4096))
         raise AssertionError(f"nothing matched; got {self.received}")
