@@ -5,11 +5,23 @@ from __future__ import annotations
 import random
 import socket
 
+_handed_out: set[int] = set()
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+
+def free_port(*, tries: int = 50) -> int:
+    """A port free right now and not handed out before in this process.
+
+    The kernel may give the same ephemeral port to two binds in a row once the
+    first socket is closed; two receivers registered with it would clash.
+    """
+    for _ in range(tries):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no unused free port found in {tries} tries")
 
 
 def free_port_block(count: int, *, tries: int = 50) -> int:
