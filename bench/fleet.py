@@ -9,6 +9,8 @@ database it creates, or DATABASE_URL) and Redis (database 14, queues ``bench.*``
 up, measures for D seconds, then drains the same workers with no-op tasks to find the
 machine's Celery ceiling in the same run, and prints one table. Figures are printed, never
 asserted; docs/performance.md records them with the command that produced them.
+``--timeline run.csv`` also writes every measured second (freshness, the oldest receiver,
+syncs, queue depth), to find when a long run lost freshness.
 """
 
 from __future__ import annotations
@@ -288,6 +290,29 @@ class Samples:
     probes: dict[str, float] = field(default_factory=dict)
     queue_depth_max: int = 0
     peak_rss: int = 0
+    timeline: list[TimelineRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One second of a run, for ``--timeline``: where a dip in freshness happened."""
+
+    second: int
+    fresh_t: float
+    fresh_2t: float
+    oldest_s: float
+    syncs: int
+    queue_depth: int
+
+    @staticmethod
+    def header() -> str:
+        return "second,fresh_t,fresh_2t,oldest_s,syncs,queue_depth"
+
+    def csv(self) -> str:
+        return (
+            f"{self.second},{self.fresh_t:.4f},{self.fresh_2t:.4f},{self.oldest_s:.2f},"
+            f"{self.syncs},{self.queue_depth}"
+        )
 
 
 class FleetBench:
@@ -314,6 +339,7 @@ class FleetBench:
         self.silent_ports: list[int] = []
         self.answering: list[int] = []
         self.venue: Any = None
+        self.synced_last_tick = 0
 
     def clear_broker(self) -> None:
         """Drop this benchmark's queues and keys (and only those) from Redis."""
@@ -354,6 +380,7 @@ class FleetBench:
 
     def measure(self) -> None:
         before, synced_before = self.usage(), self.counter.syncs()
+        self.synced_last_tick = synced_before
         samples, rng = Samples(), random.Random(7)
         began = time.monotonic()
         tick = 0
@@ -383,6 +410,10 @@ class FleetBench:
         r.rss_growth_pct = 100 * (rss_end - rss_start) / max(1, rss_start)
         r.queue_depth_max = samples.queue_depth_max
         r.expired, r.failed = self.counter.expired, self.counter.failed
+        if self.args.timeline:
+            path = timeline_path(self.args.timeline, self.n, several=bool(self.args.series))
+            rows = [TimelineRow.header(), *(row.csv() for row in samples.timeline)]
+            path.write_text("\n".join(rows) + "\n")
 
     def _sample(self, samples: Samples, tick: int, rng: random.Random) -> None:
         from django.utils import timezone  # noqa: PLC0415
@@ -402,6 +433,12 @@ class FleetBench:
             int(self.broker.llen(name)) for name in [queue, *(f"{queue}:{p}" for p in range(1, 10))]
         )
         samples.queue_depth_max = max(samples.queue_depth_max, depth)
+        synced = self.counter.syncs()
+        samples.timeline.append(TimelineRow(
+            tick, samples.fresh_t[-1], samples.fresh_2t[-1], max(ages),
+            synced - self.synced_last_tick, depth,
+        ))  # fmt: skip
+        self.synced_last_tick = synced
         if tick % 2 == 0:
             token = f"P{tick:05d}"
             samples.probes[token] = time.monotonic()
@@ -453,6 +490,11 @@ class FleetBench:
         skipped = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
         counted = [q for q in queries.captured_queries if not q["sql"].startswith(skipped)]
         self.result.queries_per_sync = len(counted) / len(ids)
+
+
+def timeline_path(path: Path, receivers: int, *, several: bool) -> Path:
+    """``--timeline`` names one file; a series writes one per N beside it."""
+    return path.with_name(f"{path.stem}-n{receivers}{path.suffix}") if several else path
 
 
 def run(args: argparse.Namespace, receivers: int) -> Result:
@@ -568,6 +610,11 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument(
+        "--timeline",
+        type=Path,
+        help="CSV of every measured second: freshness, oldest receiver, syncs, queue depth",
+    )
     args = parser.parse_args()
     if args.plot:
         try:

@@ -27,7 +27,7 @@ def test_fleet_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
         [
             sys.executable, "bench/fleet.py", "--receivers", "4", "--silent", "1",
             "--interval", "2", "--workers", "1", "--warmup", "3", "--duration", "3",
-            "--noops", "50",
+            "--noops", "50", "--timeline", str(tmp_path / "timeline.csv"),
             "--database-url", f"sqlite:///{tmp_path / 'bench.sqlite3'}",
         ],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
@@ -35,3 +35,7 @@ def test_fleet_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     for row in ("syncs/s (expected N/T)", "no-op ceiling", "queries / sync", "of which silent"):
         assert row in result.stdout
+    header, *seconds = (tmp_path / "timeline.csv").read_text().splitlines()
+    assert header == "second,fresh_t,fresh_2t,oldest_s,syncs,queue_depth"
+    assert [int(line.split(",")[0]) for line in seconds] == list(range(1, len(seconds) + 1))
+    assert len(seconds) >= 3
