@@ -80,6 +80,16 @@ def test_json_scenarios_read_the_same(tmp_path: Path) -> None:
         ("events: {scenario: offline}\n", "events: must be a list"),
         ("events:\n  - [oops\n", "plan.yaml line 3"),
         ("events:\n  - scenario: packet_loss\n    share: 2\n", "events[0].share: must be between"),
+        ("fleet: 3\n", "plan.yaml line 1: fleet: must be a mapping"),
+        ("fleet:\n  models: 7\n", "fleet.models: must be a list of model names"),
+        ("fleet:\n  drain: -1\n", "fleet.drain: -1 is not a number of at least 0"),
+        ("events:\n  - 3\n", "events[0]: must be a mapping with at least a scenario"),
+        ("events:\n  - {scenario: offline, receivers: [1.5]}\n", "must be a receiver index"),
+        ("events:\n  - {scenario: offline, at: true}\n", "events[0].at: is not a duration"),
+        ("events:\n  - {scenario: offline, at: -2}\n", "events[0].at: is negative"),
+        ("events:\n  - {scenario: rename, name: ' '}\n", "events[0].name: must be a non-empty"),
+        ("events:\n  - {scenario: frequency, khz: [1]}\n", "events[0].khz: [1] is not a number"),
+        ("events:\n  - {scenario: frequency, khz: -5}\n", "khz: must be a whole number, 0 or"),
     ],
 )
 def test_bad_files_say_where_and_why(tmp_path: Path, text: str, message: str) -> None:
@@ -87,6 +97,31 @@ def test_bad_files_say_where_and_why(tmp_path: Path, text: str, message: str) ->
         load_scenario(write(tmp_path, text))
 
     assert message in str(caught.value)
+
+
+def test_an_empty_file_is_an_empty_scenario(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, ""))
+
+    assert (scenario.fleet.count, scenario.events) == (None, ())
+
+
+def test_models_may_be_one_comma_separated_text_and_numbers_may_be_whole(tmp_path: Path) -> None:
+    text = (
+        "fleet:\n  models: ulxd4d, UR4D\n  drain: 2\n"
+        "events:\n  - {scenario: frequency, khz: 570125}\n"
+        "  - {scenario: battery_drain, every: 1m}\n"
+    )
+
+    scenario = load_scenario(write(tmp_path, text))
+
+    assert (scenario.fleet.models, scenario.fleet.drain) == (("ULXD4D", "UR4D"), 2.0)
+    assert scenario.events[0].params == {"khz": 570125}
+    assert scenario.events[1].params == {}
+
+
+def test_an_unreadable_file_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"missing.yaml: cannot read"):
+        load_scenario(tmp_path / "missing.yaml")
 
 
 def test_bad_json_names_the_line(tmp_path: Path) -> None:
