@@ -10,6 +10,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from structlog.testing import capture_logs
 
 from micboard.exceptions import NotFoundError
 from micboard.services.factory import device_service
@@ -74,6 +75,19 @@ def test_without_redis_every_request_reads_the_database() -> None:
     frame = feed.frame(venue_id=venue.pk, version=version)
     assert (version, frame.version) == (None, None)
     assert len(json.loads(frame.json)["tiles"]) == 1
+
+
+def test_a_wall_holding_a_version_still_gets_a_frame_when_redis_goes_away() -> None:
+    venue = make_venue()
+    make_receiver(venue, model="ULXD4")
+    feed = WallFeed(fail_fast_redis("redis://127.0.0.1:1/0"), prefix="x")
+
+    with capture_logs() as logs:
+        frame = feed.frame(venue_id=venue.pk, version=7)
+
+    assert frame.version == 7
+    assert len(json.loads(frame.json)["tiles"]) == 1
+    assert [e["event"] for e in logs] == ["wall_state_cache_failed"]
 
 
 def test_a_deleted_venue_is_not_found() -> None:
