@@ -283,9 +283,8 @@ def processes(log_dir: Path) -> Iterator[Any]:
 class Samples:
     """What the measuring loop collects, one round a second."""
 
+    syncs_seen: int
     staleness: list[float] = field(default_factory=list)
-    fresh_t: list[float] = field(default_factory=list)
-    fresh_2t: list[float] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     probes: dict[str, float] = field(default_factory=dict)
     queue_depth_max: int = 0
@@ -339,7 +338,6 @@ class FleetBench:
         self.silent_ports: list[int] = []
         self.answering: list[int] = []
         self.venue: Any = None
-        self.synced_last_tick = 0
 
     def clear_broker(self) -> None:
         """Drop this benchmark's queues and keys (and only those) from Redis."""
@@ -355,7 +353,8 @@ class FleetBench:
         silent = silent_indexes(self.n, self.args.silent)
         self.ports = start_simulator(self.group, self.n, self.args.models, silent)
         self.silent_ports = [self.ports[i] for i in silent]
-        self.answering = [port for i, port in enumerate(self.ports) if i not in set(silent)]
+        quiet = set(silent)
+        self.answering = [port for i, port in enumerate(self.ports) if i not in quiet]
         self.venue = register(self.ports, self.args.models.split(","), int(self.args.interval))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         celery = [sys.executable, "-m", "celery", "-A", "workers"]
@@ -380,8 +379,7 @@ class FleetBench:
 
     def measure(self) -> None:
         before, synced_before = self.usage(), self.counter.syncs()
-        self.synced_last_tick = synced_before
-        samples, rng = Samples(), random.Random(7)
+        samples, rng = Samples(syncs_seen=synced_before), random.Random(7)
         began = time.monotonic()
         tick = 0
         while time.monotonic() - began < self.args.duration:
@@ -396,10 +394,8 @@ class FleetBench:
         rss_end = sum(sum(u.rss_bytes) for u in after.values())
         r = self.result
         r.syncs_per_s = synced / elapsed
-        r.fresh_t, r.fresh_2t = (
-            statistics.fmean(samples.fresh_t),
-            statistics.fmean(samples.fresh_2t),
-        )
+        r.fresh_t = statistics.fmean(row.fresh_t for row in samples.timeline)
+        r.fresh_2t = statistics.fmean(row.fresh_2t for row in samples.timeline)
         r.staleness_p50 = percentile(samples.staleness, 0.5)
         r.staleness_p99 = percentile(samples.staleness, 0.99)
         r.change_p50 = percentile(samples.latencies, 0.5)
@@ -426,8 +422,6 @@ class FleetBench:
         seen = answering.values_list("last_seen_at", flat=True)
         ages = [(now - s).total_seconds() if s else 1e9 for s in seen]
         samples.staleness += ages
-        samples.fresh_t.append(sum(a < self.args.interval for a in ages) / len(ages))
-        samples.fresh_2t.append(sum(a < 2 * self.args.interval for a in ages) / len(ages))
         queue = self.venue.queue_name
         depth = sum(
             int(self.broker.llen(name)) for name in [queue, *(f"{queue}:{p}" for p in range(1, 10))]
@@ -435,10 +429,14 @@ class FleetBench:
         samples.queue_depth_max = max(samples.queue_depth_max, depth)
         synced = self.counter.syncs()
         samples.timeline.append(TimelineRow(
-            tick, samples.fresh_t[-1], samples.fresh_2t[-1], max(ages),
-            synced - self.synced_last_tick, depth,
+            tick,
+            sum(a < self.args.interval for a in ages) / len(ages),
+            sum(a < 2 * self.args.interval for a in ages) / len(ages),
+            max(ages),
+            synced - samples.syncs_seen,
+            depth,
         ))  # fmt: skip
-        self.synced_last_tick = synced
+        samples.syncs_seen = synced
         if tick % 2 == 0:
             token = f"P{tick:05d}"
             samples.probes[token] = time.monotonic()

@@ -122,14 +122,15 @@ class DjangoSynchronizationService:
     def _sync_locked(self, receivers: list[Receiver]) -> dict[int, SyncOutcome]:
         keys = [receiver_lock_key(r.pk) for r in receivers]
         tokens = self._locks.acquire_many(keys, ttl_seconds=self._lock_ttl(receivers))
-        held = [(key, token) for key, token in zip(keys, tokens, strict=True) if token]
         outcomes: dict[int, SyncOutcome] = {}
+        held: list[tuple[str, str]] = []
         mine: list[Receiver] = []
-        for receiver, token in zip(receivers, tokens, strict=True):
+        for receiver, key, token in zip(receivers, keys, tokens, strict=True):
             if token is None:
                 log.info("sync_skipped_locked", receiver_id=receiver.pk)
                 outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "locked")
             else:
+                held.append((key, token))
                 mine.append(receiver)
         try:
             outcomes.update(self._poll_and_store(mine))
