@@ -26,10 +26,10 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 migrations: install
-	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=micboard.project.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 typecheck: install
-	$(PY) -m mypy micboard workers config
+	$(PY) -m mypy micboard
 
 # The wall's browser tests need Chromium: install Debian's packages when missing and allowed.
 browser:

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_SETTINGS_MODULE": "micboard.project.settings",
     "SECRET_KEY": "bench-only-key-not-for-production-use-0123456789",
     "REDIS_URL": "redis://127.0.0.1:6379/14",
     "MICBOARD_QUEUE_PREFIX": "bench.",
@@ -321,7 +321,7 @@ class FleetBench:
         import redis  # noqa: PLC0415
         from django.conf import settings  # noqa: PLC0415
 
-        from workers.celery import app  # noqa: PLC0415
+        from micboard.workers.celery import app  # noqa: PLC0415
 
         self.args, self.n, self.group, self.app = args, receivers, group, app
         self.broker = redis.Redis.from_url(settings.REDIS_URL)
@@ -357,7 +357,7 @@ class FleetBench:
         self.answering = [port for i, port in enumerate(self.ports) if i not in quiet]
         self.venue = register(self.ports, self.args.models.split(","), int(self.args.interval))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        celery = [sys.executable, "-m", "celery", "-A", "workers"]
+        celery = [sys.executable, "-m", "celery", "-A", "micboard.workers"]
         for i in range(self.args.workers):
             self.workers.append(self.group.start(
                 f"worker{i}",

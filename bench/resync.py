@@ -1,6 +1,7 @@
 """How long an operator's "Resync now" takes for N receivers, and how many queries it costs.
 
-    DJANGO_SETTINGS_MODULE=config.settings_test .venv/bin/python bench/resync.py --receivers 1000
+    DJANGO_SETTINGS_MODULE=micboard.project.settings_test \
+        .venv/bin/python bench/resync.py --receivers 1000
 
 Uses the test settings (Redis database 15, its own queue names) and a throwaway SQLite file
 unless DATABASE_URL is set; publishes real messages to the real broker, then removes them.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "micboard.project.settings_test")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
 
 import django  # noqa: E402

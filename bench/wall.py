@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 def configure(workdir: Path) -> dict[str, str]:
     env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "micboard.project.settings",
         "SECRET_KEY": "bench-only-secret-key",
         "DJANGO_DEBUG": "false",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"),
@@ -197,7 +197,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 SERVERS = {
-    "gunicorn": ["-m", "gunicorn", "config.wsgi:application", "--workers", "3", "--bind"],
+    "gunicorn": ["-m", "gunicorn", "micboard.project.wsgi:application", "--workers", "3", "--bind"],
     "runserver": ["manage.py", "runserver", "--noreload"],
 }
 

@@ -24,7 +24,7 @@ def uses_model_signals(tree: ast.AST) -> bool:
 
 
 def source_files() -> list[Path]:
-    files = [*ROOT.glob("micboard/**/*.py"), *ROOT.glob("workers/**/*.py")]
+    files = [*ROOT.glob("micboard/**/*.py")]
     return [f for f in files if "migrations" not in f.parts]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_SETTINGS_MODULE": "micboard.project.settings",
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": "Zq8vN3p0-production-grade-random-key-4kL9sT2wX7yB1mC6dF5gH0jR",
     "ALLOWED_HOSTS": "micboard.example.org",
@@ -47,7 +47,7 @@ def test_production_settings_pass_every_deploy_check() -> None:
 def test_development_defaults_are_each_named() -> None:
     result = check_deploy(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "micboard.project.settings",
             "DJANGO_DEBUG": "false",
             "MICBOARD_ALLOW_INSECURE_KEY": "true",
             "DATABASE_URL": "sqlite:///var/check-deploy.db",

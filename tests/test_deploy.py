@@ -28,8 +28,8 @@ BIN = Path(sys.executable).parent
 # Variables no micboard setting reads, with who reads them. Each is documented in
 # docs/deployment.md; those read by a project file must appear in it.
 SERVICE_VARS: dict[str, str] = {
-    "DJANGO_SETTINGS_MODULE": "workers/celery.py",
-    "MICBOARD_WORKER_HEARTBEAT_FILE": "workers/bootsteps.py",
+    "DJANGO_SETTINGS_MODULE": "micboard/workers/celery.py",
+    "MICBOARD_WORKER_HEARTBEAT_FILE": "micboard/workers/bootsteps.py",
     "FLOWER_BASIC_AUTH": "micboard/checks.py",
     "POSTGRES_DB": "the postgres image",
     "POSTGRES_USER": "the postgres image",
@@ -62,9 +62,9 @@ def command(service: dict[str, Any]) -> list[str]:
 
 
 def celery_role(service: dict[str, Any]) -> str | None:
-    """``worker``, ``beat`` or ``flower`` for a ``celery -A workers <role>`` service."""
+    """``worker``, ``beat`` or ``flower`` for a ``celery -A micboard.workers <role>`` service."""
     argv = command(service)
-    if argv[:3] == ["celery", "-A", "workers"] and len(argv) > 3:
+    if argv[:3] == ["celery", "-A", "micboard.workers"] and len(argv) > 3:
         return argv[3]
     return None
 
@@ -170,7 +170,7 @@ def test_images_and_health_checks_of_the_backing_services() -> None:
     assert redis_service["image"] == "redis:7"
     assert redis_service["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
     assert "/admin/login/" in python_snippet(services()["web"]["healthcheck"])
-    assert command(services()["web"])[:2] == ["gunicorn", "config.wsgi:application"]
+    assert command(services()["web"])[:2] == ["gunicorn", "micboard.project.wsgi:application"]
 
 
 def test_only_the_proxy_listens_beyond_loopback() -> None:
@@ -239,7 +239,9 @@ def variables_in_use() -> set[str]:
 
 
 def test_every_variable_is_a_setting_or_a_documented_service_variable() -> None:
-    settings_source = "\n".join(path.read_text() for path in (ROOT / "config").glob("*.py"))
+    settings_source = "\n".join(
+        path.read_text() for path in (ROOT / "micboard" / "project").glob("*.py")
+    )
     deployment_doc = (ROOT / "docs" / "deployment.md").read_text()
     unknown = []
     for name in sorted(variables_in_use()):
@@ -329,10 +331,11 @@ def test_worker_template_serves_one_venue_queue_with_its_own_heartbeat() -> None
 
 def test_web_beat_and_flower_commands() -> None:
     assert (
-        "gunicorn config.wsgi:application" in unit("micboard-web.service")["Service"]["ExecStart"]
+        "gunicorn micboard.project.wsgi:application"
+        in unit("micboard-web.service")["Service"]["ExecStart"]
     )
     assert unit("micboard-beat.service")["Service"]["ExecStart"].endswith(
-        "celery -A workers beat --loglevel INFO"
+        "celery -A micboard.workers beat --loglevel INFO"
     )
     assert "--address=127.0.0.1" in unit("micboard-flower.service")["Service"]["ExecStart"]
     housekeeping = unit("micboard-housekeeping.service")["Service"]["ExecStart"]

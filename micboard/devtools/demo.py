@@ -112,7 +112,7 @@ def start_processes(
 ) -> None:
     python = sys.executable
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "console"}
-    celery = [python, "-m", "celery", "-A", "workers"]
+    celery = [python, "-m", "celery", "-A", "micboard.workers"]
     queues = f"{venue.queue_name},{settings.CELERY_TASK_DEFAULT_QUEUE}"
     group.start(
         "simulator",

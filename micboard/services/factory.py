@@ -29,7 +29,7 @@ def _redis() -> redis.Redis:
 
 
 def celery_app() -> Celery:
-    from workers.celery import app  # noqa: PLC0415 - the worker package imports services
+    from micboard.workers.celery import app  # noqa: PLC0415 - the worker package imports services
 
     return app
 

@@ -18,9 +18,9 @@ from django.db import connection
 from micboard.devtools.processes import ProcessGroup
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver, Venue
+from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
 from tests.waiting import wait_for
-from workers.celery import app
 
 StartWorker = Callable[[Venue], AbstractContextManager[WorkController]]
 
@@ -108,7 +108,7 @@ def child_env(**overrides: str) -> dict[str, str]:
     """Environment for a worker or beat process of this test run (same database, run id)."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DJANGO_SETTINGS_MODULE": "micboard.project.settings_test",
         "DATABASE_URL": child_database_url(),
         "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": str(ROOT),
@@ -117,4 +117,4 @@ def child_env(**overrides: str) -> dict[str, str]:
 
 
 def celery_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "workers", *args]
+    return [sys.executable, "-m", "celery", "-A", "micboard.workers", *args]

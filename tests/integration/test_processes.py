@@ -23,7 +23,7 @@ def test_beat_and_a_worker_keep_a_venue_synced(
 ) -> None:
     fleet = start_fleet("ULXD4Q", "QLXD4")
     venue, receivers = register_fleet(fleet, poll_interval=1)
-    celery = [sys.executable, "-m", "celery", "-A", "workers"]
+    celery = [sys.executable, "-m", "celery", "-A", "micboard.workers"]
     env = child_env()
     worker = processes.start(
         "worker",

@@ -18,9 +18,9 @@ from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Ven
 from micboard.services.factory import sync_service
 from micboard.simulator.scenario_file import Event
 from micboard.simulator.timeline import Timeline
+from micboard.workers.celery import app
 from tests.integration.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
-from workers.celery import app
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

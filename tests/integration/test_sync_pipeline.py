@@ -17,9 +17,9 @@ from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
 from micboard.services.dto import SyncOutcome
 from micboard.services.factory import sync_service
 from micboard.services.result import ServiceResult
+from micboard.workers.celery import app
 from tests.integration.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
-from workers.celery import app
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

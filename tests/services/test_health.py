@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from micboard.services.factory import sync_service
 from micboard.services.health import check_broker, check_consumers, check_dispatch_cycles
+from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
 from tests.ports import free_port
 from tests.waiting import wait_for
-from workers.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

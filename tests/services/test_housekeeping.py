@@ -9,8 +9,8 @@ from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import DispatchCycle, TelemetrySample
 from micboard.services.factory import device_service
 from micboard.services.housekeeping import history_prune
+from micboard.workers.tasks import prune_history
 from tests.factories import make_receiver, make_venue
-from workers.tasks import prune_history
 
 pytestmark = pytest.mark.django_db
 

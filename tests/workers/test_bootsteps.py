@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from micboard.workers.bootsteps import heartbeat_path
+from micboard.workers.celery import app
 from tests.waiting import wait_for
-from workers.bootsteps import heartbeat_path
-from workers.celery import app
 
 
 def test_heartbeat_file_exists_while_the_worker_runs(

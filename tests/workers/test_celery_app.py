@@ -9,9 +9,9 @@ from contextlib import contextmanager
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from micboard.workers.celery import app
 from tests.factories import make_venue
 from tests.waiting import wait_for
-from workers.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

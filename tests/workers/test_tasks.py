@@ -8,10 +8,10 @@ from celery.contrib.testing.app import set_trap
 
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver, ReceiverStatus
+from micboard.workers import tasks
+from micboard.workers.celery import app
 from tests.conftest import StartFleet, queue_depth
 from tests.factories import make_receiver, make_venue
-from workers import tasks
-from workers.celery import app
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 def run_demo(tmp_path: Path, simulator_base_port: int) -> tuple[int, str, list[str]]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DJANGO_SETTINGS_MODULE": "micboard.project.settings_test",
         "DATABASE_URL": child_database_url(),
         "MICBOARD_DEMO_PASSWORD": "demo-pass",
         "PYTHONUNBUFFERED": "1",

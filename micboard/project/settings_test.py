@@ -34,7 +34,7 @@ os.environ["MICBOARD_HOUSEKEEPING_QUEUE"] = f"test.{RUN_ID}.housekeeping"
 os.environ["MICBOARD_KEY_PREFIX"] = f"micboard-test-{RUN_ID}"
 os.environ.setdefault("LOG_FORMAT", "console")
 
-from config.settings import *  # noqa: E402,F403
+from micboard.project.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

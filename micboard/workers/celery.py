@@ -1,4 +1,4 @@
-"""The Celery application: settings from Django (``CELERY_*``), tasks in ``workers.tasks``."""
+"""The Celery application: settings from Django (``CELERY_*``), tasks in ``tasks.py`` beside it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from celery import Celery
 from celery.signals import task_failure, task_postrun, task_prerun
 from django.db import close_old_connections
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "micboard.project.settings")
 
 log = structlog.get_logger("workers")
 
 app = Celery("micboard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["workers"], related_name="tasks")
+app.autodiscover_tasks(["micboard.workers"], related_name="tasks")
 
 
 @task_prerun.connect
@@ -53,7 +53,7 @@ def _log_task_failure(
 def _install_bootsteps() -> None:
     from django_structlog.celery.steps import DjangoStructLogInitStep  # noqa: PLC0415
 
-    from workers.bootsteps import LivenessHeartbeat  # noqa: PLC0415
+    from micboard.workers.bootsteps import LivenessHeartbeat  # noqa: PLC0415
 
     app.steps["worker"].add(DjangoStructLogInitStep)
     app.steps["worker"].add(LivenessHeartbeat)

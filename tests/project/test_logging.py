@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.logging import REDACTED, SecretRedactor, secret_values
+from micboard.project.logging import REDACTED, SecretRedactor, secret_values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ def test_a_real_process_never_logs_its_secrets() -> None:
     )
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "micboard.project.settings",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": "sqlite:///var/logging-test.db",
         "LOG_FORMAT": "json",

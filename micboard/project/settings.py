@@ -11,7 +11,9 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from config.env import (
+from micboard import __version__ as micboard_version
+from micboard.exceptions import ConfigurationError
+from micboard.project.env import (
     env_bool,
     env_float,
     env_int,
@@ -21,13 +23,12 @@ from config.env import (
     sqlite_default,
     validate_redis_url,
 )
-from config.logging import build_logging, secret_values
-from micboard import __version__ as micboard_version
-from micboard.exceptions import ConfigurationError
+from micboard.project.logging import build_logging, secret_values
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The checkout (micboard/project/settings.py is two levels down): var/ holds its data.
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 _INSECURE_KEY = "insecure-development-key-change-me"
@@ -75,8 +76,8 @@ MIDDLEWARE = [
     "django_structlog.middlewares.RequestMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
+ROOT_URLCONF = "micboard.project.urls"
+WSGI_APPLICATION = "micboard.project.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -145,7 +146,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # No "task-sent" event per message: it doubles the cost of publishing (Flower still sees
 # each task from the moment a worker receives it).
 CELERY_TASK_SEND_SENT_EVENT = False
-CELERY_BEAT_SCHEDULER = "workers.scheduler:SingleBeatScheduler"
+CELERY_BEAT_SCHEDULER = "micboard.workers.scheduler:SingleBeatScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Reuse database connections across tasks instead of reconnecting around each one.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from config.env import (
+from micboard.exceptions import ConfigurationError
+from micboard.project.env import (
     env_bool,
     env_float,
     env_int,
@@ -11,7 +12,6 @@ from config.env import (
     sqlite_default,
     validate_redis_url,
 )
-from micboard.exceptions import ConfigurationError
 
 
 def test_postgres_url() -> None:

@@ -10,7 +10,7 @@ from structlog.contextvars import bound_contextvars
 
 from micboard.services.factory import sync_service
 from micboard.services.housekeeping import history_prune
-from workers.celery import app
+from micboard.workers.celery import app
 
 SYNC_SOFT_LIMIT = 15
 SYNC_HARD_LIMIT = 20

@@ -106,7 +106,7 @@ def build_logging(*, level: str, fmt: str, secrets: Iterable[str] = ()) -> dict[
         "loggers": {
             "django.db.backends": {"level": "INFO"},
             # Failures are logged once, with their context, by django-structlog (requests)
-            # and workers/celery.py (tasks); these would repeat them.
+            # and micboard/workers/celery.py (tasks); these would repeat them.
             "django.request": {"level": "CRITICAL"},
             "celery.app.trace": {"level": "CRITICAL"},
             "celery": {"level": level},

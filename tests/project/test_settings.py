@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
-    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    clean.update({"DJANGO_SETTINGS_MODULE": "micboard.project.settings", **env})
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
