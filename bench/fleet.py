@@ -225,10 +225,10 @@ def start_simulator(group: Any, count: int, models: str, silent: list[int]) -> l
 def register(ports: list[int], models: list[str], interval: int) -> Any:
     from django.utils import timezone  # noqa: PLC0415
 
+    from micboard.composition import device_service, location_service  # noqa: PLC0415
     from micboard.models import Receiver  # noqa: PLC0415
     from micboard.services.dto import ReceiverInput  # noqa: PLC0415
-    from micboard.services.factory import device_service, location_service  # noqa: PLC0415
-    from micboard.services.scheduling import schedules_sync  # noqa: PLC0415
+    from micboard.services.scheduling import schedules_apply  # noqa: PLC0415
 
     venue = location_service().venue_get_or_create(name="Bench", slug="bench")
     Receiver.objects.filter(venue=venue).delete()
@@ -244,7 +244,7 @@ def register(ports: list[int], models: list[str], interval: int) -> Any:
         offset = timezone.timedelta(seconds=interval * index / len(ports))
         rows.append(Receiver(venue=venue, next_sync_at=now + offset, **fields))
     Receiver.objects.bulk_create(rows, batch_size=1000)
-    schedules_sync()
+    schedules_apply()
     return venue
 
 
@@ -475,8 +475,8 @@ class FleetBench:
         from django.db import connection  # noqa: PLC0415
         from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
 
+        from micboard.composition import sync_service  # noqa: PLC0415
         from micboard.models import Receiver  # noqa: PLC0415
-        from micboard.services.factory import sync_service  # noqa: PLC0415
 
         batch = Receiver.objects.filter(venue=self.venue).values_list("pk", flat=True)
         ids = list(batch[: self.args.batch_size])

@@ -32,8 +32,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from micboard.composition import location_service, sync_service  # noqa: E402
 from micboard.models import Receiver, Venue  # noqa: E402
-from micboard.services.factory import location_service, sync_service  # noqa: E402
 
 
 def main() -> int:

@@ -65,8 +65,8 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command  # noqa: PLC0415
 
+    from micboard.composition import sync_service  # noqa: PLC0415
     from micboard.models import Receiver  # noqa: PLC0415
-    from micboard.services.factory import sync_service  # noqa: PLC0415
 
     call_command("migrate", verbosity=0)
     with processes(ROOT / "var" / "bench" / "sync-profile") as group:

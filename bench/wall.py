@@ -56,8 +56,8 @@ def seed(channels: int) -> tuple[str, str, list[int]]:
     """A venue of ``channels`` channels on 4-channel receivers; its slug, a wall pass, ids."""
     from django.core.management import call_command  # noqa: PLC0415 - after django.setup
 
+    from micboard.composition import device_service, location_service  # noqa: PLC0415
     from micboard.services.dto import ReceiverInput  # noqa: PLC0415
-    from micboard.services.factory import device_service, location_service  # noqa: PLC0415
     from micboard.web.access import issue_pass, scope_of  # noqa: PLC0415
 
     call_command("migrate", verbosity=0)
@@ -103,8 +103,8 @@ def queries_per_refresh(slug: str, wall_pass: str) -> dict[str, int]:
     from django.test import Client  # noqa: PLC0415
     from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
 
+    from micboard.composition import wall_feed  # noqa: PLC0415
     from micboard.models import Venue  # noqa: PLC0415
-    from micboard.services.wall_feed import wall_feed  # noqa: PLC0415
 
     client, url = Client(HTTP_HOST="127.0.0.1"), f"/wall/{slug}/state.json"
     wall_feed().bump(venue_id=Venue.objects.get(slug=slug).pk)
@@ -170,8 +170,8 @@ def writer(receivers: list[int], per_second: float, stop: float) -> None:
     """Receivers answering their polls: one snapshot applied every 1/per_second s."""
     from django.db import connection  # noqa: PLC0415
 
+    from micboard.composition import device_service  # noqa: PLC0415
     from micboard.models import Receiver  # noqa: PLC0415
-    from micboard.services.factory import device_service  # noqa: PLC0415
 
     devices, rng = device_service(), random.Random(7)
     rows = {r.pk: r for r in Receiver.objects.filter(pk__in=receivers)}

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from micboard import __version__
+from micboard.composition import device_service, location_service, sync_service
 from micboard.exceptions import MicboardError
 from micboard.formatting import format_frequency, format_runtime
 from micboard.models import Channel, Receiver, TelemetrySample, Venue
-from micboard.services.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
+from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.services.dto import ReceiverInput
-from micboard.services.factory import device_service, location_service, sync_service
 
 
 def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[int]) -> None:

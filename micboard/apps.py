@@ -10,6 +10,7 @@ class MicboardConfig(AppConfig):
 
     def ready(self) -> None:
         from micboard import checks  # noqa: F401, PLC0415 - registers the deploy checks
-        from micboard.services import wall_invalidation  # noqa: PLC0415 - needs the models
+        from micboard.composition import wall_feed  # noqa: PLC0415 - needs the models
+        from micboard.infrastructure import wall_invalidation  # noqa: PLC0415
 
-        wall_invalidation.connect()
+        wall_invalidation.connect(wall_feed)

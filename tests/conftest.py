@@ -12,9 +12,9 @@ import pytest
 import redis
 from django.conf import settings
 
+from micboard.composition import device_service, location_service, sync_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.specs import receiver_spec
-from micboard.services.factory import device_service, location_service, sync_service
 
 StartFleet = Callable[..., Fleet]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from micboard.composition import device_service, location_service
 from micboard.models import Receiver, Venue
 from micboard.services.dto import ReceiverInput
-from micboard.services.factory import device_service, location_service
 from tests.ports import free_port
 
 _counter = itertools.count(1)

@@ -9,9 +9,9 @@ from django.test import Client
 from django_celery_beat.models import PeriodicTask
 
 from micboard import __version__
+from micboard.composition import device_service, sync_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
-from micboard.services.factory import device_service, sync_service
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
 

@@ -7,9 +7,10 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from micboard.composition import device_service
 from micboard.models import ChannelGroup, KioskLink, Venue
-from micboard.services.factory import device_service
-from micboard.services.kiosk import kiosk_link_create, kiosk_link_for_token
+from micboard.selectors.kiosk import kiosk_link_for_token
+from micboard.services.kiosk import kiosk_link_create
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot
 

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_SIGNALS = {"pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed"}
 # Signals only for cache invalidation (docs/adr/0008-no-business-signals.md).
-ALLOWED = {"micboard/services/wall_invalidation.py"}
+ALLOWED = {"micboard/infrastructure/wall_invalidation.py"}
 
 
 def uses_model_signals(tree: ast.AST) -> bool:

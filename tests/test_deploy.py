@@ -18,6 +18,8 @@ import redis
 import yaml
 from django.conf import settings
 
+from micboard.infrastructure import keys
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "compose.yaml"
@@ -200,9 +202,9 @@ def test_heartbeat_health_check_tells_fresh_from_stale(tmp_path: Path) -> None:
 def test_beat_health_check_looks_for_the_leader_lock(redis_client: redis.Redis) -> None:
     code = python_snippet(services()["beat"]["healthcheck"])
     prefix = settings.MICBOARD_KEY_PREFIX
-    env = {"REDIS_URL": settings.MICBOARD_LOCK_REDIS_URL, "MICBOARD_KEY_PREFIX": prefix}
+    env = {"REDIS_URL": settings.MICBOARD_REDIS_URL, "MICBOARD_KEY_PREFIX": prefix}
     assert run_snippet(code, env) == 1
-    redis_client.set(f"{prefix}:beat:leader", "token", ex=15)
+    redis_client.set(keys.prefixed(prefix, keys.BEAT_LEADER), "token", ex=15)
     assert run_snippet(code, env) == 0
 
 

@@ -39,10 +39,10 @@ from micboard.api.serializers import (
     VenueCreateSerializer,
     VenueSerializer,
 )
+from micboard.composition import device_service, location_service, sync_service
 from micboard.models import Channel, ChannelGroup, Receiver, Venue
-from micboard.services import selectors
+from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput, ResyncReport
-from micboard.services.factory import device_service, location_service, sync_service
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 
 
@@ -85,12 +85,12 @@ class VenueViewSet(
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self) -> QuerySet[Venue]:
-        return selectors.venue_list()
+        return listings.venue_list()
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(VenueCreateSerializer, request.data)
         venue = location_service().venue_create(name=data["name"], slug=data.get("slug", ""))
-        created = selectors.venue_list().get(pk=venue.pk)
+        created = listings.venue_list().get(pk=venue.pk)
         return Response(VenueSerializer(created).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Venue) -> None:
@@ -100,7 +100,7 @@ class VenueViewSet(
     @action(detail=True, methods=["post"], permission_classes=[CanResync])
     def resync(self, request: Request, slug: str) -> Response:
         venue = self.get_object()
-        return _resync(request, selectors.receiver_ids_of_venue(venue=venue))
+        return _resync(request, listings.receiver_ids_of_venue(venue=venue))
 
 
 # --- receivers ------------------------------------------------------------------------------
@@ -132,9 +132,9 @@ class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
 
     def get_queryset(self) -> QuerySet[Receiver]:
         if self.action != "list":
-            return selectors.receiver_list()
+            return listings.receiver_list()
         filters = _query(ReceiverFilterSerializer, self.request)
-        return selectors.receiver_list(
+        return listings.receiver_list(
             venue_slug=filters.get("venue", ""), status=filters.get("status", "")
         )
 
@@ -174,9 +174,9 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet[Channel]):
 
     def get_queryset(self) -> QuerySet[Channel]:
         if self.action != "list":
-            return selectors.channel_list()
+            return listings.channel_list()
         filters = _query(ChannelFilterSerializer, self.request)
-        return selectors.channel_list(
+        return listings.channel_list(
             venue_slug=filters.get("venue", ""),
             receiver_id=filters.get("receiver"),
             state=filters.get("state", ""),
@@ -187,7 +187,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet[Channel]):
     def samples(self, request: Request, pk: str) -> Response:
         channel = self.get_object()
         window = _query(SampleFilterSerializer, request)
-        samples = selectors.channel_samples(
+        samples = listings.channel_samples(
             channel=channel, since=window.get("since"), until=window.get("until")
         )
         paginator = PageNumberPagination()
@@ -213,9 +213,9 @@ class ChannelGroupViewSet(viewsets.ModelViewSet[ChannelGroup]):
 
     def get_queryset(self) -> QuerySet[ChannelGroup]:
         if self.action != "list":
-            return selectors.group_list()
+            return listings.group_list()
         filters = _query(GroupFilterSerializer, self.request)
-        return selectors.group_list(venue_slug=filters.get("venue", ""))
+        return listings.group_list(venue_slug=filters.get("venue", ""))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(ChannelGroupCreateSerializer, request.data)
@@ -239,7 +239,7 @@ class ChannelGroupViewSet(viewsets.ModelViewSet[ChannelGroup]):
 
     @staticmethod
     def _shown(group: ChannelGroup) -> dict[str, Any]:
-        return dict(ChannelGroupSerializer(selectors.group_list().get(pk=group.pk)).data)
+        return dict(ChannelGroupSerializer(listings.group_list().get(pk=group.pk)).data)
 
 
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from micboard.composition import device_service, location_service
 from micboard.devtools.broker import (
     BrokerAddress,
     BrokerUnavailableError,
@@ -25,8 +26,7 @@ from micboard.devtools.broker import (
 from micboard.devtools.processes import ProcessGroup
 from micboard.models import Receiver, ReceiverStatus, Venue
 from micboard.services.dto import ReceiverInput
-from micboard.services.factory import device_service, location_service
-from micboard.services.scheduling import schedules_sync
+from micboard.services.scheduling import schedules_apply
 from micboard.simulator import DEMO_MODELS, demo_specs
 
 DEMO_SLUG = "demo"
@@ -84,7 +84,7 @@ def demo_venue(options: DemoOptions) -> Venue:
             devices.receiver_update(receiver=receiver, data=data)
     for data in wanted.values():
         devices.receiver_register(venue=venue, data=data)
-    schedules_sync()
+    schedules_apply()
     return venue
 
 

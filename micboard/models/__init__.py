@@ -11,9 +11,10 @@ from micboard.models.receivers import (
     ReceiverStatus,
 )
 from micboard.models.telemetry import TelemetrySample
-from micboard.models.venues import Venue
+from micboard.models.venues import ALL_VENUES, Venue
 
 __all__ = [
+    "ALL_VENUES",
     "Channel",
     "ChannelGroup",
     "ChannelGroupMember",

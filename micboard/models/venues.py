@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+ALL_VENUES = "*"
+"""Names the wall of every venue where a venue's slug or id would stand (never a slug)."""
+
 
 class Venue(models.Model):
     name = models.CharField(max_length=120)

@@ -124,7 +124,7 @@ def secret_values(settings: dict[str, Any]) -> list[str]:
     found = [str(settings.get("SECRET_KEY", ""))]
     for database in settings.get("DATABASES", {}).values():
         found.append(str(database.get("PASSWORD", "")))
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "MICBOARD_LOCK_REDIS_URL"):
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "MICBOARD_REDIS_URL"):
         match = re.search(r"://[^:/@\s]*:([^@\s/]+)@", str(settings.get(name, "")))
         if match:
             found.append(match.group(1))

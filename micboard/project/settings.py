@@ -159,7 +159,12 @@ MICBOARD_SYNC_BATCH_SIZE = env_int("MICBOARD_SYNC_BATCH_SIZE", 20)
 # Device conversations one batch holds open at once.
 MICBOARD_POLL_CONCURRENCY = env_int("MICBOARD_POLL_CONCURRENCY", 10)
 MICBOARD_QUEUE_PREFIX = env_str("MICBOARD_QUEUE_PREFIX", "venue.")
-MICBOARD_LOCK_REDIS_URL = env_str("MICBOARD_LOCK_REDIS_URL", REDIS_URL)
+# Redis for micboard's own keys (locks, pending resyncs, events, the wall's versions and
+# frames, beat's leader lock); the broker is CELERY_BROKER_URL. MICBOARD_LOCK_REDIS_URL is
+# the older name of the same setting and still read when the new one is unset.
+MICBOARD_REDIS_URL = env_str("MICBOARD_REDIS_URL", env_str("MICBOARD_LOCK_REDIS_URL", REDIS_URL))
+# The Celery app services publish through, by dotted name (micboard imports no worker code).
+MICBOARD_CELERY_APP = env_str("MICBOARD_CELERY_APP", "micboard.workers.celery.app")
 MICBOARD_KEY_PREFIX = env_str("MICBOARD_KEY_PREFIX", "micboard")
 MICBOARD_TELEMETRY_INTERVAL = env_int("MICBOARD_TELEMETRY_INTERVAL", 60)
 MICBOARD_TELEMETRY_RETENTION_DAYS = env_int("MICBOARD_TELEMETRY_RETENTION_DAYS", 30)

@@ -24,6 +24,7 @@ def _test_redis_url() -> str:
 
 os.environ["REDIS_URL"] = _test_redis_url()
 os.environ.pop("CELERY_BROKER_URL", None)
+os.environ.pop("MICBOARD_REDIS_URL", None)
 os.environ.pop("MICBOARD_LOCK_REDIS_URL", None)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 # One id per test run, inherited by the workers and beats a test starts: two runs on one

@@ -1,1 +1,1 @@
-"""The service layer: every behaviour of micboard lives here, behind typed contracts."""
+"""Domain services: every write of micboard, keyword-only and typed, named ``<entity>_<action>``."""

@@ -15,13 +15,13 @@ from micboard.exceptions import (
     UnknownProtocolError,
     ValidationError,
 )
+from micboard.infrastructure.bulk import update_rows
+from micboard.infrastructure.clock import Clock
+from micboard.infrastructure.events import EventPublisher
 from micboard.integrations.base import ChannelSnapshot, DriverRegistry, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample, Venue
-from micboard.services.bulk import update_rows
 from micboard.services.channel_state import StateInputs, derive_state
-from micboard.services.clock import Clock
 from micboard.services.dto import PolledSnapshot, ReceiverInput
-from micboard.services.events import EventPublisher
 from micboard.services.validation import validate_address
 
 log = structlog.get_logger(__name__)

@@ -1,8 +1,7 @@
-"""Kiosk links: read-only access to one wall for a screen that cannot log in."""
+"""Kiosk links: read-only access to one wall for a screen that cannot log in (issue, revoke)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -11,10 +10,9 @@ from django.utils import timezone
 
 from micboard.exceptions import ValidationError
 from micboard.models import KioskLink, Venue
+from micboard.selectors.kiosk import TOKEN_PREFIX, token_digest
 
 log = structlog.get_logger(__name__)
-
-TOKEN_PREFIX = "mbk_"  # noqa: S105 - marks a kiosk token, not a secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +21,6 @@ class IssuedKioskLink:
 
     link: KioskLink
     token: str
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def kiosk_link_create(*, venue: Venue | None, label: str, created_by: str) -> IssuedKioskLink:
@@ -49,19 +43,3 @@ def kiosk_links_revoke(*, link_ids: list[int]) -> int:
     )
     log.info("kiosk_links_revoked", count=count)
     return count
-
-
-def kiosk_link_for_token(token: str) -> KioskLink | None:
-    """The active link of ``token``, or None for an unknown or revoked one."""
-    if not token.startswith(TOKEN_PREFIX):
-        return None
-    return (
-        KioskLink.objects.filter(token_digest=token_digest(token), revoked_at__isnull=True)
-        .select_related("venue")
-        .first()
-    )
-
-
-def kiosk_link_allows(link: KioskLink, venue: Venue | None) -> bool:
-    """A venue's link shows that venue's wall; a link without a venue shows every wall."""
-    return link.venue_id is None or (venue is not None and link.venue_id == venue.pk)

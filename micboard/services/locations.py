@@ -13,9 +13,9 @@ from micboard.services.scheduling import ScheduleReport
 
 
 class DjangoLocationService:
-    def __init__(self, *, queue_prefix: str, sync_schedules: Callable[[], ScheduleReport]) -> None:
+    def __init__(self, *, queue_prefix: str, apply_schedules: Callable[[], ScheduleReport]) -> None:
         self._queue_prefix = queue_prefix
-        self._sync_schedules = sync_schedules
+        self._apply_schedules = apply_schedules
 
     def queue_for(self, slug: str) -> str:
         return f"{self._queue_prefix}{slug}"
@@ -31,7 +31,7 @@ class DjangoLocationService:
                 )
         except IntegrityError:
             raise ConflictError(f"venue {slug!r} already exists", details={"slug": slug}) from None
-        self._sync_schedules()
+        self._apply_schedules()
         return venue
 
     def venue_get_or_create(self, *, name: str, slug: str) -> Venue:
@@ -46,4 +46,4 @@ class DjangoLocationService:
 
     def venue_delete(self, *, venue: Venue) -> None:
         venue.delete()
-        self._sync_schedules()
+        self._apply_schedules()

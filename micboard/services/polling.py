@@ -14,9 +14,9 @@ import structlog
 from structlog.contextvars import bound_contextvars
 
 from micboard.exceptions import DeviceError, UnknownProtocolError
+from micboard.infrastructure.clock import Clock
 from micboard.integrations.base import DeviceAddress, DriverRegistry, ReceiverSnapshot
 from micboard.models import Receiver
-from micboard.services.clock import Clock
 
 log = structlog.get_logger(__name__)
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 
+from micboard.infrastructure.enqueuer import DISPATCH_TASK
 from micboard.models import Venue
-from micboard.services.enqueuer import DISPATCH_TASK
 
 ROW_PREFIX = "micboard.dispatch:"
 DISPATCH_EVERY_SECONDS = 1
@@ -29,7 +29,7 @@ def dispatcher_row_name(venue: Venue) -> str:
     return f"{ROW_PREFIX}{venue.slug}"
 
 
-def schedules_sync(*, every_seconds: int = DISPATCH_EVERY_SECONDS) -> ScheduleReport:
+def schedules_apply(*, every_seconds: int = DISPATCH_EVERY_SECONDS) -> ScheduleReport:
     """Make the beat rows match the venues: idempotent, safe to run at every deploy."""
     created = updated = 0
     with transaction.atomic():

@@ -10,14 +10,15 @@ import structlog
 from django.db.models import Q
 
 from micboard.exceptions import DeviceError, NotFoundError, UnknownProtocolError
+from micboard.infrastructure import keys
+from micboard.infrastructure.clock import Clock
+from micboard.infrastructure.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
+from micboard.infrastructure.locks import LockManager
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import DispatchCycle, Receiver, Venue
 from micboard.services.backoff import backoff_seconds
-from micboard.services.clock import Clock
 from micboard.services.contracts import DeviceService
 from micboard.services.dto import DispatchStats, PolledSnapshot, ResyncReport, SyncOutcome
-from micboard.services.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
-from micboard.services.locks import LockManager
 from micboard.services.polling import Poll, ReceiverPoller
 from micboard.services.result import ServiceResult
 from micboard.services.scheduling import DISPATCH_EVERY_SECONDS
@@ -43,14 +44,6 @@ def next_poll_after(poll_interval: int, duration_ms: int) -> timedelta:
         + poll_interval * QUEUE_WAIT_SHARE
     )
     return timedelta(seconds=max(poll_interval / 2, poll_interval - lead))
-
-
-def receiver_lock_key(receiver_id: int) -> str:
-    return f"lock:receiver:{receiver_id}"
-
-
-def resync_pending_key(receiver_id: int) -> str:
-    return f"resync:pending:{receiver_id}"
 
 
 class DjangoSynchronizationService:
@@ -103,7 +96,7 @@ class DjangoSynchronizationService:
         Each receiver keeps its own lock, outcome and log lines; one outcome per id, in order."""
         wanted = list(dict.fromkeys(receiver_ids))
         found = {r.pk: r for r in Receiver.objects.select_related("venue").filter(pk__in=wanted)}
-        self._locks.forget_many([resync_pending_key(pk) for pk in wanted])
+        self._locks.forget_many([keys.resync_pending(pk) for pk in wanted])
         outcomes = {
             pk: SyncOutcome(pk, "not_found", f"receiver {pk} does not exist", 0, "not_found")
             for pk in wanted
@@ -120,12 +113,12 @@ class DjangoSynchronizationService:
         return ServiceResult.success([outcomes[pk] for pk in wanted])
 
     def _sync_locked(self, receivers: list[Receiver]) -> dict[int, SyncOutcome]:
-        keys = [receiver_lock_key(r.pk) for r in receivers]
-        tokens = self._locks.acquire_many(keys, ttl_seconds=self._lock_ttl(receivers))
+        lock_keys = [keys.receiver_lock(r.pk) for r in receivers]
+        tokens = self._locks.acquire_many(lock_keys, ttl_seconds=self._lock_ttl(receivers))
         outcomes: dict[int, SyncOutcome] = {}
         held: list[tuple[str, str]] = []
         mine: list[Receiver] = []
-        for receiver, key, token in zip(receivers, keys, tokens, strict=True):
+        for receiver, key, token in zip(receivers, lock_keys, tokens, strict=True):
             if token is None:
                 log.info("sync_skipped_locked", receiver_id=receiver.pk)
                 outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "locked")
@@ -190,7 +183,7 @@ class DjangoSynchronizationService:
     # --- the per-venue dispatcher -----------------------------------------------------
 
     def dispatch_due(self, *, venue_id: int) -> ServiceResult[DispatchStats]:
-        key = f"lock:dispatch:{venue_id}"
+        key = keys.dispatch_lock(venue_id)
         token = self._locks.acquire(key, ttl_seconds=DISPATCH_LOCK_SECONDS)
         if token is None:
             return ServiceResult.failure(
@@ -230,7 +223,7 @@ class DjangoSynchronizationService:
                 next_sync_at=now + timedelta(seconds=interval)
             )
         # A receiver whose lock is held is still being synced: don't queue a second sync.
-        held = self._locks.held_many([receiver_lock_key(row[0]) for row in due])
+        held = self._locks.held_many([keys.receiver_lock(row[0]) for row in due])
         free = [row for row, locked in zip(due, held, strict=True) if not locked]
         requests = self._messages(venue, free)
         enqueued = self._enqueuer.enqueue_syncs(requests)
@@ -297,7 +290,7 @@ class DjangoSynchronizationService:
         found = {r.pk for r in receivers}
         enabled = [r for r in receivers if r.enabled]
         claims = self._locks.claim_many(
-            [resync_pending_key(r.pk) for r in enabled], ttl_seconds=RESYNC_PENDING_SECONDS
+            [keys.resync_pending(r.pk) for r in enabled], ttl_seconds=RESYNC_PENDING_SECONDS
         )
         fresh = [r for r, claimed in zip(enabled, claims, strict=True) if claimed]
         if fresh:

@@ -16,13 +16,12 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
 
-from micboard.models import Venue
-from micboard.services.kiosk import kiosk_link_allows, kiosk_link_for_token
+from micboard.models import ALL_VENUES, Venue
+from micboard.selectors.kiosk import kiosk_link_allows, kiosk_link_for_token
 
 PASS_HEADER = "X-Wall-Pass"  # noqa: S105 - a header name
 KIOSK_HEADER = "X-Kiosk-Token"
 _PASS_SALT = "micboard.web.wall-pass"  # noqa: S105 - a signing namespace, not a key
-ALL_VENUES = "*"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from micboard.composition import wall_feed
 from micboard.exceptions import NotFoundError
 from micboard.models import Venue
-from micboard.services.kiosk import kiosk_link_for_token
-from micboard.services.wall_feed import WallFrame, wall_feed
+from micboard.selectors.kiosk import kiosk_link_for_token
+from micboard.selectors.wall import WallFrame
 from micboard.web.access import (
     KIOSK_HEADER,
     PASS_HEADER,

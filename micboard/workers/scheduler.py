@@ -11,23 +11,20 @@ from typing import Any
 
 import redis
 import structlog
-from django.conf import settings
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from micboard.services.locks import RedisLockManager
+from micboard.composition import beat_locks
+from micboard.infrastructure.keys import BEAT_LEADER
 
 log = structlog.get_logger(__name__)
 
-LEADER_KEY = "beat:leader"
 LEADER_TTL = 15
 STANDBY_POLL_SECONDS = 2.0
 
 
 class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._locks = RedisLockManager.from_url(
-            settings.MICBOARD_LOCK_REDIS_URL, prefix=settings.MICBOARD_KEY_PREFIX
-        )
+        self._locks = beat_locks()
         self._token: str | None = None
         self._announced_standby = False
         super().__init__(*args, **kwargs)
@@ -47,11 +44,11 @@ class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
     def _lead(self) -> bool:
         """True while this beat holds (or has just taken) the leader lock."""
         if self._token is not None:
-            if self._locks.extend(LEADER_KEY, self._token, ttl_seconds=LEADER_TTL):
+            if self._locks.extend(BEAT_LEADER, self._token, ttl_seconds=LEADER_TTL):
                 return True
             log.warning("beat_leadership_lost")
             self._token = None
-        self._token = self._locks.acquire(LEADER_KEY, ttl_seconds=LEADER_TTL)
+        self._token = self._locks.acquire(BEAT_LEADER, ttl_seconds=LEADER_TTL)
         if self._token is not None:
             log.info("beat_leadership_acquired")
             self._announced_standby = False
@@ -64,6 +61,6 @@ class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
     def close(self) -> None:
         if self._token is not None:
             with contextlib.suppress(redis.RedisError):
-                self._locks.release(LEADER_KEY, self._token)
+                self._locks.release(BEAT_LEADER, self._token)
             self._token = None
         super().close()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from structlog.contextvars import bound_contextvars
 
-from micboard.services.factory import sync_service
+from micboard.composition import sync_service
 from micboard.services.housekeeping import history_prune
 from micboard.workers.celery import app
 

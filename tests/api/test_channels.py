@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from micboard.composition import device_service
 from micboard.models import Channel, ChannelState, TelemetrySample
-from micboard.services.factory import device_service
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from micboard.composition import device_service
 from micboard.project.wsgi import application
-from micboard.services.factory import device_service
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from micboard.composition import device_service
 from micboard.models import Channel, ChannelState, TelemetrySample, Venue
-from micboard.services.factory import device_service
 from micboard.services.groups import GroupInput, group_create
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot

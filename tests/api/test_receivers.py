@@ -6,8 +6,8 @@ import pytest
 import redis
 from rest_framework.test import APIClient
 
+from micboard.composition import device_service
 from micboard.models import Channel, Receiver
-from micboard.services.factory import device_service
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot

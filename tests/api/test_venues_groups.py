@@ -6,8 +6,8 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
+from micboard.composition import device_service
 from micboard.models import ChannelGroup, Venue
-from micboard.services.factory import device_service
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot
 

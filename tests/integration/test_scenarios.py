@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 import pytest
 from pytest_django.fixtures import Settings
 
+from micboard.composition import sync_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Venue
-from micboard.services.factory import sync_service
 from micboard.simulator.scenario_file import Event
 from micboard.simulator.timeline import Timeline
 from micboard.workers.celery import app

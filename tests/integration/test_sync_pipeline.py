@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from micboard.composition import sync_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
 from micboard.services.dto import SyncOutcome
-from micboard.services.factory import sync_service
 from micboard.services.result import ServiceResult
 from micboard.workers.celery import app
 from tests.integration.conftest import StartWorker, register_fleet

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from micboard.composition import device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, DispatchCycle, TelemetrySample
-from micboard.services.factory import device_service
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from micboard.composition import device_service
 from micboard.exceptions import ConflictError, NotFoundError, ValidationError
+from micboard.infrastructure.wall_versions import WallVersions
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.services.dto import PolledSnapshot, ReceiverInput
-from micboard.services.factory import device_service
-from micboard.services.wall_versions import WallVersions
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db

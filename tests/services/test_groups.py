@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from micboard.composition import device_service
 from micboard.exceptions import ConflictError, ValidationError
 from micboard.models import ChannelGroup, ChannelGroupMember, Venue
-from micboard.services.factory import device_service
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot

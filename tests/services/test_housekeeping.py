@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from micboard.composition import device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import DispatchCycle, TelemetrySample
-from micboard.services.factory import device_service
 from micboard.services.housekeeping import history_prune
 from micboard.workers.tasks import prune_history
 from tests.factories import make_receiver, make_venue

@@ -4,12 +4,8 @@ import pytest
 
 from micboard.exceptions import ValidationError
 from micboard.models import KioskLink
-from micboard.services.kiosk import (
-    kiosk_link_allows,
-    kiosk_link_create,
-    kiosk_link_for_token,
-    kiosk_links_revoke,
-)
+from micboard.selectors.kiosk import kiosk_link_allows, kiosk_link_for_token
+from micboard.services.kiosk import kiosk_link_create, kiosk_links_revoke
 from tests.factories import make_venue
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from micboard.composition import location_service
 from micboard.exceptions import ConflictError, NotFoundError, ValidationError
-from micboard.services.factory import location_service
 
 pytestmark = pytest.mark.django_db
 

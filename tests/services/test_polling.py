@@ -7,11 +7,11 @@ import threading
 import pytest
 
 from micboard.exceptions import DeviceUnreachableError
+from micboard.infrastructure.clock import SystemClock
 from micboard.integrations.base import ReceiverSnapshot
 from micboard.integrations.registry import default_registry
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver
-from micboard.services.clock import SystemClock
 from micboard.services.polling import ReceiverPoller
 from tests.conftest import StartFleet
 from tests.factories import make_receiver, make_venue

@@ -1,7 +1,7 @@
 import pytest
 
 from micboard.exceptions import DeviceTimeoutError, MicboardError
-from micboard.services.events import NullPublisher
+from micboard.infrastructure.events import NullPublisher
 from micboard.services.result import ServiceResult
 
 

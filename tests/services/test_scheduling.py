@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask, PeriodicTasks
 
-from micboard.services.factory import location_service
-from micboard.services.scheduling import PRUNE_ROW, ROW_PREFIX, schedules_sync
+from micboard.composition import location_service
+from micboard.services.scheduling import PRUNE_ROW, ROW_PREFIX, schedules_apply
 from tests.factories import make_venue
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_one_dispatcher_row_per_venue_on_its_queue() -> None:
 def test_sync_is_idempotent_and_touches_nothing_when_nothing_changed() -> None:
     make_venue()
     changed_before = PeriodicTasks.last_change()
-    report = schedules_sync()
+    report = schedules_apply()
     assert (report.created, report.updated, report.removed) == (0, 0, 0)
     assert PeriodicTasks.last_change() == changed_before
 
@@ -44,7 +44,7 @@ def test_deleted_venue_loses_its_row_and_beat_is_told() -> None:
 def test_edited_row_is_put_back() -> None:
     venue = make_venue()
     PeriodicTask.objects.filter(name=f"micboard.dispatch:{venue.slug}").update(queue="wrong")
-    assert schedules_sync().updated == 1
+    assert schedules_apply().updated == 1
     assert (
         PeriodicTask.objects.get(name=f"micboard.dispatch:{venue.slug}").queue == venue.queue_name
     )
@@ -55,5 +55,5 @@ def test_history_pruning_runs_on_the_housekeeping_queue() -> None:
     row = PeriodicTask.objects.get(name=PRUNE_ROW)
     assert (row.task, row.queue) == ("micboard.prune_history", settings.CELERY_TASK_DEFAULT_QUEUE)
     PeriodicTask.objects.filter(name=PRUNE_ROW).update(queue="elsewhere")
-    assert schedules_sync().updated == 1
+    assert schedules_apply().updated == 1
     assert PeriodicTask.objects.get(name=PRUNE_ROW).queue == settings.CELERY_TASK_DEFAULT_QUEUE

@@ -12,8 +12,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from micboard.composition import sync_service
+from micboard.infrastructure import keys
 from micboard.models import DispatchCycle, Receiver
-from micboard.services.factory import sync_service
 from tests.conftest import queue_depth, queued_tasks
 from tests.factories import make_receiver, make_venue
 
@@ -74,7 +75,9 @@ def test_dispatch_query_count_does_not_grow_with_receivers() -> None:
 def test_a_concurrent_dispatcher_for_the_same_venue_backs_off(redis_client: redis.Redis) -> None:
     venue = make_venue()
     make_receiver(venue)
-    redis_client.set(f"{settings.MICBOARD_KEY_PREFIX}:lock:dispatch:{venue.pk}", "other", ex=10)
+    redis_client.set(
+        keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.dispatch_lock(venue.pk)), "other", ex=10
+    )
     result = sync_service().dispatch_due(venue_id=venue.pk)
     assert (result.ok, result.error_code) == (False, "locked")
     assert queue_depth(redis_client, venue.queue_name) == 0
@@ -142,7 +145,9 @@ def test_each_cycle_is_recorded_with_its_figures() -> None:
 def test_receivers_still_syncing_are_skipped(redis_client: redis.Redis) -> None:
     venue = make_venue()
     busy, idle = make_receiver(venue), make_receiver(venue)
-    redis_client.set(f"{settings.MICBOARD_KEY_PREFIX}:lock:receiver:{busy.pk}", "worker-1", ex=10)
+    redis_client.set(
+        keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.receiver_lock(busy.pk)), "worker-1", ex=10
+    )
     stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
     assert (stats.due, stats.enqueued, stats.skipped_locked) == (2, 1, 1)
     assert queue_depth(redis_client, venue.queue_name) == 1

@@ -8,19 +8,16 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from micboard.composition import celery_app, device_service, redis_connection, sync_service
+from micboard.infrastructure import keys
+from micboard.infrastructure.clock import SystemClock
+from micboard.infrastructure.enqueuer import CeleryTaskEnqueuer
+from micboard.infrastructure.locks import RedisLockManager
 from micboard.integrations.base import DeviceAddress, Driver, DriverRegistry, ReceiverSnapshot
 from micboard.integrations.registry import default_registry
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, Receiver, ReceiverStatus, Venue
-from micboard.services.clock import SystemClock
-from micboard.services.enqueuer import CeleryTaskEnqueuer
-from micboard.services.factory import celery_app, device_service, sync_service
-from micboard.services.locks import RedisLockManager
-from micboard.services.sync import (
-    DjangoSynchronizationService,
-    receiver_lock_key,
-    resync_pending_key,
-)
+from micboard.services.sync import DjangoSynchronizationService
 from tests.conftest import StartFleet
 from tests.factories import make_receiver, make_venue
 
@@ -39,7 +36,7 @@ def register(venue: Venue, fleet: Fleet, count: int) -> list[Receiver]:
 
 
 def lock_key(receiver_id: int) -> str:
-    return f"{settings.MICBOARD_KEY_PREFIX}:{receiver_lock_key(receiver_id)}"
+    return keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.receiver_lock(receiver_id))
 
 
 def test_a_batch_writes_every_receiver_and_its_channels(fleet: Fleet) -> None:
@@ -92,7 +89,9 @@ def test_a_batch_clears_its_receivers_pending_resyncs(
     receivers = register(make_venue(), fleet, 2)
     sync_service().request_resync(receiver_ids=[r.pk for r in receivers], requested_by="op")
     sync_service().sync_receivers(receiver_ids=[r.pk for r in receivers])
-    pending = [f"{settings.MICBOARD_KEY_PREFIX}:{resync_pending_key(r.pk)}" for r in receivers]
+    pending = [
+        keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.resync_pending(r.pk)) for r in receivers
+    ]
     assert redis_client.exists(*pending) == 0
 
 
@@ -129,7 +128,7 @@ def test_a_crashing_driver_loses_only_its_own_receiver(fleet: Fleet) -> None:
     service = DjangoSynchronizationService(
         devices=device_service(),
         registry=DriverRegistry(drivers),
-        locks=RedisLockManager.from_url(settings.REDIS_URL, prefix=settings.MICBOARD_KEY_PREFIX),
+        locks=RedisLockManager(redis_connection(), prefix=settings.MICBOARD_KEY_PREFIX),
         enqueuer=CeleryTaskEnqueuer(celery_app()),
         clock=SystemClock(),
         device_timeout=2.0,

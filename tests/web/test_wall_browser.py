@@ -15,11 +15,11 @@ from pytest_django.live_server_helper import LiveServer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from micboard.composition import device_service, sync_service
 from micboard.formatting import format_frequency, format_runtime, split_channel_name
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Venue
-from micboard.services.factory import device_service, sync_service
 from micboard.services.groups import GroupInput, group_create
 from micboard.services.kiosk import kiosk_link_create
 from tests.factories import make_receiver, make_venue

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from micboard.composition import device_service
 from micboard.models import Venue
-from micboard.services.factory import device_service
 from micboard.services.kiosk import kiosk_link_create, kiosk_links_revoke
 from micboard.web.access import issue_pass, scope_of
 from tests.factories import make_receiver, make_venue

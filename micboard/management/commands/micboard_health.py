@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from micboard.services.factory import celery_app
-from micboard.services.health import run_checks
+from micboard.composition import celery_app
+from micboard.selectors.health import run_checks
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from micboard.composition import sync_service
 from micboard.models import Receiver
-from micboard.services.factory import sync_service
 
 
 class Command(BaseCommand):

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from micboard.services.scheduling import schedules_sync
+from micboard.services.scheduling import schedules_apply
 
 
 class Command(BaseCommand):
     help = "Create, update or remove the per-venue dispatcher rows (idempotent; run at deploy)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = schedules_sync()
+        report = schedules_apply()
         self.stdout.write(
             f"dispatcher rows: {report.created} created, {report.updated} updated, "
             f"{report.removed} removed"

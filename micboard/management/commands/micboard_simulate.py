@@ -16,11 +16,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from micboard.composition import device_service, location_service
 from micboard.exceptions import MicboardError
 from micboard.models import Receiver, Venue
 from micboard.services.dto import ReceiverInput
-from micboard.services.factory import device_service, location_service
-from micboard.services.scheduling import schedules_sync
+from micboard.services.scheduling import schedules_apply
 from micboard.simulator import ScenarioError, Simulation, plan_simulation
 
 DEFAULT_BASE_PORT = 24000
@@ -105,7 +105,7 @@ class Command(BaseCommand):
                 f"{simulated.model:<7} {simulated.host}:{simulated.port:<5} "
                 f"{simulated.channel_count} ch  {simulated.spec.device_id}"
             )
-        schedules_sync()
+        schedules_apply()
         return venue
 
     def _remove_others(self, simulation: Simulation, venue: Venue) -> None:

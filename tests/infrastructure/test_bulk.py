@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from micboard.infrastructure.bulk import update_rows
 from micboard.models import Receiver
-from micboard.services.bulk import update_rows
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,14 @@ import pytest
 import redis
 from django.conf import settings
 
-from micboard.services.locks import RedisLockManager
+from micboard.infrastructure.locks import RedisLockManager
+from micboard.infrastructure.redis import RedisProfile, redis_client
 
 
 @pytest.fixture
 def locks() -> RedisLockManager:
     prefix = f"{settings.MICBOARD_KEY_PREFIX}:{os.environ['MICBOARD_TEST_RUN_ID']}"
-    return RedisLockManager.from_url(settings.REDIS_URL, prefix=prefix)
+    return RedisLockManager(redis_client(settings.REDIS_URL, RedisProfile.STANDARD), prefix=prefix)
 
 
 def test_acquire_many_takes_only_free_keys_and_release_many_only_its_own(

@@ -6,8 +6,10 @@ receiver is never simply missing from the wall. Disabled receivers are left out.
 
 from __future__ import annotations
 
+import gzip
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.utils import timezone
 
@@ -133,7 +135,7 @@ def _groups(venue: Venue, channels: list[Channel]) -> list[dict[str, Any]]:
     ]
 
 
-def wall_state(*, venue: Venue | None, version: int) -> dict[str, Any]:
+def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
     """The wall of ``venue`` (None: every venue): 2 queries, 4 with a venue's groups."""
     receivers = list(
         Receiver.objects.filter(enabled=True)
@@ -156,3 +158,32 @@ def wall_state(*, venue: Venue | None, version: int) -> dict[str, Any]:
         "tiles": _tiles(receivers, channels),
         "groups": _groups(venue, channels) if venue else [],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class WallFrame:
+    """One rendered version of a wall; ``version`` None when Redis could not be asked."""
+
+    version: int | None
+    gzipped: bytes
+    rendered_at: float = 0.0
+
+    @property
+    def json(self) -> bytes:
+        return gzip.decompress(self.gzipped)
+
+
+class WallFeed(Protocol):
+    """The wall's cached read: its current version cheaply, each version rendered once."""
+
+    def bump(self, *, venue_id: int) -> None:
+        """Mark the venue's wall as changed."""
+        ...
+
+    def version(self, *, venue_id: int | None) -> int | None:
+        """The wall's current version; None when it cannot be asked."""
+        ...
+
+    def frame(self, *, venue_id: int | None, version: int | None) -> WallFrame:
+        """The wall at ``version`` or newer; raises ``NotFoundError`` for a venue gone."""
+        ...

@@ -10,11 +10,12 @@ import pytest
 import redis
 from django.conf import settings
 
+from micboard.composition import wall_feed
+from micboard.infrastructure.events import RedisEventPublisher
+from micboard.infrastructure.redis import RedisProfile, redis_client
+from micboard.infrastructure.wall_versions import WallVersions
 from micboard.models import Receiver
-from micboard.services.events import RedisEventPublisher
 from micboard.services.groups import GroupInput, group_create
-from micboard.services.wall_feed import fail_fast_redis, wall_feed
-from micboard.services.wall_versions import WallVersions
 from tests.factories import make_receiver, make_venue
 from tests.waiting import wait_for
 
@@ -85,7 +86,7 @@ def test_a_batch_of_changes_bumps_each_venue_once_and_publishes_each_receiver(
 
 
 def test_a_lost_redis_only_loses_the_bump() -> None:
-    unreachable = fail_fast_redis("redis://127.0.0.1:1/0")
+    unreachable = redis_client("redis://127.0.0.1:1/0", RedisProfile.FAIL_FAST)
     WallVersions(unreachable, prefix="x").bump(venue_id=1)
     RedisEventPublisher(unreachable, prefix="x").receiver_changed(receiver_id=1, venue_id=1)
 

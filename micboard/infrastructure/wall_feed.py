@@ -12,20 +12,16 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-from dataclasses import dataclass
-from functools import lru_cache
 
 import redis
 import structlog
-from django.conf import settings
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from micboard.exceptions import NotFoundError
+from micboard.infrastructure import keys
+from micboard.infrastructure.clock import Clock, SystemClock
+from micboard.infrastructure.wall_versions import WallVersions
 from micboard.models import Venue
-from micboard.services.clock import Clock, SystemClock
-from micboard.services.wall import wall_state
-from micboard.services.wall_versions import WallVersions, scope_name
+from micboard.selectors.wall import WallFrame, wall_read
 
 log = structlog.get_logger(__name__)
 
@@ -36,20 +32,9 @@ GZIP_LEVEL = 5
 MIN_RENDER_INTERVAL = 0.25
 
 
-@dataclass(frozen=True, slots=True)
-class WallFrame:
-    """One rendered version of a wall; ``version`` None when Redis could not be asked."""
+class RedisWallFeed:
+    """The ``WallFeed`` whose versions and rendered frames live in Redis."""
 
-    version: int | None
-    gzipped: bytes
-    rendered_at: float = 0.0
-
-    @property
-    def json(self) -> bytes:
-        return gzip.decompress(self.gzipped)
-
-
-class WallFeed:
     def __init__(
         self,
         client: redis.Redis,
@@ -108,12 +93,12 @@ class WallFeed:
             venue = Venue.objects.filter(pk=venue_id).first()
             if venue is None:
                 raise NotFoundError(f"venue {venue_id} does not exist")
-        state = wall_state(venue=venue, version=version)
+        state = wall_read(venue=venue, version=version)
         body = json.dumps(state, separators=(",", ":")).encode()
         return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
     def _key(self, venue_id: int | None) -> str:
-        return f"{self._prefix}:wall:state:{scope_name(venue_id)}"
+        return keys.prefixed(self._prefix, keys.wall_frame(venue_id))
 
     def _cached(self, venue_id: int | None) -> WallFrame | None:
         try:
@@ -132,16 +117,3 @@ class WallFeed:
             self._client.set(self._key(venue_id), head + frame.gzipped, ex=STATE_CACHE_SECONDS)
         except redis.RedisError as error:
             log.warning("wall_state_cache_failed", venue_id=venue_id, error=str(error))
-
-
-def fail_fast_redis(url: str) -> redis.Redis:
-    """One retry, no backoff: a wall asks again in a second anyway."""
-    return redis.Redis.from_url(
-        url, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1)
-    )
-
-
-@lru_cache(maxsize=1)
-def wall_feed() -> WallFeed:
-    client = fail_fast_redis(settings.MICBOARD_LOCK_REDIS_URL)
-    return WallFeed(client, prefix=settings.MICBOARD_KEY_PREFIX)

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from micboard.services.factory import sync_service
-from micboard.services.health import check_broker, check_consumers, check_dispatch_cycles
+from micboard.composition import sync_service
+from micboard.selectors.health import check_broker, check_consumers, check_dispatch_cycles
 from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
 from tests.ports import free_port

@@ -9,6 +9,7 @@ own save covers them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -17,15 +18,17 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from micboard.models import ChannelGroup, Receiver, Venue
-from micboard.services.wall_feed import wall_feed
+from micboard.selectors.wall import WallFeed
 
 
-def _bump(sender: type[Model], instance: Venue | Receiver | ChannelGroup, **kwargs: Any) -> None:
-    venue_id = instance.pk if isinstance(instance, Venue) else instance.venue_id
-    transaction.on_commit(partial(wall_feed().bump, venue_id=venue_id))
+def connect(feed: Callable[[], WallFeed]) -> None:
+    """Bump ``feed()``'s version of the venue after each committed edit."""
 
+    def bump(sender: type[Model], instance: Venue | Receiver | ChannelGroup, **_: Any) -> None:
+        venue_id = instance.pk if isinstance(instance, Venue) else instance.venue_id
+        transaction.on_commit(partial(feed().bump, venue_id=venue_id))
 
-def connect() -> None:
     for model in (Venue, Receiver, ChannelGroup):
         for signal in (post_save, post_delete):
-            signal.connect(_bump, sender=model, dispatch_uid=f"micboard.wall.{model.__name__}")
+            uid = f"micboard.wall.{model.__name__}"
+            signal.connect(bump, sender=model, dispatch_uid=uid, weak=False)

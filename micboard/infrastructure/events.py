@@ -8,7 +8,8 @@ from typing import Protocol
 import redis
 import structlog
 
-from micboard.services.wall_versions import queue_bump
+from micboard.infrastructure import keys
+from micboard.infrastructure.wall_versions import queue_bump
 
 log = structlog.get_logger(__name__)
 
@@ -38,7 +39,7 @@ class RedisEventPublisher:
     def __init__(self, client: redis.Redis, *, prefix: str) -> None:
         self._client = client
         self._prefix = prefix
-        self.channel = f"{prefix}:events"
+        self.channel = keys.prefixed(prefix, keys.EVENTS)
 
     def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
         self.receivers_changed([(receiver_id, venue_id)])

@@ -7,6 +7,8 @@ from typing import Protocol, cast
 
 import redis
 
+from micboard.infrastructure.keys import prefixed
+
 # Delete the key only if it still holds our token, so an expired-and-retaken lock survives.
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -54,15 +56,13 @@ class LockManager(Protocol):
         """Keep holding ``key`` for another ``ttl_seconds``; False when it was lost."""
         ...
 
-    def claim_once(self, key: str, *, ttl_seconds: int) -> bool:
-        """Mark ``key`` as taken for ``ttl_seconds``; False when it already was."""
+    def claim_many(self, keys: list[str], *, ttl_seconds: int) -> list[bool]:
+        """Mark each key as taken for ``ttl_seconds``; False for those that already were."""
         ...
 
-    def claim_many(self, keys: list[str], *, ttl_seconds: int) -> list[bool]: ...
-
-    def forget(self, key: str) -> None: ...
-
-    def forget_many(self, keys: list[str]) -> None: ...
+    def forget_many(self, keys: list[str]) -> None:
+        """Drop the keys, held or not."""
+        ...
 
     def held_many(self, keys: list[str]) -> list[bool]:
         """Which of ``keys`` are currently held, in one round trip."""
@@ -77,13 +77,8 @@ class RedisLockManager:
         self._release_many = client.register_script(_RELEASE_MANY)
         self._extend = client.register_script(_EXTEND)
 
-    @classmethod
-    def from_url(cls, url: str, *, prefix: str) -> RedisLockManager:
-        client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
-        return cls(client, prefix=prefix)
-
     def _key(self, key: str) -> str:
-        return f"{self._prefix}:{key}"
+        return prefixed(self._prefix, key)
 
     def acquire(self, key: str, *, ttl_seconds: int) -> str | None:
         token = secrets.token_hex(8)
@@ -111,17 +106,11 @@ class RedisLockManager:
     def extend(self, key: str, token: str, *, ttl_seconds: int) -> bool:
         return bool(self._extend(keys=[self._key(key)], args=[token, max(1, ttl_seconds)]))
 
-    def claim_once(self, key: str, *, ttl_seconds: int) -> bool:
-        return bool(self._client.set(self._key(key), "1", nx=True, ex=max(1, ttl_seconds)))
-
     def claim_many(self, keys: list[str], *, ttl_seconds: int) -> list[bool]:
         pipe = self._client.pipeline(transaction=False)
         for key in keys:
             pipe.set(self._key(key), "1", nx=True, ex=max(1, ttl_seconds))
         return [bool(taken) for taken in cast(list[object], pipe.execute())]
-
-    def forget(self, key: str) -> None:
-        self._client.delete(self._key(key))
 
     def forget_many(self, keys: list[str]) -> None:
         if keys:

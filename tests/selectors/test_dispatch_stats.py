@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from micboard.models import DispatchCycle
-from micboard.services.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
+from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from tests.factories import make_venue
 
 pytestmark = pytest.mark.django_db

@@ -12,18 +12,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from structlog.testing import capture_logs
 
+from micboard.composition import device_service, wall_feed
 from micboard.exceptions import NotFoundError
-from micboard.services.factory import device_service
-from micboard.services.wall_feed import (
-    MIN_RENDER_INTERVAL,
-    WallFeed,
-    fail_fast_redis,
-    wall_feed,
-)
+from micboard.infrastructure.redis import RedisProfile, redis_client
+from micboard.infrastructure.wall_feed import MIN_RENDER_INTERVAL, RedisWallFeed
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot
 
 pytestmark = pytest.mark.django_db
+
+
+def _unreachable() -> redis.Redis:
+    return redis_client("redis://127.0.0.1:1/0", RedisProfile.FAIL_FAST)
 
 
 def test_a_version_is_rendered_once_then_served_from_redis() -> None:
@@ -54,7 +54,7 @@ def test_a_new_version_is_rendered_after_the_render_interval(redis_client: redis
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4D")
     clock = SteppedClock()
-    feed = WallFeed(redis_client, prefix=settings.MICBOARD_KEY_PREFIX, clock=clock)
+    feed = RedisWallFeed(redis_client, prefix=settings.MICBOARD_KEY_PREFIX, clock=clock)
     before = feed.frame(venue_id=venue.pk, version=feed.version(venue_id=venue.pk))
     device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=1))
     version = feed.version(venue_id=venue.pk)
@@ -70,7 +70,7 @@ def test_a_new_version_is_rendered_after_the_render_interval(redis_client: redis
 def test_without_redis_every_request_reads_the_database() -> None:
     venue = make_venue()
     make_receiver(venue, model="ULXD4")
-    feed = WallFeed(fail_fast_redis("redis://127.0.0.1:1/0"), prefix="x")
+    feed = RedisWallFeed(_unreachable(), prefix="x")
     version = feed.version(venue_id=venue.pk)
     frame = feed.frame(venue_id=venue.pk, version=version)
     assert (version, frame.version) == (None, None)
@@ -80,7 +80,7 @@ def test_without_redis_every_request_reads_the_database() -> None:
 def test_a_wall_holding_a_version_still_gets_a_frame_when_redis_goes_away() -> None:
     venue = make_venue()
     make_receiver(venue, model="ULXD4")
-    feed = WallFeed(fail_fast_redis("redis://127.0.0.1:1/0"), prefix="x")
+    feed = RedisWallFeed(_unreachable(), prefix="x")
 
     with capture_logs() as logs:
         frame = feed.frame(venue_id=venue.pk, version=7)

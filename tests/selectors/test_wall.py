@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from micboard.composition import device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
-from micboard.services.factory import device_service
+from micboard.selectors.wall import wall_read
 from micboard.services.groups import GroupInput, group_create
-from micboard.services.wall import wall_state
 from tests.factories import make_receiver, make_venue
 from tests.services.test_devices import snapshot
 
@@ -38,7 +38,7 @@ def test_a_polled_channel_reads_like_a_shure_wall() -> None:
             ),
         ),
     )
-    (tile,) = wall_state(venue=receiver.venue, version=7)["tiles"]
+    (tile,) = wall_read(venue=receiver.venue, version=7)["tiles"]
     assert (tile["id"], tile["name"], tile["state"], tile["state_label"]) == (
         "HH01",
         "Lead Vox",
@@ -62,7 +62,7 @@ def test_receivers_without_channels_still_get_tiles() -> None:
     waiting = make_receiver(venue, model="ULXD4D")
     offline = make_receiver(venue, model="ULXD4")
     Receiver.objects.filter(pk=offline.pk).update(status="offline")
-    tiles = {t["key"]: t for t in wall_state(venue=venue, version=1)["tiles"]}
+    tiles = {t["key"]: t for t in wall_read(venue=venue, version=1)["tiles"]}
     assert {tiles[f"{waiting.pk}:{n}"]["state"] for n in (1, 2)} == {"NO_DATA"}
     assert tiles[f"{offline.pk}:1"]["state_label"] == "Receiver unreachable"
 
@@ -72,10 +72,10 @@ def test_disabled_receivers_and_other_venues_are_left_out() -> None:
     shown, disabled = make_receiver(venue, model="ULXD4"), make_receiver(venue)
     make_receiver(other)
     device_service().receiver_set_enabled(receiver_ids=[disabled.pk], enabled=False)
-    state = wall_state(venue=venue, version=1)
+    state = wall_read(venue=venue, version=1)
     assert [t["key"] for t in state["tiles"]] == [f"{shown.pk}:1"]
     assert state["venue"] == {"slug": venue.slug, "name": venue.name}
-    everywhere = wall_state(venue=None, version=1)
+    everywhere = wall_read(venue=None, version=1)
     assert {v["slug"] for v in everywhere["venues"]} == {venue.slug, other.slug}
 
 
@@ -86,7 +86,7 @@ def test_groups_list_their_tiles_in_order() -> None:
     ids = dict(receiver.channels.values_list("number", "pk"))
     group_create(venue=venue, data=GroupInput(2, "Band", (ids[4], ids[1])))
     group_create(venue=venue, data=GroupInput(1, "Empty"))
-    groups = wall_state(venue=venue, version=1)["groups"]
+    groups = wall_read(venue=venue, version=1)["groups"]
     assert groups == [
         {"number": 1, "title": "Empty", "tiles": []},
         {"number": 2, "title": "Band", "tiles": [f"{receiver.pk}:4", f"{receiver.pk}:1"]},
@@ -95,7 +95,7 @@ def test_groups_list_their_tiles_in_order() -> None:
 
 def queries_for(venue: Venue | None) -> int:
     with CaptureQueriesContext(connection) as captured:
-        wall_state(venue=venue, version=1)
+        wall_read(venue=venue, version=1)
     return len(captured)
 
 

@@ -14,17 +14,9 @@ import redis
 import structlog
 from redis.client import Pipeline
 
+from micboard.infrastructure import keys
+
 log = structlog.get_logger(__name__)
-
-ALL_VENUES = "all"
-
-
-def version_key(prefix: str, scope: str) -> str:
-    return f"{prefix}:wall:version:{scope}"
-
-
-def scope_name(venue_id: int | None) -> str:
-    return ALL_VENUES if venue_id is None else str(venue_id)
 
 
 def _seed() -> int:
@@ -33,8 +25,8 @@ def _seed() -> int:
 
 def queue_bump(pipe: Pipeline, *, prefix: str, venue_id: int) -> None:
     """Add the bump of ``venue_id``'s and the all-venues counter to a pipeline."""
-    for scope in (scope_name(venue_id), ALL_VENUES):
-        key = version_key(prefix, scope)
+    for scope in (venue_id, None):
+        key = keys.prefixed(prefix, keys.wall_version(scope))
         pipe.set(key, _seed(), nx=True)
         pipe.incr(key)
 
@@ -55,7 +47,7 @@ class WallVersions:
 
     def current(self, *, venue_id: int | None) -> int:
         """The wall's version (``venue_id`` None: every venue); raises ``redis.RedisError``."""
-        key = version_key(self._prefix, scope_name(venue_id))
+        key = keys.prefixed(self._prefix, keys.wall_version(venue_id))
         pipe = self._client.pipeline(transaction=False)
         pipe.set(key, _seed(), nx=True)
         pipe.get(key)

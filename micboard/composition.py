@@ -1,0 +1,107 @@
+"""The composition root: every client and service built from settings, handed out as contracts.
+
+Nothing else in micboard builds a Redis client, a lock manager or a service. Each builder
+is cached, so a process shares one client per Redis profile; tests clear the caches to
+start from fresh objects.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import redis
+from celery import Celery
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from micboard.infrastructure.clock import SystemClock
+from micboard.infrastructure.enqueuer import CeleryTaskEnqueuer
+from micboard.infrastructure.events import RedisEventPublisher
+from micboard.infrastructure.locks import LockManager, RedisLockManager
+from micboard.infrastructure.redis import RedisProfile, redis_client
+from micboard.infrastructure.wall_feed import RedisWallFeed
+from micboard.integrations.registry import default_registry
+from micboard.selectors.wall import WallFeed
+from micboard.services.contracts import DeviceService, LocationService, SynchronizationService
+from micboard.services.devices import DjangoDeviceService
+from micboard.services.locations import DjangoLocationService
+from micboard.services.scheduling import schedules_apply
+from micboard.services.sync import DjangoSynchronizationService
+
+
+@lru_cache(maxsize=2)
+def redis_connection(profile: RedisProfile = RedisProfile.STANDARD) -> redis.Redis:
+    """The process's client of ``MICBOARD_REDIS_URL`` for ``profile``."""
+    return redis_client(settings.MICBOARD_REDIS_URL, profile)
+
+
+def celery_app() -> Celery:
+    """The Celery app named by ``MICBOARD_CELERY_APP`` (by name: no module imports workers)."""
+    app: Celery = import_string(settings.MICBOARD_CELERY_APP)
+    return app
+
+
+def beat_locks() -> LockManager:
+    """The lock manager beat takes its leader lock with."""
+    return RedisLockManager(redis_connection(), prefix=settings.MICBOARD_KEY_PREFIX)
+
+
+@lru_cache(maxsize=1)
+def device_service() -> DeviceService:
+    return DjangoDeviceService(
+        registry=default_registry(),
+        clock=SystemClock(),
+        # Losing an event only delays a live view: a sync never waits out Redis retries for one.
+        events=RedisEventPublisher(
+            redis_connection(RedisProfile.FAIL_FAST), prefix=settings.MICBOARD_KEY_PREFIX
+        ),
+        telemetry_interval=timedelta(seconds=settings.MICBOARD_TELEMETRY_INTERVAL),
+    )
+
+
+@lru_cache(maxsize=1)
+def sync_service() -> SynchronizationService:
+    return DjangoSynchronizationService(
+        devices=device_service(),
+        registry=default_registry(),
+        locks=RedisLockManager(redis_connection(), prefix=settings.MICBOARD_KEY_PREFIX),
+        enqueuer=CeleryTaskEnqueuer(celery_app()),
+        clock=SystemClock(),
+        device_timeout=settings.MICBOARD_DEVICE_TIMEOUT,
+        max_backoff=settings.MICBOARD_MAX_BACKOFF,
+        receivers_per_message=settings.MICBOARD_SYNC_BATCH_SIZE,
+        poll_concurrency=settings.MICBOARD_POLL_CONCURRENCY,
+    )
+
+
+def location_service() -> LocationService:
+    return DjangoLocationService(
+        queue_prefix=settings.MICBOARD_QUEUE_PREFIX, apply_schedules=schedules_apply
+    )
+
+
+@lru_cache(maxsize=1)
+def wall_feed() -> WallFeed:
+    """The display wall's feed; it fails fast, since a wall asks again in a second anyway."""
+    return RedisWallFeed(
+        redis_connection(RedisProfile.FAIL_FAST), prefix=settings.MICBOARD_KEY_PREFIX
+    )
+
+
+if TYPE_CHECKING:
+    # mypy proves here that each concrete class satisfies the contract callers rely on.
+    from micboard.infrastructure.clock import Clock
+    from micboard.infrastructure.enqueuer import TaskEnqueuer
+    from micboard.infrastructure.events import EventPublisher, NullPublisher
+
+    _device: type[DeviceService] = DjangoDeviceService
+    _sync: type[SynchronizationService] = DjangoSynchronizationService
+    _location: type[LocationService] = DjangoLocationService
+    _feed: type[WallFeed] = RedisWallFeed
+    _locks: type[LockManager] = RedisLockManager
+    _events: type[EventPublisher] = RedisEventPublisher
+    _null_events: type[EventPublisher] = NullPublisher
+    _enqueuer: type[TaskEnqueuer] = CeleryTaskEnqueuer
+    _clock: type[Clock] = SystemClock

@@ -1,0 +1,1 @@
+"""Infrastructure: Redis clients, keys, locks, events, wall cache, enqueuer, bulk writes, clock."""

@@ -1,0 +1,1 @@
+"""Selectors: every read the API, admin, wall and commands make, at a fixed number of queries."""
