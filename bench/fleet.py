@@ -239,7 +239,7 @@ def register(ports: list[int], models: list[str], interval: int) -> Any:
             name=f"bench {index}", model=models[index % len(models)], host="127.0.0.1",
             port=port, poll_interval=interval,
         )  # fmt: skip
-        fields = device_service().receiver_validate(data)
+        fields = device_service().receiver_validate(data=data)
         # Spread the first polls over one interval, as a fleet in its steady state is.
         offset = timezone.timedelta(seconds=interval * index / len(ports))
         rows.append(Receiver(venue=venue, next_sync_at=now + offset, **fields))
@@ -482,9 +482,9 @@ class FleetBench:
         ids = list(batch[: self.args.batch_size])
         if not ids:
             return
-        sync_service().sync_receivers(receiver_ids=ids)
+        sync_service().receivers_sync(receiver_ids=ids)
         with CaptureQueriesContext(connection) as queries:
-            sync_service().sync_receivers(receiver_ids=ids)
+            sync_service().receivers_sync(receiver_ids=ids)
         skipped = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
         counted = [q for q in queries.captured_queries if not q["sql"].startswith(skipped)]
         self.result.queries_per_sync = len(counted) / len(ids)

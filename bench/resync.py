@@ -61,12 +61,12 @@ def main() -> int:
             client.delete(key)
         with CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
-            report = sync_service().request_resync(receiver_ids=ids, requested_by="bench").unwrap()
+            report = sync_service().receivers_resync(receiver_ids=ids, requested_by="bench")
             timings.append(time.perf_counter() - began)
         queries = len(captured.captured_queries)
         assert len(report.enqueued) == args.receivers
         client.delete(venue.queue_name, *[f"{venue.queue_name}:{p}" for p in range(1, 10)])
-    again = sync_service().request_resync(receiver_ids=ids, requested_by="bench").unwrap()
+    again = sync_service().receivers_resync(receiver_ids=ids, requested_by="bench")
     median, low, high = (
         1000 * statistics.median(timings),
         1000 * min(timings),

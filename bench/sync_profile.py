@@ -78,11 +78,11 @@ def main() -> int:
 
         def alone() -> None:
             for pk in ids:
-                service.sync_receiver(receiver_id=pk)
+                service.receivers_sync(receiver_ids=[pk])
 
         def batched() -> None:
             for batch in batches:
-                service.sync_receivers(receiver_ids=batch)
+                service.receivers_sync(receiver_ids=batch)
 
         print(f"command: {' '.join(sys.argv)}")
         for name, run in (("alone", alone), (f"batches of {args.batch_size}", batched)):

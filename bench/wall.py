@@ -70,7 +70,7 @@ def seed(channels: int) -> tuple[str, str, list[int]]:
         )
         receiver = venue.receivers.filter(port=data.port).first()
         receiver = receiver or devices.receiver_register(venue=venue, data=data)
-        devices.apply_snapshot(receiver=receiver, snapshot=snapshot(index, random.Random(index)))
+        devices.snapshot_apply(receiver=receiver, snapshot=snapshot(index, random.Random(index)))
         receivers.append(receiver.pk)
     return venue.slug, issue_pass(scope_of(venue)), receivers
 
@@ -178,7 +178,7 @@ def writer(receivers: list[int], per_second: float, stop: float) -> None:
     while time.monotonic() < stop:
         began = time.monotonic()
         pk = rng.choice(receivers)
-        devices.apply_snapshot(receiver=rows[pk], snapshot=snapshot(pk, rng))
+        devices.snapshot_apply(receiver=rows[pk], snapshot=snapshot(pk, rng))
         time.sleep(max(0.0, 1.0 / per_second - (time.monotonic() - began)))
     connection.close()
 

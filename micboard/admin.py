@@ -27,7 +27,7 @@ from micboard.services.dto import ReceiverInput
 def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[int]) -> None:
     """The admin's "Resync now": the same service call as the API and the command line."""
     user = request.user.get_username() if request.user.is_authenticated else "admin"
-    report = sync_service().request_resync(receiver_ids=ids, requested_by=user).unwrap()
+    report = sync_service().receivers_resync(receiver_ids=ids, requested_by=user)
     model_admin.message_user(
         request,
         f"Resync queued for {len(report.enqueued)} receiver(s); "
@@ -172,7 +172,7 @@ class ReceiverAdminForm(forms.ModelForm[Receiver]):
         if self.errors:
             return cleaned
         try:
-            device_service().receiver_validate(_receiver_input(cleaned))
+            device_service().receiver_validate(data=_receiver_input(cleaned))
         except MicboardError as error:
             for field, problem in error.details.items():
                 self.add_error(field if field in self.fields else None, str(problem))

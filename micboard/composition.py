@@ -94,7 +94,7 @@ if TYPE_CHECKING:
     # mypy proves here that each concrete class satisfies the contract callers rely on.
     from micboard.infrastructure.clock import Clock
     from micboard.infrastructure.enqueuer import TaskEnqueuer
-    from micboard.infrastructure.events import EventPublisher, NullPublisher
+    from micboard.infrastructure.events import EventPublisher
 
     _device: type[DeviceService] = DjangoDeviceService
     _sync: type[SynchronizationService] = DjangoSynchronizationService
@@ -102,6 +102,5 @@ if TYPE_CHECKING:
     _feed: type[WallFeed] = RedisWallFeed
     _locks: type[LockManager] = RedisLockManager
     _events: type[EventPublisher] = RedisEventPublisher
-    _null_events: type[EventPublisher] = NullPublisher
     _enqueuer: type[TaskEnqueuer] = CeleryTaskEnqueuer
     _clock: type[Clock] = SystemClock

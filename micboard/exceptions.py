@@ -70,9 +70,3 @@ class UnknownProtocolError(MicboardError):
     """No driver is registered for a receiver's protocol."""
 
     code = "unknown_protocol"
-
-
-class LockedError(MicboardError):
-    """Another worker holds the lock for this receiver."""
-
-    code = "locked"

@@ -154,7 +154,7 @@ def test_telemetry_is_read_only(admin_client: Client) -> None:
 
 def test_channel_list_reads_like_a_display(admin_client: Client) -> None:
     receiver = make_receiver(make_venue(), model="ULXD4")
-    device_service().apply_snapshot(
+    device_service().snapshot_apply(
         receiver=receiver,
         snapshot=ReceiverSnapshot(
             channels=(ChannelSnapshot(1, "HH01 Lead", 578350, 4, 245, "ULXD2"),)
@@ -170,7 +170,7 @@ def test_channel_list_reads_like_a_display(admin_client: Client) -> None:
 def test_venue_page_shows_dispatch_statistics(admin_client: Client) -> None:
     venue = make_venue()
     make_receiver(venue)
-    sync_service().dispatch_due(venue_id=venue.pk)
+    sync_service().venue_dispatch(venue_id=venue.pk)
     page = admin_client.get(f"/admin/micboard/venue/{venue.pk}/change/")
     assert page.status_code == 200
     assert b"Last hour: 1 cycles, 1 due, 1 enqueued" in page.content

@@ -17,7 +17,6 @@ from micboard.exceptions import (
     ConfigurationError,
     ConflictError,
     DeviceError,
-    LockedError,
     MicboardError,
     NotFoundError,
     UnknownProtocolError,
@@ -30,7 +29,6 @@ _STATUS_BY_ERROR: tuple[tuple[type[MicboardError], int], ...] = (
     (UnknownProtocolError, status.HTTP_400_BAD_REQUEST),
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (ConflictError, status.HTTP_409_CONFLICT),
-    (LockedError, status.HTTP_409_CONFLICT),
     (DeviceError, status.HTTP_502_BAD_GATEWAY),
     (ConfigurationError, status.HTTP_500_INTERNAL_SERVER_ERROR),
 )

@@ -42,7 +42,7 @@ from micboard.api.serializers import (
 from micboard.composition import device_service, location_service, sync_service
 from micboard.models import Channel, ChannelGroup, Receiver, Venue
 from micboard.selectors import listings
-from micboard.services.dto import ReceiverInput, ResyncReport
+from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 
 
@@ -58,10 +58,8 @@ def _query(serializer_class: type[BaseSerializer[Any]], request: Request) -> Any
 
 
 def _resync(request: Request, receiver_ids: list[int]) -> Response:
-    report: ResyncReport = (
-        sync_service()
-        .request_resync(receiver_ids=receiver_ids, requested_by=request.user.get_username())
-        .unwrap()
+    report = sync_service().receivers_resync(
+        receiver_ids=receiver_ids, requested_by=request.user.get_username()
     )
     return Response(ResyncReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
 

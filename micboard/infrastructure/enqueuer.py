@@ -7,8 +7,7 @@ from typing import Protocol
 
 from celery import Celery
 
-SYNC_TASK = "micboard.sync_receiver"
-SYNC_BATCH_TASK = "micboard.sync_receivers"
+SYNC_TASK = "micboard.sync_receivers"
 DISPATCH_TASK = "micboard.dispatch_due_syncs"
 
 # Redis transport priorities: 0 runs first. Scheduled syncs use the default in between.
@@ -45,11 +44,10 @@ class CeleryTaskEnqueuer:
             return 0
         with self._app.producer_or_acquire() as producer:
             for request in requests:
-                ids = request.receiver_ids
                 self._app.send_task(
-                    SYNC_TASK if len(ids) == 1 else SYNC_BATCH_TASK,
+                    SYNC_TASK,
                     kwargs={
-                        **({"receiver_id": ids[0]} if len(ids) == 1 else {"receiver_ids": ids}),
+                        "receiver_ids": list(request.receiver_ids),
                         "venue": request.venue,
                         "reason": request.reason,
                     },

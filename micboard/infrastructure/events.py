@@ -22,14 +22,6 @@ class EventPublisher(Protocol):
         ...
 
 
-class NullPublisher:
-    def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
-        return None
-
-    def receivers_changed(self, changes: list[tuple[int, int]]) -> None:
-        return None
-
-
 class RedisEventPublisher:
     """Publishes on ``<prefix>:events`` and bumps the display wall's version counters.
 

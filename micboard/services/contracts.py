@@ -1,4 +1,4 @@
-"""The service contracts. Interfaces depend on these, never on a concrete class."""
+"""The service contracts: what the faces and other services call, never a concrete class."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from micboard.services.dto import (
     ReceiverInput,
     ResyncReport,
     SyncOutcome,
+    UnreachablePoll,
 )
 from micboard.services.result import ServiceResult
 
@@ -28,7 +29,7 @@ class LocationService(Protocol):
 
 
 class DeviceService(Protocol):
-    def receiver_validate(self, data: ReceiverInput) -> dict[str, object]: ...
+    def receiver_validate(self, *, data: ReceiverInput) -> dict[str, object]: ...
 
     def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver: ...
 
@@ -38,7 +39,11 @@ class DeviceService(Protocol):
 
     def receiver_set_enabled(self, *, receiver_ids: list[int], enabled: bool) -> int: ...
 
-    def apply_snapshot(
+    def polls_apply(
+        self, *, answered: list[PolledSnapshot], unreachable: list[UnreachablePoll]
+    ) -> list[int]: ...
+
+    def snapshot_apply(
         self,
         *,
         receiver: Receiver,
@@ -47,20 +52,10 @@ class DeviceService(Protocol):
         duration_ms: int | None = None,
     ) -> None: ...
 
-    def apply_snapshots(self, polls: list[PolledSnapshot]) -> list[int]: ...
-
-    def mark_unreachable(
-        self, *, receiver: Receiver, error: str, next_sync_at: datetime | None = None
-    ) -> None: ...
-
 
 class SynchronizationService(Protocol):
-    def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]: ...
+    def receivers_sync(self, *, receiver_ids: list[int]) -> list[SyncOutcome]: ...
 
-    def sync_receivers(self, *, receiver_ids: list[int]) -> ServiceResult[list[SyncOutcome]]: ...
+    def venue_dispatch(self, *, venue_id: int) -> ServiceResult[DispatchStats]: ...
 
-    def dispatch_due(self, *, venue_id: int) -> ServiceResult[DispatchStats]: ...
-
-    def request_resync(
-        self, *, receiver_ids: list[int], requested_by: str
-    ) -> ServiceResult[ResyncReport]: ...
+    def receivers_resync(self, *, receiver_ids: list[int], requested_by: str) -> ResyncReport: ...

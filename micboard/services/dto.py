@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,13 +26,35 @@ class ReceiverInput:
     enabled: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+class SyncStatus(enum.StrEnum):
+    """How the sync of one receiver ended."""
+
+    SYNCED = "synced"
+    """It answered and what it reported is stored."""
+    OFFLINE = "offline"
+    """It did not answer (or its protocol has no driver); it is marked offline."""
+    SKIPPED = "skipped"
+    """Not polled: polling is disabled, or another worker holds its lock."""
+    NOT_FOUND = "not_found"
+    """No such receiver, or it was deleted while it was polled."""
+    ERROR = "error"
+    """Its driver crashed; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SyncOutcome:
+    """One receiver's part of a sync: an ordinary outcome, never an exception."""
+
     receiver_id: int
-    status: str  # "synced" | "offline" | "skipped" | "not_found" | "error"
+    status: SyncStatus
     detail: str = ""
     duration_ms: int = 0
     error_code: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Nothing went wrong: synced, or skipped on purpose."""
+        return self.status in (SyncStatus.SYNCED, SyncStatus.SKIPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +65,15 @@ class PolledSnapshot:
     snapshot: ReceiverSnapshot
     next_sync_at: datetime | None = None
     duration_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnreachablePoll:
+    """A poll the receiver did not answer, ready to be written."""
+
+    receiver: Receiver
+    error: str
+    next_sync_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

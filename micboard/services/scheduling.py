@@ -14,7 +14,7 @@ from micboard.models import Venue
 ROW_PREFIX = "micboard.dispatch:"
 DISPATCH_EVERY_SECONDS = 1
 PRUNE_ROW = "micboard.housekeeping:prune-history"
-PRUNE_TASK = "micboard.prune_history"
+PRUNE_TASK = "micboard.history_prune"
 PRUNE_EVERY_SECONDS = 300
 
 

@@ -18,7 +18,14 @@ from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import DispatchCycle, Receiver, Venue
 from micboard.services.backoff import backoff_seconds
 from micboard.services.contracts import DeviceService
-from micboard.services.dto import DispatchStats, PolledSnapshot, ResyncReport, SyncOutcome
+from micboard.services.dto import (
+    DispatchStats,
+    PolledSnapshot,
+    ResyncReport,
+    SyncOutcome,
+    SyncStatus,
+    UnreachablePoll,
+)
 from micboard.services.polling import Poll, ReceiverPoller
 from micboard.services.result import ServiceResult
 from micboard.services.scheduling import DISPATCH_EVERY_SECONDS
@@ -84,21 +91,20 @@ class DjangoSynchronizationService:
         talking = self._device_timeout * self._poller.rounds(len(receivers))
         return max(longest, math.ceil(talking) + 1)
 
-    def sync_receiver(self, *, receiver_id: int) -> ServiceResult[SyncOutcome]:
-        outcome = self.sync_receivers(receiver_ids=[receiver_id]).unwrap()[0]
-        if outcome.status in ("synced", "skipped"):
-            return ServiceResult.success(outcome)
-        return ServiceResult.failure(outcome.error_code, outcome.detail, outcome)
-
-    def sync_receivers(self, *, receiver_ids: list[int]) -> ServiceResult[list[SyncOutcome]]:
-        """Poll receivers concurrently and write what they report in one transaction.
-
-        Each receiver keeps its own lock, outcome and log lines; one outcome per id, in order."""
+    def receivers_sync(self, *, receiver_ids: list[int]) -> list[SyncOutcome]:
+        """Poll one receiver or a batch concurrently, and write what they report (or that
+        they did not answer) in one batch. Each receiver keeps its own lock, outcome and
+        log lines; one outcome per id, in order."""
         wanted = list(dict.fromkeys(receiver_ids))
         found = {r.pk: r for r in Receiver.objects.select_related("venue").filter(pk__in=wanted)}
         self._locks.forget_many([keys.resync_pending(pk) for pk in wanted])
         outcomes = {
-            pk: SyncOutcome(pk, "not_found", f"receiver {pk} does not exist", 0, "not_found")
+            pk: SyncOutcome(
+                receiver_id=pk,
+                status=SyncStatus.NOT_FOUND,
+                detail=f"receiver {pk} does not exist",
+                error_code=NotFoundError.code,
+            )
             for pk in wanted
             if pk not in found
         }
@@ -107,10 +113,12 @@ class DjangoSynchronizationService:
             if receiver.enabled:
                 enabled.append(receiver)
             else:
-                outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "polling disabled")
+                outcomes[receiver.pk] = SyncOutcome(
+                    receiver_id=receiver.pk, status=SyncStatus.SKIPPED, detail="polling disabled"
+                )
         if enabled:
             outcomes.update(self._sync_locked(enabled))
-        return ServiceResult.success([outcomes[pk] for pk in wanted])
+        return [outcomes[pk] for pk in wanted]
 
     def _sync_locked(self, receivers: list[Receiver]) -> dict[int, SyncOutcome]:
         lock_keys = [keys.receiver_lock(r.pk) for r in receivers]
@@ -121,7 +129,9 @@ class DjangoSynchronizationService:
         for receiver, key, token in zip(receivers, lock_keys, tokens, strict=True):
             if token is None:
                 log.info("sync_skipped_locked", receiver_id=receiver.pk)
-                outcomes[receiver.pk] = SyncOutcome(receiver.pk, "skipped", "locked")
+                outcomes[receiver.pk] = SyncOutcome(
+                    receiver_id=receiver.pk, status=SyncStatus.SKIPPED, detail="locked"
+                )
             else:
                 held.append((key, token))
                 mine.append(receiver)
@@ -134,41 +144,53 @@ class DjangoSynchronizationService:
     def _poll_and_store(self, receivers: list[Receiver]) -> dict[int, SyncOutcome]:
         outcomes: dict[int, SyncOutcome] = {}
         answered: list[PolledSnapshot] = []
+        unreachable: list[UnreachablePoll] = []
         for receiver, poll in zip(receivers, self._poller.poll_all(receivers), strict=True):
             reply = poll.reply
             if isinstance(reply, ReceiverSnapshot):
                 next_at = poll.started + next_poll_after(receiver.poll_interval, poll.duration_ms)
                 answered.append(PolledSnapshot(receiver, reply, next_at, poll.duration_ms))
-                outcomes[receiver.pk] = SyncOutcome(receiver.pk, "synced", "", poll.duration_ms)
+                outcomes[receiver.pk] = SyncOutcome(
+                    receiver_id=receiver.pk, status=SyncStatus.SYNCED, duration_ms=poll.duration_ms
+                )
             elif isinstance(reply, DeviceError | UnknownProtocolError):
-                outcomes[receiver.pk] = self._store_unreachable(receiver, poll, reply)
+                unreachable.append(self._unreachable(receiver, poll, reply))
+                outcomes[receiver.pk] = SyncOutcome(
+                    receiver_id=receiver.pk,
+                    status=SyncStatus.OFFLINE,
+                    detail=reply.message,
+                    duration_ms=poll.duration_ms,
+                    error_code=reply.code,
+                )
             else:
                 outcomes[receiver.pk] = SyncOutcome(
-                    receiver.pk, "error", repr(reply), poll.duration_ms, "driver_crashed"
+                    receiver_id=receiver.pk,
+                    status=SyncStatus.ERROR,
+                    detail=repr(reply),
+                    duration_ms=poll.duration_ms,
+                    error_code="driver_crashed",
                 )
         recovered = [p.receiver for p in answered if p.receiver.consecutive_failures]
-        vanished = set(self._devices.apply_snapshots(answered))
+        vanished = set(self._devices.polls_apply(answered=answered, unreachable=unreachable))
         for receiver_id in vanished:
             outcomes[receiver_id] = SyncOutcome(
-                receiver_id, "not_found", "deleted while it was polled", 0, "not_found"
+                receiver_id=receiver_id,
+                status=SyncStatus.NOT_FOUND,
+                detail="deleted while it was polled",
+                error_code=NotFoundError.code,
             )
         for receiver in recovered:
             if receiver.pk not in vanished:
                 log.info("receiver_recovered", receiver_id=receiver.pk, venue=receiver.venue.slug)
         return outcomes
 
-    def _store_unreachable(
+    def _unreachable(
         self, receiver: Receiver, poll: Poll, error: DeviceError | UnknownProtocolError
-    ) -> SyncOutcome:
+    ) -> UnreachablePoll:
         wait = backoff_seconds(
             poll_interval=receiver.poll_interval,
             failures=receiver.consecutive_failures + 1,
             cap=self._max_backoff,
-        )
-        self._devices.mark_unreachable(
-            receiver=receiver,
-            error=error.message,
-            next_sync_at=poll.started + timedelta(seconds=wait),
         )
         log.warning(
             "receiver_unreachable",
@@ -178,11 +200,13 @@ class DjangoSynchronizationService:
             code=error.code,
             retry_in_s=wait,
         )
-        return SyncOutcome(receiver.pk, "offline", error.message, poll.duration_ms, error.code)
+        return UnreachablePoll(receiver, error.message, poll.started + timedelta(seconds=wait))
 
     # --- the per-venue dispatcher -----------------------------------------------------
 
-    def dispatch_due(self, *, venue_id: int) -> ServiceResult[DispatchStats]:
+    def venue_dispatch(self, *, venue_id: int) -> ServiceResult[DispatchStats]:
+        """Queue the venue's due receivers; a failure (another dispatcher runs, the venue is
+        gone) is an ordinary outcome under beat, so it is a failed result, not an error."""
         key = keys.dispatch_lock(venue_id)
         token = self._locks.acquire(key, ttl_seconds=DISPATCH_LOCK_SECONDS)
         if token is None:
@@ -277,9 +301,7 @@ class DjangoSynchronizationService:
 
     # --- operator resyncs -------------------------------------------------------------
 
-    def request_resync(
-        self, *, receiver_ids: list[int], requested_by: str
-    ) -> ServiceResult[ResyncReport]:
+    def receivers_resync(self, *, receiver_ids: list[int], requested_by: str) -> ResyncReport:
         """Queue a priority sync per receiver, at most one pending per receiver."""
         wanted = list(dict.fromkeys(receiver_ids))
         receivers = list(
@@ -325,4 +347,4 @@ class DjangoSynchronizationService:
             enqueued=len(report.enqueued),
             already_pending=len(report.already_pending),
         )
-        return ServiceResult.success(report)
+        return report

@@ -38,11 +38,14 @@ def _log_task_failure(
 ) -> None:
     """The one log line of a failed task, with what it was working on."""
     context = kwargs or {}
+    ids = context.get("receiver_ids")
+    alone = ids[0] if isinstance(ids, list | tuple) and len(ids) == 1 else None
     log.error(
         "task_failed",
         task=getattr(sender, "name", str(sender)),
         task_id=task_id,
-        receiver_id=context.get("receiver_id"),
+        receiver_id=context.get("receiver_id", alone),
+        receiver_ids=ids,
         venue=context.get("venue"),
         task_args=list(args or ()),
         error=f"{type(exception).__name__}: {exception}",

@@ -9,24 +9,16 @@ from django.utils import timezone
 from structlog.contextvars import bound_contextvars
 
 from micboard.composition import sync_service
+<<<<<<< HEAD:micboard/workers/tasks.py
 from micboard.services.housekeeping import history_prune
 from micboard.workers.celery import app
+=======
+from micboard.services import housekeeping
+from workers.celery import app
+>>>>>>> 067501b (One sync task and one batch write for both outcomes: micboard.sync_receivers polls one receiver or many, DeviceService.polls_apply writes answered and unreachable receivers together; SyncStatus enum for outcomes; services named <entity>_<action>; LockedError, claim_once, forget and Family.channels_of removed):workers/tasks.py
 
 SYNC_SOFT_LIMIT = 15
 SYNC_HARD_LIMIT = 20
-
-
-@app.task(
-    name="micboard.sync_receiver",
-    ignore_result=True,
-    soft_time_limit=SYNC_SOFT_LIMIT,
-    time_limit=SYNC_HARD_LIMIT,
-)
-def sync_receiver(receiver_id: int, venue: str = "", reason: str = "schedule") -> str:
-    """Poll one receiver and store what it reports (or that it did not answer)."""
-    with bound_contextvars(receiver_id=receiver_id, venue=venue, reason=reason):
-        result = sync_service().sync_receiver(receiver_id=receiver_id)
-    return result.value.status if result.value else result.error_code
 
 
 @app.task(
@@ -38,16 +30,18 @@ def sync_receiver(receiver_id: int, venue: str = "", reason: str = "schedule") -
 def sync_receivers(
     receiver_ids: list[int], venue: str = "", reason: str = "schedule"
 ) -> dict[str, str]:
-    """Poll a batch of one venue's receivers at once; returns each receiver's outcome."""
-    with bound_contextvars(venue=venue, reason=reason, batch=len(receiver_ids)):
-        outcomes = sync_service().sync_receivers(receiver_ids=list(receiver_ids)).unwrap()
-    return {str(o.receiver_id): o.status for o in outcomes}
+    """Poll one receiver or a batch of one venue's at once; returns each one's outcome."""
+    ids = list(receiver_ids)
+    context = {"receiver_id": ids[0]} if len(ids) == 1 else {"batch": len(ids)}
+    with bound_contextvars(venue=venue, reason=reason, **context):
+        outcomes = sync_service().receivers_sync(receiver_ids=ids)
+    return {str(o.receiver_id): o.status.value for o in outcomes}
 
 
-@app.task(name="micboard.prune_history", ignore_result=True, time_limit=600)
-def prune_history() -> int:
+@app.task(name="micboard.history_prune", ignore_result=True, time_limit=600)
+def history_prune() -> int:
     """Drop dispatcher statistics and telemetry older than their retention."""
-    report = history_prune(
+    report = housekeeping.history_prune(
         now=timezone.now(),
         dispatch_retention=timedelta(hours=settings.MICBOARD_DISPATCH_STATS_RETENTION_HOURS),
         telemetry_retention=timedelta(days=settings.MICBOARD_TELEMETRY_RETENTION_DAYS),
@@ -59,7 +53,7 @@ def prune_history() -> int:
 def dispatch_due_syncs(venue_id: int) -> int:
     """Enqueue one sync per due receiver of the venue; returns how many."""
     with bound_contextvars(venue_id=venue_id):
-        result = sync_service().dispatch_due(venue_id=venue_id)
+        result = sync_service().venue_dispatch(venue_id=venue_id)
     return result.value.enqueued if result.value else 0
 
 

@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
 
 def polled_channel() -> Channel:
     receiver = make_receiver(make_venue(), model="ULXD4D")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
     return Channel.objects.get(receiver=receiver, number=1)
 
 

@@ -41,7 +41,7 @@ def token(db: None, _connection_kept: None) -> str:
     """A superuser's token and a venue with a polled receiver, for the cases to find."""
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4D")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
     user = User.objects.create_superuser("fuzzer", "fuzz@example.org", "pw")
     return Token.objects.create(user=user).key
 

@@ -33,7 +33,7 @@ def receivers(rows: int) -> str:
 
 def _polled(venue: Venue, channels: int) -> list[int]:
     receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
     return list(receiver.channels.values_list("pk", flat=True))
 
 

@@ -40,7 +40,7 @@ def test_an_operator_registers_a_receiver(operator: APIClient) -> None:
 
 def test_an_operator_updates_and_patches_a_receiver(operator: APIClient) -> None:
     receiver = make_receiver(make_venue(), model="ULXD4Q")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     body = receiver_body("", model="ULXD4D", host="10.0.0.99", poll_interval=10)
     del body["venue"]
     response = operator.put(f"/api/v1/receivers/{receiver.pk}/", body)
@@ -101,7 +101,7 @@ def test_lists_filter_by_venue_and_status(operator: APIClient) -> None:
     online = make_receiver(first)
     make_receiver(first)
     make_receiver(second)
-    device_service().apply_snapshot(receiver=online, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=online, snapshot=snapshot(4))
     by_venue = operator.get(f"/api/v1/receivers/?venue={first.slug}").json()
     assert by_venue["count"] == 2
     both = operator.get(f"/api/v1/receivers/?venue={first.slug}&status=online").json()

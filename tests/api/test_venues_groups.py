@@ -29,7 +29,7 @@ def test_an_operator_creates_and_deletes_a_venue(operator: APIClient) -> None:
 def venue_channels(channels: int = 4) -> tuple[Venue, list[int]]:
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
     return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
 
 

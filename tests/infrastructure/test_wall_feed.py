@@ -29,7 +29,7 @@ def _unreachable() -> redis.Redis:
 def test_a_version_is_rendered_once_then_served_from_redis() -> None:
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4D")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
     feed = wall_feed()
     version = feed.version(venue_id=venue.pk)
     first = feed.frame(venue_id=venue.pk, version=version)
@@ -56,7 +56,7 @@ def test_a_new_version_is_rendered_after_the_render_interval(redis_client: redis
     clock = SteppedClock()
     feed = RedisWallFeed(redis_client, prefix=settings.MICBOARD_KEY_PREFIX, clock=clock)
     before = feed.frame(venue_id=venue.pk, version=feed.version(venue_id=venue.pk))
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=1))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2, bars=1))
     version = feed.version(venue_id=venue.pk)
     assert version is not None
     clock.at += timedelta(seconds=MIN_RENDER_INTERVAL / 2)

@@ -40,7 +40,7 @@ def dispatch(venue: Venue) -> None:
 
 
 def resync(receivers: Iterable[Receiver]) -> None:
-    sync_service().request_resync(receiver_ids=[r.pk for r in receivers], requested_by="test")
+    sync_service().receivers_resync(receiver_ids=[r.pk for r in receivers], requested_by="test")
 
 
 def statuses(receivers: list[Receiver]) -> list[str]:

@@ -16,7 +16,6 @@ from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
 from micboard.services.dto import SyncOutcome
-from micboard.services.result import ServiceResult
 from micboard.workers.celery import app
 from tests.integration.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
@@ -90,7 +89,7 @@ def test_unreachable_receiver_goes_offline_then_recovers(
         assert "refused" in receiver.last_error
         assert receiver.consecutive_failures >= 1
         fleet.receiver(0).online = True
-        sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="test")
+        sync_service().receivers_resync(receiver_ids=[receiver.pk], requested_by="test")
         wait_for(lambda: statuses([receiver]) == [ReceiverStatus.ONLINE], timeout=15)
     receiver.refresh_from_db()
     assert (receiver.last_error, receiver.consecutive_failures) == ("", 0)
@@ -133,13 +132,13 @@ def test_two_concurrent_syncs_of_one_receiver_do_not_both_poll(
     fleet = start_fleet("ULXD4")
     _, (receiver,) = register_fleet(fleet)
     fleet.receiver(0).latency = 0.5
-    results: list[ServiceResult[SyncOutcome]] = []
+    results: list[SyncOutcome] = []
     start = threading.Barrier(2)
 
     def sync() -> None:
         start.wait(timeout=5)
         try:
-            results.append(sync_service().sync_receiver(receiver_id=receiver.pk))
+            results.extend(sync_service().receivers_sync(receiver_ids=[receiver.pk]))
         finally:
             connection.close()
 
@@ -148,7 +147,7 @@ def test_two_concurrent_syncs_of_one_receiver_do_not_both_poll(
         thread.start()
     for thread in threads:
         thread.join(timeout=15)
-    outcomes = sorted((r.value.status, r.value.detail) for r in results if r.value)
+    outcomes = sorted((r.status, r.detail) for r in results)
     assert outcomes == [("skipped", "locked"), ("synced", "")]
     polls = [c for c in fleet.receiver(0).recent_commands if c.param == "ALL"]
     assert len(polls) == 1

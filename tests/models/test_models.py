@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_rows_read_well() -> None:
     venue = make_venue("Main Hall")
     receiver = make_receiver(venue, model="ULXD4", port=4500)
-    device_service().apply_snapshot(
+    device_service().snapshot_apply(
         receiver=receiver, snapshot=ReceiverSnapshot(channels=(ChannelSnapshot(1, "HH01 Lead"),))
     )
     channel = Channel.objects.get(receiver=receiver)

@@ -34,7 +34,7 @@ def health() -> tuple[str, bool]:
 def test_healthy_when_every_part_runs() -> None:
     venue = make_venue()
     make_receiver(venue)
-    sync_service().dispatch_due(venue_id=venue.pk)
+    sync_service().venue_dispatch(venue_id=venue.pk)
     queues = [venue.queue_name, settings.CELERY_TASK_DEFAULT_QUEUE]
     with start_worker(app, pool="solo", queues=queues, perform_ping_check=False):
 
@@ -59,7 +59,7 @@ def test_says_what_is_wrong_without_worker_or_cycles() -> None:
 def test_stale_cycles_fail() -> None:
     venue = make_venue()
     make_receiver(venue)
-    sync_service().dispatch_due(venue_id=venue.pk)
+    sync_service().venue_dispatch(venue_id=venue.pk)
     later = timezone.now() + timedelta(minutes=5)
     (check,) = check_dispatch_cycles(now=later, max_age=timedelta(seconds=30))
     assert not check.ok

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_polled_channel_reads_like_a_shure_wall() -> None:
     receiver = make_receiver(make_venue(), model="ULXD4")
-    device_service().apply_snapshot(
+    device_service().snapshot_apply(
         receiver=receiver,
         snapshot=ReceiverSnapshot(
             model="ULXD4",
@@ -82,7 +82,7 @@ def test_disabled_receivers_and_other_venues_are_left_out() -> None:
 def test_groups_list_their_tiles_in_order() -> None:
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     ids = dict(receiver.channels.values_list("number", "pk"))
     group_create(venue=venue, data=GroupInput(2, "Band", (ids[4], ids[1])))
     group_create(venue=venue, data=GroupInput(1, "Empty"))
@@ -102,7 +102,7 @@ def queries_for(venue: Venue | None) -> int:
 def add_polled(venue: Venue, count: int) -> None:
     for _ in range(count):
         receiver = make_receiver(venue, model="ULXD4Q")
-        device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+        device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
 
 
 def test_the_state_costs_the_same_queries_for_4_or_40_channels() -> None:

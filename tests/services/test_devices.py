@@ -14,7 +14,7 @@ from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.infrastructure.wall_versions import WallVersions
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
-from micboard.services.dto import PolledSnapshot, ReceiverInput
+from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_duplicate_address_in_a_venue_is_a_conflict() -> None:
 
 def test_update_shrinking_model_drops_extra_channels() -> None:
     receiver = make_receiver(make_venue(), model="ULXD4Q")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     data = ReceiverInput(name="Smaller", model="ULXD4D", host=receiver.host, port=receiver.port)
     device_service().receiver_update(receiver=receiver, data=data)
     assert list(receiver.channels.values_list("number", flat=True)) == [1, 2]
@@ -88,7 +88,7 @@ def test_update_shrinking_model_drops_extra_channels() -> None:
 
 def test_apply_snapshot_writes_receiver_channels_and_history() -> None:
     receiver = make_receiver(make_venue())
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4), duration_ms=12)
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4), duration_ms=12)
     receiver.refresh_from_db()
     assert receiver.status == ReceiverStatus.ONLINE
     assert (receiver.firmware, receiver.device_id, receiver.last_sync_duration_ms) == (
@@ -105,18 +105,18 @@ def test_apply_snapshot_writes_receiver_channels_and_history() -> None:
 def test_unchanged_values_add_no_telemetry_until_the_interval() -> None:
     receiver = make_receiver(make_venue())
     service = device_service()
-    service.apply_snapshot(receiver=receiver, snapshot=snapshot(2))
-    service.apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(2))
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(2))
     assert TelemetrySample.objects.filter(channel__receiver=receiver).count() == 2
-    service.apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=3))
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(2, bars=3))
     assert TelemetrySample.objects.filter(channel__receiver=receiver).count() == 4
 
 
 def test_transmitter_switched_off_keeps_its_last_level() -> None:
     receiver = make_receiver(make_venue(), model="ULXD4")
     service = device_service()
-    service.apply_snapshot(receiver=receiver, snapshot=snapshot(1, bars=3))
-    service.apply_snapshot(receiver=receiver, snapshot=snapshot(1, bars=None))
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(1, bars=3))
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(1, bars=None))
     channel = Channel.objects.get(receiver=receiver)
     assert channel.state == ChannelState.PREV_REPLACE
     assert channel.last_battery_bars == 3
@@ -125,10 +125,10 @@ def test_transmitter_switched_off_keeps_its_last_level() -> None:
 def test_mark_unreachable_sets_offline_and_rx_com_error() -> None:
     receiver = make_receiver(make_venue())
     service = device_service()
-    service.apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     later = receiver.next_sync_at + timedelta(seconds=30)  # type: ignore[operator]
-    service.mark_unreachable(receiver=receiver, error="refused", next_sync_at=later)
-    service.mark_unreachable(receiver=receiver, error="refused again")
+    service.polls_apply(answered=[], unreachable=[UnreachablePoll(receiver, "refused", later)])
+    service.polls_apply(answered=[], unreachable=[UnreachablePoll(receiver, "refused again")])
     receiver.refresh_from_db()
     assert receiver.status == ReceiverStatus.OFFLINE
     assert (receiver.last_error, receiver.consecutive_failures) == ("refused again", 2)
@@ -144,9 +144,9 @@ def test_apply_snapshot_query_budget_is_fixed(channels: int) -> None:
     receiver.channel_count = channels
     service = device_service()
     with CaptureQueriesContext(connection) as first:
-        service.apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+        service.snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
     with CaptureQueriesContext(connection) as steady:
-        service.apply_snapshot(receiver=receiver, snapshot=snapshot(channels))
+        service.snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
     writes = [
         q for q in first.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
@@ -169,7 +169,7 @@ def test_set_enabled_counts_rows() -> None:
 
 def test_remove_deletes_channels_too() -> None:
     receiver = make_receiver(make_venue())
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     device_service().receiver_remove(receiver=receiver)
     assert not Channel.objects.exists()
 
@@ -180,8 +180,9 @@ def test_a_receiver_deleted_while_polled_does_not_sink_its_batch() -> None:
     venue = make_venue()
     kept, deleted = make_receiver(venue), make_receiver(venue)
     Receiver.objects.filter(pk=deleted.pk).delete()
-    vanished = device_service().apply_snapshots(
-        [PolledSnapshot(kept, snapshot(4)), PolledSnapshot(deleted, snapshot(4))]
+    vanished = device_service().polls_apply(
+        answered=[PolledSnapshot(kept, snapshot(4)), PolledSnapshot(deleted, snapshot(4))],
+        unreachable=[],
     )
     assert vanished == [deleted.pk]
     kept.refresh_from_db()
@@ -195,13 +196,13 @@ def test_apply_snapshot_of_a_deleted_receiver_is_not_found() -> None:
     receiver = make_receiver(make_venue())
     Receiver.objects.filter(pk=receiver.pk).delete()
     with pytest.raises(NotFoundError):
-        device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+        device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
 
 
 def test_channels_a_receiver_stops_reporting_are_removed() -> None:
     receiver = make_receiver(make_venue())
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
     assert list(receiver.channels.values_list("number", flat=True).order_by("number")) == [1, 2]
 
 
@@ -216,10 +217,10 @@ def test_only_a_change_on_show_bumps_the_wall(redis_client: redis.Redis) -> None
         return versions.current(venue_id=receiver.venue_id) != before
 
     def apply(name: str) -> None:
-        service.apply_snapshot(receiver=receiver, snapshot=snapshot(4, name=name))
+        service.snapshot_apply(receiver=receiver, snapshot=snapshot(4, name=name))
 
     def unreachable() -> None:
-        service.mark_unreachable(receiver=receiver, error="refused")
+        service.polls_apply(answered=[], unreachable=[UnreachablePoll(receiver, "refused")])
         receiver.refresh_from_db()
 
     assert bumped_by(lambda: apply("HH01 Lead"))  # new channels

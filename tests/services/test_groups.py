@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def polled_venue() -> tuple[Venue, list[int]]:
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
 
 

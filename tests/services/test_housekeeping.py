@@ -9,7 +9,7 @@ from micboard.composition import device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import DispatchCycle, TelemetrySample
 from micboard.services.housekeeping import history_prune
-from micboard.workers.tasks import prune_history
+from micboard.workers import tasks
 from tests.factories import make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_old_history_is_pruned_and_recent_history_kept() -> None:
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4")
-    device_service().apply_snapshot(
+    device_service().snapshot_apply(
         receiver=receiver, snapshot=ReceiverSnapshot(channels=(ChannelSnapshot(1, "HH01"),))
     )
     now = timezone.now()
@@ -35,4 +35,4 @@ def test_old_history_is_pruned_and_recent_history_kept() -> None:
 def test_prune_task_uses_the_configured_retention() -> None:
     venue = make_venue()
     DispatchCycle.objects.create(venue=venue, started_at=timezone.now() - timedelta(days=2))
-    assert prune_history.run() == 1
+    assert tasks.history_prune.run() == 1

@@ -53,7 +53,7 @@ def test_edited_row_is_put_back() -> None:
 def test_history_pruning_runs_on_the_housekeeping_queue() -> None:
     make_venue()
     row = PeriodicTask.objects.get(name=PRUNE_ROW)
-    assert (row.task, row.queue) == ("micboard.prune_history", settings.CELERY_TASK_DEFAULT_QUEUE)
+    assert (row.task, row.queue) == ("micboard.history_prune", settings.CELERY_TASK_DEFAULT_QUEUE)
     PeriodicTask.objects.filter(name=PRUNE_ROW).update(queue="elsewhere")
     assert schedules_apply().updated == 1
     assert PeriodicTask.objects.get(name=PRUNE_ROW).queue == settings.CELERY_TASK_DEFAULT_QUEUE

@@ -26,7 +26,7 @@ def test_dispatch_enqueues_due_receivers_once(redis_client: redis.Redis) -> None
     due = [make_receiver(venue) for _ in range(3)]
     later = make_receiver(venue)
     Receiver.objects.filter(pk=later.pk).update(next_sync_at=timezone.now() + timedelta(minutes=5))
-    stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
+    stats = sync_service().venue_dispatch(venue_id=venue.pk).unwrap()
     assert (stats.due, stats.enqueued) == (3, 3)
     queued = queued_tasks(redis_client, venue.queue_name)
     assert queued == [
@@ -34,7 +34,7 @@ def test_dispatch_enqueues_due_receivers_once(redis_client: redis.Redis) -> None
                                      "reason": "schedule"})
     ]  # fmt: skip
     # Pushed one interval ahead: an immediate second dispatch finds nothing.
-    assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().due == 0
+    assert sync_service().venue_dispatch(venue_id=venue.pk).unwrap().due == 0
     for receiver in due:
         receiver.refresh_from_db()
         assert receiver.next_sync_at is not None
@@ -47,14 +47,14 @@ def test_dispatch_counts_late_receivers() -> None:
     Receiver.objects.filter(pk=receiver.pk).update(
         next_sync_at=timezone.now() - timedelta(seconds=30)
     )
-    assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().late == 1
+    assert sync_service().venue_dispatch(venue_id=venue.pk).unwrap().late == 1
 
 
 def test_disabled_receivers_are_not_dispatched(redis_client: redis.Redis) -> None:
     venue = make_venue()
     receiver = make_receiver(venue)
     Receiver.objects.filter(pk=receiver.pk).update(enabled=False)
-    assert sync_service().dispatch_due(venue_id=venue.pk).unwrap().due == 0
+    assert sync_service().venue_dispatch(venue_id=venue.pk).unwrap().due == 0
     assert queue_depth(redis_client, venue.queue_name) == 0
 
 
@@ -63,12 +63,12 @@ def test_dispatch_query_count_does_not_grow_with_receivers() -> None:
     for _ in range(2):
         make_receiver(venue)
     with CaptureQueriesContext(connection) as small:
-        sync_service().dispatch_due(venue_id=venue.pk)
+        sync_service().venue_dispatch(venue_id=venue.pk)
     other = make_venue()
     for _ in range(40):
         make_receiver(other)
     with CaptureQueriesContext(connection) as large:
-        sync_service().dispatch_due(venue_id=other.pk)
+        sync_service().venue_dispatch(venue_id=other.pk)
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
@@ -78,7 +78,7 @@ def test_a_concurrent_dispatcher_for_the_same_venue_backs_off(redis_client: redi
     redis_client.set(
         keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.dispatch_lock(venue.pk)), "other", ex=10
     )
-    result = sync_service().dispatch_due(venue_id=venue.pk)
+    result = sync_service().venue_dispatch(venue_id=venue.pk)
     assert (result.ok, result.error_code) == (False, "locked")
     assert queue_depth(redis_client, venue.queue_name) == 0
 
@@ -86,12 +86,10 @@ def test_a_concurrent_dispatcher_for_the_same_venue_backs_off(redis_client: redi
 def test_resync_is_deduplicated_and_recorded(redis_client: redis.Redis) -> None:
     venue = make_venue()
     receiver = make_receiver(venue)
-    first = sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="alice").unwrap()
+    first = sync_service().receivers_resync(receiver_ids=[receiver.pk], requested_by="alice")
     assert first.enqueued == [receiver.pk]
     for _ in range(99):
-        again = (
-            sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="bob").unwrap()
-        )
+        again = sync_service().receivers_resync(receiver_ids=[receiver.pk], requested_by="bob")
         assert again.already_pending == [receiver.pk]
     assert queue_depth(redis_client, venue.queue_name) == 1
     receiver.refresh_from_db()
@@ -104,8 +102,8 @@ def test_resync_jumps_the_scheduled_queue(redis_client: redis.Redis) -> None:
     scheduled = make_receiver(venue)
     urgent = make_receiver(venue)
     Receiver.objects.filter(pk=urgent.pk).update(next_sync_at=timezone.now() + timedelta(hours=1))
-    sync_service().dispatch_due(venue_id=venue.pk)
-    sync_service().request_resync(receiver_ids=[urgent.pk], requested_by="op")
+    sync_service().venue_dispatch(venue_id=venue.pk)
+    sync_service().receivers_resync(receiver_ids=[urgent.pk], requested_by="op")
     # Priority 0 messages live on the bare queue list, which workers drain first.
     assert redis_client.llen(venue.queue_name) == 1
     assert queue_depth(redis_client, venue.queue_name) == 2
@@ -116,11 +114,7 @@ def test_resync_reports_disabled_and_missing() -> None:
     venue = make_venue()
     disabled = make_receiver(venue)
     Receiver.objects.filter(pk=disabled.pk).update(enabled=False)
-    report = (
-        sync_service()
-        .request_resync(receiver_ids=[disabled.pk, 999_999], requested_by="op")
-        .unwrap()
-    )
+    report = sync_service().receivers_resync(receiver_ids=[disabled.pk, 999_999], requested_by="op")
     assert (report.enqueued, report.disabled, report.missing) == ([], [disabled.pk], [999_999])
 
 
@@ -128,7 +122,7 @@ def test_resync_of_many_receivers_costs_a_fixed_number_of_queries() -> None:
     venue = make_venue()
     ids = [make_receiver(venue).pk for _ in range(50)]
     with CaptureQueriesContext(connection) as queries:
-        report = sync_service().request_resync(receiver_ids=ids, requested_by="op").unwrap()
+        report = sync_service().receivers_resync(receiver_ids=ids, requested_by="op")
     assert len(report.enqueued) == 50
     assert len(queries.captured_queries) == 2
 
@@ -137,7 +131,7 @@ def test_each_cycle_is_recorded_with_its_figures() -> None:
     venue = make_venue()
     for _ in range(2):
         make_receiver(venue)
-    sync_service().dispatch_due(venue_id=venue.pk)
+    sync_service().venue_dispatch(venue_id=venue.pk)
     cycle = DispatchCycle.objects.get(venue=venue)
     assert (cycle.due, cycle.enqueued, cycle.skipped_locked) == (2, 2, 0)
 
@@ -148,14 +142,14 @@ def test_receivers_still_syncing_are_skipped(redis_client: redis.Redis) -> None:
     redis_client.set(
         keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.receiver_lock(busy.pk)), "worker-1", ex=10
     )
-    stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
+    stats = sync_service().venue_dispatch(venue_id=venue.pk).unwrap()
     assert (stats.due, stats.enqueued, stats.skipped_locked) == (2, 1, 1)
     assert queue_depth(redis_client, venue.queue_name) == 1
     assert idle.pk != busy.pk
 
 
 def test_dispatch_for_a_deleted_venue_reports_not_found() -> None:
-    result = sync_service().dispatch_due(venue_id=123_456)
+    result = sync_service().venue_dispatch(venue_id=123_456)
     assert (result.ok, result.error_code) == (False, "not_found")
 
 
@@ -165,11 +159,10 @@ def test_failing_receivers_are_batched_apart_from_healthy_ones(redis_client: red
     healthy = {make_receiver(venue).pk for _ in range(5)}
     failing = {make_receiver(venue).pk for _ in range(3)}
     Receiver.objects.filter(pk__in=failing).update(consecutive_failures=3)
-    stats = sync_service().dispatch_due(venue_id=venue.pk).unwrap()
+    stats = sync_service().venue_dispatch(venue_id=venue.pk).unwrap()
     assert stats.enqueued == 8
     messages = [
-        set(kw["receiver_ids"]) if name == "micboard.sync_receivers" else {kw["receiver_id"]}
-        for name, kw in queued_tasks(redis_client, venue.queue_name)
+        set(kw["receiver_ids"]) for name, kw in queued_tasks(redis_client, venue.queue_name)
     ]
     assert sorted(len(ids) for ids in messages) == [1, 1, 2, 2, 2]
     assert all(ids <= healthy or ids <= failing for ids in messages)
@@ -180,7 +173,7 @@ def test_failing_receivers_are_batched_apart_from_healthy_ones(redis_client: red
 def test_a_batch_size_of_one_sends_one_message_per_receiver(redis_client: redis.Redis) -> None:
     venue = make_venue()
     receivers = [make_receiver(venue) for _ in range(3)]
-    sync_service().dispatch_due(venue_id=venue.pk)
+    sync_service().venue_dispatch(venue_id=venue.pk)
     queued = queued_tasks(redis_client, venue.queue_name)
-    assert {name for name, _ in queued} == {"micboard.sync_receiver"}
-    assert sorted(kwargs["receiver_id"] for _, kwargs in queued) == [r.pk for r in receivers]
+    assert {name for name, _ in queued} == {"micboard.sync_receivers"}
+    assert sorted(kwargs["receiver_ids"] for _, kwargs in queued) == [[r.pk] for r in receivers]

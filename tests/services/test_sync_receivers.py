@@ -41,7 +41,7 @@ def lock_key(receiver_id: int) -> str:
 
 def test_a_batch_writes_every_receiver_and_its_channels(fleet: Fleet) -> None:
     receivers = register(make_venue(), fleet, 4)
-    outcomes = sync_service().sync_receivers(receiver_ids=[r.pk for r in receivers]).unwrap()
+    outcomes = sync_service().receivers_sync(receiver_ids=[r.pk for r in receivers])
     assert [(o.receiver_id, o.status) for o in outcomes] == [(r.pk, "synced") for r in receivers]
     for receiver in receivers:
         receiver.refresh_from_db()
@@ -56,7 +56,7 @@ def test_one_silent_receiver_does_not_hold_back_the_others(fleet: Fleet) -> None
     answering = register(venue, fleet, 2)
     silent = make_receiver(venue)  # nothing listens on its port
     ids = [answering[0].pk, silent.pk, answering[1].pk]
-    outcomes = sync_service().sync_receivers(receiver_ids=ids).unwrap()
+    outcomes = sync_service().receivers_sync(receiver_ids=ids)
     assert [o.status for o in outcomes] == ["synced", "offline", "synced"]
     assert outcomes[1].error_code == "device_unreachable"
     silent.refresh_from_db()
@@ -71,7 +71,7 @@ def test_locked_disabled_and_missing_receivers_are_reported_in_order(
     Receiver.objects.filter(pk=disabled.pk).update(enabled=False)
     redis_client.set(lock_key(locked.pk), "another worker", ex=30)
     ids = [locked.pk, 999_999, disabled.pk, polled.pk]
-    outcomes = sync_service().sync_receivers(receiver_ids=ids).unwrap()
+    outcomes = sync_service().receivers_sync(receiver_ids=ids)
     assert [(o.receiver_id, o.status, o.detail) for o in outcomes] == [
         (locked.pk, "skipped", "locked"),
         (999_999, "not_found", "receiver 999999 does not exist"),
@@ -87,8 +87,8 @@ def test_a_batch_clears_its_receivers_pending_resyncs(
     fleet: Fleet, redis_client: redis.Redis
 ) -> None:
     receivers = register(make_venue(), fleet, 2)
-    sync_service().request_resync(receiver_ids=[r.pk for r in receivers], requested_by="op")
-    sync_service().sync_receivers(receiver_ids=[r.pk for r in receivers])
+    sync_service().receivers_resync(receiver_ids=[r.pk for r in receivers], requested_by="op")
+    sync_service().receivers_sync(receiver_ids=[r.pk for r in receivers])
     pending = [
         keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.resync_pending(r.pk)) for r in receivers
     ]
@@ -99,11 +99,11 @@ def test_queries_per_batch_do_not_grow_with_receivers(fleet: Fleet) -> None:
     venue = make_venue()
     small, large = register(venue, fleet, 2), register(make_venue(), fleet, 8)
     for batch in (small, large):  # first polls create the channels
-        sync_service().sync_receivers(receiver_ids=[r.pk for r in batch])
+        sync_service().receivers_sync(receiver_ids=[r.pk for r in batch])
     counts = []
     for batch in (small, large):
         with CaptureQueriesContext(connection) as queries:
-            sync_service().sync_receivers(receiver_ids=[r.pk for r in batch])
+            sync_service().receivers_sync(receiver_ids=[r.pk for r in batch])
         counts.append(len([q for q in queries if not q["sql"].startswith(SKIPPED_SQL)]))
     assert counts[0] == counts[1] <= 4
 
@@ -135,7 +135,7 @@ def test_a_crashing_driver_loses_only_its_own_receiver(fleet: Fleet) -> None:
         max_backoff=60,
         poll_concurrency=2,
     )
-    outcomes = service.sync_receivers(receiver_ids=[healthy.pk, buggy.pk]).unwrap()
+    outcomes = service.receivers_sync(receiver_ids=[healthy.pk, buggy.pk])
     assert [(o.status, o.error_code) for o in outcomes] == [
         ("synced", ""),
         ("error", "driver_crashed"),
@@ -147,9 +147,9 @@ def test_a_crashing_driver_loses_only_its_own_receiver(fleet: Fleet) -> None:
 def test_single_receiver_sync_reports_failures_as_before(fleet: Fleet) -> None:
     venue = make_venue()
     silent = make_receiver(venue)
-    offline = sync_service().sync_receiver(receiver_id=silent.pk)
+    (offline,) = sync_service().receivers_sync(receiver_ids=[silent.pk])
     assert (offline.ok, offline.error_code) == (False, "device_unreachable")
-    missing = sync_service().sync_receiver(receiver_id=987_654)
+    (missing,) = sync_service().receivers_sync(receiver_ids=[987_654])
     assert (missing.ok, missing.error_code) == (False, "not_found")
-    synced = sync_service().sync_receiver(receiver_id=register(venue, fleet, 1)[0].pk)
+    (synced,) = sync_service().receivers_sync(receiver_ids=[register(venue, fleet, 1)[0].pk])
     assert synced.ok

@@ -20,6 +20,7 @@ from micboard.formatting import format_frequency, format_runtime, split_channel_
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Venue
+from micboard.services.dto import UnreachablePoll
 from micboard.services.groups import GroupInput, group_create
 from micboard.services.kiosk import kiosk_link_create
 from tests.factories import make_receiver, make_venue
@@ -50,7 +51,7 @@ def theatre() -> Venue:
     venue = make_venue("Grand Theatre")
     devices = device_service()
     rack = make_receiver(venue, model="ULXD4Q")
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=rack,
         snapshot=ReceiverSnapshot(
             model="ULXD4Q",
@@ -63,10 +64,10 @@ def theatre() -> Venue:
         ),
     )
     pair = make_receiver(venue, model="ULXD4D")
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=pair, snapshot=ReceiverSnapshot(channels=(channel(1, "BP05 Host", 4),))
     )
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=pair,
         snapshot=ReceiverSnapshot(
             channels=(
@@ -76,7 +77,7 @@ def theatre() -> Venue:
         ),
     )
     band = make_receiver(venue, model="ULXD4Q")
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=band,
         snapshot=ReceiverSnapshot(
             channels=tuple(
@@ -86,10 +87,12 @@ def theatre() -> Venue:
         ),
     )
     unreachable = make_receiver(venue, model="QLXD4")
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=unreachable, snapshot=ReceiverSnapshot(channels=(channel(1, "HH07 Pastor", 5),))
     )
-    devices.mark_unreachable(receiver=unreachable, error="connection refused")
+    devices.polls_apply(
+        answered=[], unreachable=[UnreachablePoll(unreachable, "connection refused")]
+    )
     return venue
 
 
@@ -162,13 +165,13 @@ def test_a_database_write_shows_within_two_seconds(
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4D")
     devices = device_service()
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=receiver,
         snapshot=ReceiverSnapshot(channels=(channel(1, "HH01 Lead", 5), channel(2, "HH02 Alt", 5))),
     )
     log_in(browser, live_server)
     open_wall(f"/wall/{venue.slug}/")
-    devices.apply_snapshot(
+    devices.snapshot_apply(
         receiver=receiver,
         snapshot=ReceiverSnapshot(
             channels=(channel(1, "HH01 Understudy", 1), channel(2, "HH02 Alt", 5))
@@ -197,7 +200,7 @@ def test_a_value_changed_on_a_receiver_reaches_the_wall(
     fleet = start_fleet("ULXD4D")
     venue, (receiver,) = register_fleet(fleet, poll_interval=1)
     with venue_worker(venue):
-        sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="test")
+        sync_service().receivers_resync(receiver_ids=[receiver.pk], requested_by="test")
         wait_for(
             lambda: Receiver.objects.get(pk=receiver.pk).status == ReceiverStatus.ONLINE,
             timeout=15,
@@ -208,7 +211,7 @@ def test_a_value_changed_on_a_receiver_reaches_the_wall(
         fleet.receiver(0).set_battery(2, 1, 42)
 
         def synced() -> Channel | None:
-            sync_service().request_resync(receiver_ids=[receiver.pk], requested_by="test")
+            sync_service().receivers_resync(receiver_ids=[receiver.pk], requested_by="test")
             row = Channel.objects.get(receiver=receiver, number=2)
             return row if row.state == ChannelState.CRITICAL else None
 

@@ -32,7 +32,7 @@ def user_client(client: Client) -> Client:
 def polled_venue() -> Venue:
     venue = make_venue()
     receiver = make_receiver(venue, model="ULXD4D")
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
     return venue
 
 
@@ -111,7 +111,7 @@ def test_a_current_wall_costs_no_query_and_a_change_shows(client: Client) -> Non
     assert (unchanged.status_code, len(captured)) == (304, 0)
 
     receiver = venue.receivers.get()
-    device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(2, bars=1))
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2, bars=1))
 
     def changed() -> Any:
         response = client.get(url, HTTP_X_WALL_PASS=wall_pass, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -160,7 +160,7 @@ def test_a_fresh_state_costs_a_fixed_number_of_queries(client: Client) -> None:
     large = polled_venue()
     for _ in range(10):
         receiver = make_receiver(large, model="ULXD4Q")
-        device_service().apply_snapshot(receiver=receiver, snapshot=snapshot(4))
+        device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
     assert queries(small) == queries(large) == 5
 
 

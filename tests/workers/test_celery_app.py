@@ -46,8 +46,8 @@ def test_a_failed_task_is_logged_once_with_its_receiver() -> None:
         collecting() as collected,
     ):
         app.send_task(
-            "micboard.sync_receiver",
-            kwargs={"receiver_id": "not-a-number", "venue": venue.slug},
+            "micboard.sync_receivers",
+            kwargs={"receiver_ids": ["not-a-number"], "venue": venue.slug},
             queue=venue.queue_name,
         )
 
@@ -60,6 +60,6 @@ def test_a_failed_task_is_logged_once_with_its_receiver() -> None:
     assert isinstance(event, dict)
     assert event["receiver_id"] == "not-a-number"
     assert event["venue"] == venue.slug
-    assert event["task"] == "micboard.sync_receiver"
+    assert event["task"] == "micboard.sync_receivers"
     assert "ValueError" in event["error"]
     assert not [r for r in collected.records if "raised unexpected" in r.getMessage()]

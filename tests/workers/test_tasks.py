@@ -23,7 +23,7 @@ def fleet(start_fleet: StartFleet) -> Fleet:
 
 def test_sync_task_polls_and_stores(fleet: Fleet) -> None:
     receiver = make_receiver(make_venue(), port=fleet.receiver(0).port, model="QLXD4")
-    assert tasks.sync_receiver.run(receiver.pk, venue="x") == "synced"
+    assert tasks.sync_receivers.run([receiver.pk], venue="x") == {str(receiver.pk): "synced"}
     assert Receiver.objects.get(pk=receiver.pk).status == ReceiverStatus.ONLINE
 
 
@@ -40,7 +40,7 @@ def test_batch_task_reports_each_receiver(fleet: Fleet) -> None:
 
 
 def test_sync_task_for_a_missing_receiver_reports_not_found() -> None:
-    assert tasks.sync_receiver.run(987_654) == "not_found"
+    assert tasks.sync_receivers.run([987_654]) == {"987654": "not_found"}
 
 
 def test_dispatch_task_enqueues_on_the_venue_queue(redis_client: redis.Redis) -> None:
@@ -60,12 +60,11 @@ def test_nothing_uses_the_default_celery_app(redis_client: redis.Redis) -> None:
 
 
 def test_tasks_are_registered_under_stable_names() -> None:
-    names = {"micboard.sync_receiver", "micboard.sync_receivers", "micboard.dispatch_due_syncs"}
+    names = {"micboard.sync_receivers", "micboard.dispatch_due_syncs", "micboard.history_prune"}
     assert names <= set(app.tasks)
+    assert "micboard.sync_receiver" not in app.tasks  # one sync task, for one or many
     assert tasks.sync_receivers.ignore_result
-    assert tasks.sync_receivers.soft_time_limit == tasks.sync_receiver.soft_time_limit
-    assert tasks.sync_receiver.ignore_result
-    assert tasks.sync_receiver.soft_time_limit is not None
+    assert tasks.sync_receivers.soft_time_limit is not None
 
 
 def test_ping_does_nothing_but_answer() -> None:

@@ -33,10 +33,8 @@ class Command(BaseCommand):
         ids = list(receivers.values_list("pk", flat=True))
         if options["receivers"]:
             ids = list(dict.fromkeys([*ids, *options["receivers"]]))
-        report = (
-            sync_service()
-            .request_resync(receiver_ids=ids, requested_by=f"cli:{getpass.getuser()}")
-            .unwrap()
+        report = sync_service().receivers_resync(
+            receiver_ids=ids, requested_by=f"cli:{getpass.getuser()}"
         )
         self.stdout.write(
             f"resync queued for {len(report.enqueued)} receiver(s); "

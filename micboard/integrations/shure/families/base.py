@@ -115,12 +115,6 @@ class Family(abc.ABC):
     def meter_messages(self, channel: ChannelSnapshot) -> list[Message]:
         """What one metering tick sends for a channel (simulator)."""
 
-    def channels_of(self, model: str) -> int:
-        try:
-            return self.models[model]
-        except KeyError:
-            raise UnknownModelError(f"{model!r} is not a {self.name} model") from None
-
 
 def expect_count(name: str, values: tuple[str, ...], count: int) -> None:
     if len(values) != count:
