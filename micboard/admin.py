@@ -148,18 +148,6 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
             location_service().venue_delete(venue=venue)
 
 
-def _receiver_input(values: dict[str, Any]) -> ReceiverInput:
-    return ReceiverInput(
-        name=values.get("name") or "",
-        model=values.get("model") or "",
-        host=values.get("host") or "",
-        port=values.get("port") or 0,
-        protocol=values.get("protocol") or "",
-        poll_interval=values.get("poll_interval") or 0,
-        enabled=bool(values.get("enabled")),
-    )
-
-
 class ReceiverAdminForm(forms.ModelForm[Receiver]):
     """Validates through the service layer, so the admin and the API reject the same input."""
 
@@ -172,7 +160,7 @@ class ReceiverAdminForm(forms.ModelForm[Receiver]):
         if self.errors:
             return cleaned
         try:
-            device_service().receiver_validate(data=_receiver_input(cleaned))
+            device_service().receiver_validate(data=ReceiverInput.from_values(cleaned))
         except MicboardError as error:
             for field, problem in error.details.items():
                 self.add_error(field if field in self.fields else None, str(problem))
@@ -250,7 +238,7 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
     def save_model(
         self, request: HttpRequest, obj: Receiver, form: ModelForm[Receiver], change: bool
     ) -> None:
-        data = _receiver_input(form.cleaned_data)
+        data = ReceiverInput.from_values(form.cleaned_data)
         if change:
             device_service().receiver_update(receiver=obj, data=data)
         else:

@@ -6,6 +6,15 @@ commands, tasks) map codes to responses instead of matching on message text.
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def error_envelope(
+    code: str, message: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The one JSON shape of an error, for the API and the wall alike."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
 
 class MicboardError(Exception):
     """Base of every error micboard raises on purpose."""

@@ -22,6 +22,7 @@ from micboard.exceptions import (
     UnknownProtocolError,
     ValidationError,
 )
+from micboard.exceptions import error_envelope as envelope
 
 # First match wins: subclasses before their bases.
 _STATUS_BY_ERROR: tuple[tuple[type[MicboardError], int], ...] = (
@@ -39,10 +40,6 @@ def status_for(error: MicboardError) -> int:
         if isinstance(error, kind):
             return code
     return status.HTTP_400_BAD_REQUEST
-
-
-def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
 def _drf_envelope(error: exceptions.APIException) -> dict[str, Any]:

@@ -104,18 +104,6 @@ class VenueViewSet(
 # --- receivers ------------------------------------------------------------------------------
 
 
-def _receiver_input(values: dict[str, Any]) -> ReceiverInput:
-    return ReceiverInput(
-        name=values["name"],
-        model=values["model"],
-        host=values["host"],
-        port=values["port"],
-        protocol=values["protocol"],
-        poll_interval=values["poll_interval"],
-        enabled=values["enabled"],
-    )
-
-
 def _receiver_values(receiver: Receiver) -> dict[str, Any]:
     fields = ("name", "model", "host", "port", "protocol", "poll_interval", "enabled")
     return {name: getattr(receiver, name) for name in fields}
@@ -139,7 +127,7 @@ class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(ReceiverCreateSerializer, request.data)
         receiver = device_service().receiver_register(
-            venue=data["venue"], data=_receiver_input(data)
+            venue=data["venue"], data=ReceiverInput.from_values(data)
         )
         return Response(ReceiverSerializer(receiver).data, status=status.HTTP_201_CREATED)
 
@@ -148,7 +136,9 @@ class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
         partial = bool(kwargs.get("partial"))
         changes = _validated(ReceiverUpdateSerializer, request.data, partial=partial)
         values = {**_receiver_values(receiver), **changes}
-        updated = device_service().receiver_update(receiver=receiver, data=_receiver_input(values))
+        updated = device_service().receiver_update(
+            receiver=receiver, data=ReceiverInput.from_values(values)
+        )
         return Response(ReceiverSerializer(updated).data)
 
     def perform_destroy(self, instance: Receiver) -> None:

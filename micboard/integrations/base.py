@@ -12,6 +12,16 @@ from typing import Protocol, runtime_checkable
 
 from micboard.exceptions import DeviceError, UnknownProtocolError
 
+# The level scales every driver reports in, whatever its device sends (ULX-D's own):
+MAX_RF_LEVEL = 115
+"""``rf_level`` runs 0-115: dBm + ``RF_DBM_OFFSET``, so -128 dBm to -13 dBm."""
+RF_DBM_OFFSET = 128
+MAX_AUDIO_LEVEL = 50
+"""``audio_level`` runs 0-50: dBFS + ``AUDIO_DBFS_OFFSET``, so -50 dBFS to 0 dBFS."""
+AUDIO_DBFS_OFFSET = 50
+AUDIO_PEAK_LEVEL = 40
+"""-10 dBFS on the audio scale: at or above it a channel peaks."""
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceAddress:
@@ -27,8 +37,8 @@ class ChannelSnapshot:
     """One channel's values as the device reported them, already decoded.
 
     ``None`` means the device reported "unknown" (255, 65535, ``U``...) or the
-    family has no such value. Levels use one scale for every family: ``rf_level`` is
-    dBm + 128 (0-115) and ``audio_level`` is dBFS + 50 (0-50).
+    family has no such value. Levels use one scale for every family (``MAX_RF_LEVEL``,
+    ``MAX_AUDIO_LEVEL`` and their offsets above).
     """
 
     number: int
@@ -57,14 +67,30 @@ class ReceiverSnapshot:
     channels: tuple[ChannelSnapshot, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True, slots=True)
+class ModelDescription:
+    """What a driver knows of a receiver model (see ``docs/glossary.md``)."""
+
+    model: str
+    """The model number, upper case (``AD4Q``)."""
+    family: str
+    """The family's id, as receivers store it (``AD``)."""
+    family_name: str
+    """What people call the family (``Axient Digital``)."""
+    channels: int
+    protocol: str
+    """The id of the driver that speaks to it (``shure-axient``)."""
+
+
 @runtime_checkable
 class Driver(Protocol):
     """A vendor driver: one blocking, time-bounded poll of one receiver."""
 
     protocol: str
 
-    def channel_count(self, model: str) -> int:
-        """Number of channels a model has; raises ``DeviceError`` for an unknown model."""
+    def describe(self, model: str) -> ModelDescription:
+        """The model's family, channels and protocol; raises ``DeviceError`` for a model
+        this driver does not speak."""
         ...
 
     def poll(self, address: DeviceAddress, *, channels: int) -> ReceiverSnapshot:
@@ -89,14 +115,14 @@ class DriverRegistry:
         except KeyError:
             raise UnknownProtocolError(f"no driver for protocol {protocol!r}") from None
 
-    def protocol_for_model(self, model: str) -> str | None:
-        """The first registered protocol whose driver knows ``model``; ``None`` if none does."""
-        for protocol, driver in self._drivers.items():
+    def describe(self, model: str) -> ModelDescription | None:
+        """``model`` as the first registered driver that speaks it describes it; ``None``
+        when no driver does."""
+        for driver in self._drivers.values():
             try:
-                driver.channel_count(model)
+                return driver.describe(model)
             except DeviceError:
                 continue
-            return protocol
         return None
 
     @property
@@ -110,5 +136,6 @@ __all__ = [
     "DeviceError",
     "Driver",
     "DriverRegistry",
+    "ModelDescription",
     "ReceiverSnapshot",
 ]

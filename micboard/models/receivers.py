@@ -11,7 +11,7 @@ class ReceiverFamily(models.TextChoices):
     ULXD = "ULXD", "ULX-D"
     QLXD = "QLXD", "QLX-D"
     SLXD = "SLXD", "SLX-D"
-    AXIENT = "AD", "Axient Digital"
+    AD = "AD", "Axient Digital"
     UHFR = "UHFR", "UHF-R"
     PSM1000 = "PSM1000", "PSM1000"
 

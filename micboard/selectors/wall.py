@@ -14,6 +14,13 @@ from typing import Any, Protocol
 from django.utils import timezone
 
 from micboard.formatting import format_frequency, format_runtime, split_channel_name
+from micboard.integrations.base import (
+    AUDIO_DBFS_OFFSET,
+    AUDIO_PEAK_LEVEL,
+    MAX_AUDIO_LEVEL,
+    MAX_RF_LEVEL,
+    RF_DBM_OFFSET,
+)
 from micboard.models import (
     Channel,
     ChannelGroup,
@@ -23,13 +30,6 @@ from micboard.models import (
     ReceiverStatus,
     Venue,
 )
-
-# ULX-D / QLX-D metering scales (SAMPLE): RF 0-115 (dBm = value - 128), audio 0-50
-# (dBFS = value - 50, a peak from 40).
-RF_FULL_SCALE = 115
-RF_DBM_OFFSET = 128
-AUDIO_FULL_SCALE = 50
-AUDIO_PEAK_LEVEL = 40
 
 NO_DATA = "NO_DATA"
 STATE_LABELS = {str(value): str(label) for value, label in ChannelState.choices} | {
@@ -60,11 +60,11 @@ def _channel_values(channel: Channel) -> Tile:
         "battery": channel.battery_bars,
         "runtime": format_runtime(channel.runtime_minutes),
         "frequency": format_frequency(channel.frequency_khz),
-        "rf": _percent(channel.rf_level, RF_FULL_SCALE),
+        "rf": _percent(channel.rf_level, MAX_RF_LEVEL),
         "rf_dbm": None if channel.rf_level is None else channel.rf_level - RF_DBM_OFFSET,
-        "audio": _percent(channel.audio_level, AUDIO_FULL_SCALE),
+        "audio": _percent(channel.audio_level, MAX_AUDIO_LEVEL),
         "audio_dbfs": (
-            None if channel.audio_level is None else channel.audio_level - AUDIO_FULL_SCALE
+            None if channel.audio_level is None else channel.audio_level - AUDIO_DBFS_OFFSET
         ),
         "audio_peak": (channel.audio_level or 0) >= AUDIO_PEAK_LEVEL,
         "antenna_a": antenna[:1] == "A",

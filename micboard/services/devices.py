@@ -26,25 +26,6 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_PROTOCOL = "shure-tcp"
 
-_MODEL_PREFIX_FAMILY = (
-    ("ULXD", "ULXD"),
-    ("QLXD", "QLXD"),
-    ("SLXD", "SLXD"),
-    ("AD4", "AD"),
-    ("UR4", "UHFR"),
-    ("P10T", "PSM1000"),
-)
-
-
-def family_for_model(model: str) -> str:
-    upper = model.upper()
-    for prefix, family in _MODEL_PREFIX_FAMILY:
-        if upper.startswith(prefix):
-            return family
-    raise ValidationError(
-        "unknown receiver model", details={"model": f"{model!r} is not supported"}
-    )
-
 
 class DjangoDeviceService:
     """Writes through the Django ORM with a fixed number of queries per batch of receivers."""
@@ -70,8 +51,7 @@ class DjangoDeviceService:
         validate_address(host=data.host, port=data.port, poll_interval=data.poll_interval)
         protocol = self._protocol_for(data)
         try:
-            driver = self._registry.get(protocol)
-            channels = driver.channel_count(data.model)
+            model = self._registry.get(protocol).describe(data.model)
         except UnknownProtocolError as error:
             raise ValidationError("unknown protocol", details={"protocol": error.message}) from None
         except DeviceError as error:
@@ -81,11 +61,11 @@ class DjangoDeviceService:
         return {
             "name": data.name.strip() or f"{data.model} {data.host}",
             "model": data.model.upper(),
-            "family": data.family or family_for_model(data.model),
+            "family": data.family or model.family,
             "protocol": protocol,
             "host": data.host,
             "port": data.port,
-            "channel_count": channels,
+            "channel_count": model.channels,
             "poll_interval": data.poll_interval,
             "enabled": data.enabled,
         }
@@ -95,7 +75,8 @@ class DjangoDeviceService:
         the model: then the registry's protocol for the model (e.g. UDP for a UR4D)."""
         if data.protocol and data.protocol != DEFAULT_PROTOCOL:
             return data.protocol
-        return self._registry.protocol_for_model(data.model) or data.protocol or DEFAULT_PROTOCOL
+        model = self._registry.describe(data.model)
+        return model.protocol if model else data.protocol or DEFAULT_PROTOCOL
 
     def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver:
         fields = self.receiver_validate(data=data)

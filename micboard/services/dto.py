@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from micboard.integrations.base import ReceiverSnapshot
@@ -24,6 +25,21 @@ class ReceiverInput:
     family: str = ""
     poll_interval: int = 5
     enabled: bool = True
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> ReceiverInput:
+        """From a form's or a serializer's cleaned values. A value left out or empty is
+        empty here too (an empty protocol: the one that speaks the model), so validation
+        reports it rather than a default hiding it."""
+        return cls(
+            name=values.get("name") or "",
+            model=values.get("model") or "",
+            host=values.get("host") or "",
+            port=values.get("port") or 0,
+            protocol=values.get("protocol") or "",
+            poll_interval=values.get("poll_interval") or 0,
+            enabled=bool(values.get("enabled")),
+        )
 
 
 class SyncStatus(enum.StrEnum):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from micboard.composition import wall_feed
-from micboard.exceptions import NotFoundError
+from micboard.exceptions import NotFoundError, error_envelope
 from micboard.models import Venue
 from micboard.selectors.kiosk import kiosk_link_for_token
 from micboard.selectors.wall import WallFrame
@@ -74,7 +74,7 @@ def kiosk_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "details": {}}}, status=status)
+    return JsonResponse(error_envelope(code, message), status=status)
 
 
 def _authorize(request: HttpRequest, slug: str) -> WallScope | None:

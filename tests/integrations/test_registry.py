@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from micboard.exceptions import UnknownProtocolError
+from micboard.integrations.base import ModelDescription
 from micboard.integrations.registry import default_registry
+from micboard.integrations.shure.families import MODELS
+from micboard.models import ReceiverFamily
 
 
 def test_every_shure_dialect_has_a_driver() -> None:
@@ -31,12 +34,26 @@ def test_every_shure_dialect_has_a_driver() -> None:
     ],
 )
 def test_protocol_for_model(model: str, protocol: str | None) -> None:
-    assert default_registry().protocol_for_model(model) == protocol
+    described = default_registry().describe(model)
+    assert (described.protocol if described else None) == protocol
 
 
 def test_each_driver_counts_only_its_own_models() -> None:
     registry = default_registry()
 
-    assert registry.get("shure-uhfr").channel_count("UR4D") == 2
+    assert registry.get("shure-uhfr").describe("UR4D").channels == 2
     with pytest.raises(UnknownProtocolError):
         registry.get("shure-udp")
+
+
+def test_a_model_is_described_by_family_id_name_channels_and_protocol() -> None:
+    assert default_registry().describe("ad4q") == ModelDescription(
+        model="AD4Q", family="AD", family_name="Axient Digital", channels=4, protocol="shure-axient"
+    )
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_family_id_and_name_is_the_one_receivers_store(model: str) -> None:
+    described = default_registry().describe(model)
+    assert described is not None
+    assert ReceiverFamily(described.family).label == described.family_name

@@ -13,7 +13,13 @@ from micboard.infrastructure import keys
 from micboard.infrastructure.clock import SystemClock
 from micboard.infrastructure.enqueuer import CeleryTaskEnqueuer
 from micboard.infrastructure.locks import RedisLockManager
-from micboard.integrations.base import DeviceAddress, Driver, DriverRegistry, ReceiverSnapshot
+from micboard.integrations.base import (
+    DeviceAddress,
+    Driver,
+    DriverRegistry,
+    ModelDescription,
+    ReceiverSnapshot,
+)
 from micboard.integrations.registry import default_registry
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, Receiver, ReceiverStatus, Venue
@@ -116,8 +122,8 @@ class CrashingDriver:
     def poll(self, address: DeviceAddress, *, channels: int) -> ReceiverSnapshot:
         raise RuntimeError("driver bug")
 
-    def channel_count(self, model: str) -> int:
-        return 4
+    def describe(self, model: str) -> ModelDescription:
+        return ModelDescription(model, "ULXD", "ULX-D", 4, self.protocol)
 
 
 def test_a_crashing_driver_loses_only_its_own_receiver(fleet: Fleet) -> None:

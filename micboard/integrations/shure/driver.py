@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from micboard.integrations.base import DeviceAddress, Driver, ReceiverSnapshot
+from micboard.integrations.base import DeviceAddress, Driver, ModelDescription, ReceiverSnapshot
 from micboard.integrations.shure.client import read_receiver
 from micboard.integrations.shure.families import (
     FAMILIES,
@@ -31,13 +31,14 @@ class ShureDriver:
         """The family whose dialect this driver speaks (ULX-D for ULX-D and QLX-D)."""
         return self._families[0]
 
-    def channel_count(self, model: str) -> int:
-        """Channels of a catalogued model; raises ``UnknownModelError`` (a ``DeviceError``)."""
+    def describe(self, model: str) -> ModelDescription:
+        """A catalogued model; raises ``UnknownModelError`` (a ``DeviceError``)."""
         info = receiver_model(model)
         if info.family not in self._families:
             names = ", ".join(m for f in self._families for m in f.models)
             raise UnknownModelError(f"{info.name} is not a {self.protocol} model (those: {names})")
-        return info.channels
+        family = info.family
+        return ModelDescription(info.name, family.key, family.name, info.channels, self.protocol)
 
     def poll(self, address: DeviceAddress, *, channels: int) -> ReceiverSnapshot:
         return read_receiver(address, family=self.family, channels=channels)

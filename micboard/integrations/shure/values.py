@@ -4,8 +4,7 @@ Each ``parse_*`` turns one raw protocol value into a typed field of
 :class:`~micboard.integrations.base.ChannelSnapshot` (``None`` for "unknown") and raises
 ``ProtocolError`` for anything else; each ``format_*`` is its inverse, used by the
 simulator. Defaults are the ULX-D / QLX-D encodings; other families pass their parameter
-names, widths and offsets. Levels use one scale for every family, the ULX-D one:
-``rf_level`` is dBm + 128 (0-115) and ``audio_level`` is dBFS + 50 (0-50).
+names, widths and offsets. Levels are on the shared scales of ``integrations.base``.
 """
 
 from __future__ import annotations
@@ -14,6 +13,12 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from micboard.exceptions import ProtocolError
+from micboard.integrations.base import (
+    AUDIO_DBFS_OFFSET,
+    MAX_AUDIO_LEVEL,
+    MAX_RF_LEVEL,
+    RF_DBM_OFFSET,
+)
 from micboard.integrations.shure.codec import quote, unquote
 
 T = TypeVar("T")
@@ -24,12 +29,6 @@ MAX_RUNTIME_MINUTES = 65532
 UNKNOWN_RUNTIME = 65535
 UNKNOWN_TX_OFFSET = 255
 UNKNOWN_TX_TYPE = "UNKN"
-MAX_RF_LEVEL = 115
-MAX_AUDIO_LEVEL = 50
-AUDIO_PEAK_LEVEL = 40
-"""-10 dBFS on the shared audio scale: at or above it a channel peaks."""
-RF_DBM_OFFSET = 128
-AUDIO_DBFS_OFFSET = 50
 ANTENNA_STATES = frozenset({"AX", "XB", "AB", "XX"})
 # Padding of ULX-D / QLX-D string values in the simulator, and the longest channel name it
 # accepts. Shure documents 8-character names for these receivers; the simulator allows

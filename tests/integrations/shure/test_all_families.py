@@ -26,9 +26,10 @@ SHORT = 0.5
 
 def poll(receiver: SimulatedReceiver, timeout: float = 2.0) -> ReceiverSnapshot:
     registry = default_registry()
-    protocol = registry.protocol_for_model(receiver.model)
-    assert protocol == receiver.family.protocol
-    return registry.get(protocol).poll(receiver.address(timeout), channels=receiver.channel_count)
+    described = registry.describe(receiver.model)
+    assert described is not None
+    assert described.protocol == receiver.family.protocol
+    return registry.get(described.protocol).poll(receiver.address(timeout), channels=receiver.channel_count)
 
 
 @pytest.fixture

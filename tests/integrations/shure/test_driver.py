@@ -21,12 +21,12 @@ def test_is_a_driver_for_the_shure_tcp_protocol() -> None:
     ("model", "channels"), [("ULXD4", 1), ("ULXD4D", 2), ("ULXD4Q", 4), ("QLXD4", 1)]
 )
 def test_channel_count_comes_from_the_catalogue(model: str, channels: int) -> None:
-    assert ShureDriver("shure-tcp").channel_count(model) == channels
+    assert ShureDriver("shure-tcp").describe(model).channels == channels
 
 
 def test_an_unknown_model_is_a_clear_device_error() -> None:
     with pytest.raises(UnknownModelError, match="SLXD4 is not a shure-tcp model") as caught:
-        ShureDriver("shure-tcp").channel_count("SLXD4")
+        ShureDriver("shure-tcp").describe("SLXD4")
 
     assert isinstance(caught.value, DeviceError)
 
@@ -36,7 +36,7 @@ def test_polls_each_model_with_its_catalogued_channel_count(fleet: Fleet, index:
     driver = ShureDriver("shure-tcp")
     receiver = fleet.receiver(index)
 
-    snapshot = driver.poll(receiver.address(), channels=driver.channel_count(receiver.model))
+    snapshot = driver.poll(receiver.address(), channels=driver.describe(receiver.model).channels)
 
     assert snapshot.model == receiver.model
     assert [channel.name for channel in snapshot.channels] == [

@@ -10,7 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from micboard.exceptions import ProtocolError
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import (
+    AUDIO_PEAK_LEVEL,
+    MAX_AUDIO_LEVEL,
+    MAX_RF_LEVEL,
+    ChannelSnapshot,
+)
 from micboard.integrations.shure import values
 from micboard.integrations.shure.codec import (
     ANGLE_FRAMING,
@@ -171,8 +176,8 @@ def _snapshots(family: Family) -> st.SearchStrategy[ChannelSnapshot]:
         st.integers(min_value=0, max_value=5),
         st.integers(min_value=0, max_value=values.MAX_RUNTIME_MINUTES),
         st.integers(min_value=0, max_value=20),
-        st.integers(min_value=0, max_value=values.MAX_RF_LEVEL),
-        st.integers(min_value=0, max_value=values.MAX_AUDIO_LEVEL),
+        st.integers(min_value=0, max_value=MAX_RF_LEVEL),
+        st.integers(min_value=0, max_value=MAX_AUDIO_LEVEL),
         st.sampled_from(sorted(values.ANTENNA_STATES)),
     )
 
@@ -202,7 +207,7 @@ def _snapshot(  # noqa: PLR0917 - hypothesis's builds() passes positionally
         rf_level=rf,
         audio_level=audio,
         antenna=antenna,
-        audio_peak=audio >= values.AUDIO_PEAK_LEVEL,
+        audio_peak=audio >= AUDIO_PEAK_LEVEL,
         has_battery=family.has_battery,
     )
 

@@ -34,7 +34,7 @@ def test_registers_every_family_with_its_protocol_and_reruns_idempotently() -> N
         ("ULXD4Q", "shure-tcp", ReceiverFamily.ULXD),
         ("QLXD4", "shure-tcp", ReceiverFamily.QLXD),
         ("SLXD4D", "shure-slxd", ReceiverFamily.SLXD),
-        ("AD4Q", "shure-axient", ReceiverFamily.AXIENT),
+        ("AD4Q", "shure-axient", ReceiverFamily.AD),
         ("UR4D", "shure-uhfr", ReceiverFamily.UHFR),
         ("P10T", "shure-psm1000", ReceiverFamily.PSM1000),
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from micboard.exceptions import ProtocolError
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families.base import Family
 from micboard.integrations.shure.families.meters import (
@@ -22,7 +22,6 @@ from micboard.integrations.shure.families.meters import (
     rf_from_offset120,
 )
 from micboard.integrations.shure.values import (
-    AUDIO_PEAK_LEVEL,
     UNKNOWN_BARS,
     format_battery_bars,
     format_channel_name,
@@ -52,6 +51,7 @@ SAMPLE_HEAD = ("CHAN_QUALITY", "AUDIO_LED", "AUDIO_LEVEL_PEAK", "AUDIO_LEVEL_RMS
 
 
 class AxientFamily(Family):
+    key = "AD"
     name = "Axient Digital"
     protocol = "shure-axient"
     models = {"AD4D": 2, "AD4Q": 4}

@@ -47,7 +47,10 @@ class Identity:
 class Family(abc.ABC):
     """One Shure product family: its models, transport, dialect and value encodings."""
 
+    key: ClassVar[str]
+    """The family's id, as receivers store it (``AD``)."""
     name: ClassVar[str]
+    """What people call it (``Axient Digital``)."""
     protocol: ClassVar[str]
     """The driver protocol name a receiver of this family is registered with."""
     models: ClassVar[Mapping[str, int]]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from micboard.integrations.shure.values import (
+from micboard.integrations.base import (
     AUDIO_DBFS_OFFSET,
     AUDIO_PEAK_LEVEL,
     MAX_AUDIO_LEVEL,
     RF_DBM_OFFSET,
+)
+from micboard.integrations.shure.values import (
     audio_level_from_dbfs,
     in_range,
     parse_int,

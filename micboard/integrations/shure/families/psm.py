@@ -35,6 +35,7 @@ METER_PARAMS = ("AUDIO_IN_LVL_L", "AUDIO_IN_LVL_R")
 
 
 class PsmFamily(Family):
+    key = "PSM1000"
     name = "PSM1000"
     protocol = "shure-psm1000"
     models = {MODEL: 2}

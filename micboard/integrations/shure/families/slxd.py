@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families.base import Family, expect_count
 from micboard.integrations.shure.families.meters import (
@@ -16,7 +16,6 @@ from micboard.integrations.shure.families.meters import (
     rf_from_offset120,
 )
 from micboard.integrations.shure.values import (
-    AUDIO_PEAK_LEVEL,
     format_battery_bars,
     format_channel_name,
     format_frequency_khz,
@@ -36,6 +35,7 @@ UNKNOWN_TX_TYPE = "UNKNOWN"
 
 
 class SlxdFamily(Family):
+    key = "SLXD"
     name = "SLX-D"
     protocol = "shure-slxd"
     models = {"SLXD4": 1, "SLXD4D": 2}

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from micboard.exceptions import ProtocolError
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import RF_DBM_OFFSET, ChannelSnapshot
 from micboard.integrations.shure.codec import STAR_FRAMING, Dialect, Message, Verb
 from micboard.integrations.shure.families.base import Family, Identity, Transport, expect_count
 from micboard.integrations.shure.families.meters import audio_from_leds, leds_from_audio
 from micboard.integrations.shure.values import (
-    RF_DBM_OFFSET,
     format_channel_name,
     format_frequency_khz,
     format_tx_type,
@@ -40,6 +39,7 @@ PEAK_BIT = 0x80
 
 
 class UhfrFamily(Family):
+    key = "UHFR"
     name = "UHF-R"
     protocol = "shure-uhfr"
     models = {"UR4S": 1, "UR4D": 2}

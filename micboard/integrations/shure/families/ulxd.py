@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families.base import Family, expect_count
 from micboard.integrations.shure.values import (
-    AUDIO_PEAK_LEVEL,
     METER_PARAMS,
     format_audio_level,
     format_battery_bars,
@@ -33,6 +32,7 @@ from micboard.integrations.shure.values import (
 
 
 class UlxdFamily(Family):
+    key = "ULXD"
     name = "ULX-D"
     protocol = "shure-tcp"
     models = {"ULXD4": 1, "ULXD4D": 2, "ULXD4Q": 4}
@@ -75,6 +75,7 @@ class UlxdFamily(Family):
 
 
 class QlxdFamily(UlxdFamily):
+    key = "QLXD"
     name = "QLX-D"
     models = {"QLXD4": 1}
 

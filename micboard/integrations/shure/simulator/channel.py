@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.specs import (
     FULL_RUNTIME_MINUTES,
     ChannelSpec,
     battery_bars_for,
 )
-from micboard.integrations.shure.values import AUDIO_PEAK_LEVEL
 
 SWAP_TICKS = 3
 IDLE_RF, IDLE_AUDIO = 95, 20
