@@ -9,13 +9,8 @@ from django.utils import timezone
 from structlog.contextvars import bound_contextvars
 
 from micboard.composition import sync_service
-<<<<<<< HEAD:micboard/workers/tasks.py
-from micboard.services.housekeeping import history_prune
-from micboard.workers.celery import app
-=======
 from micboard.services import housekeeping
-from workers.celery import app
->>>>>>> 067501b (One sync task and one batch write for both outcomes: micboard.sync_receivers polls one receiver or many, DeviceService.polls_apply writes answered and unreachable receivers together; SyncStatus enum for outcomes; services named <entity>_<action>; LockedError, claim_once, forget and Family.channels_of removed):workers/tasks.py
+from micboard.workers.celery import app
 
 SYNC_SOFT_LIMIT = 15
 SYNC_HARD_LIMIT = 20

@@ -29,7 +29,9 @@ def poll(receiver: SimulatedReceiver, timeout: float = 2.0) -> ReceiverSnapshot:
     described = registry.describe(receiver.model)
     assert described is not None
     assert described.protocol == receiver.family.protocol
-    return registry.get(described.protocol).poll(receiver.address(timeout), channels=receiver.channel_count)
+    return registry.get(described.protocol).poll(
+        receiver.address(timeout), channels=receiver.channel_count
+    )
 
 
 @pytest.fixture
