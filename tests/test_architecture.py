@@ -1,4 +1,4 @@
-"""Architecture rules that a linter cannot express: no business logic in model signals."""
+"""Architecture rules that a linter cannot express: signals, module size, module docstrings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL_SIGNALS = {"pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed"}
 # Signals only for cache invalidation (docs/adr/0008-no-business-signals.md).
 ALLOWED = {"micboard/infrastructure/wall_invalidation.py"}
+MAX_MODULE_LINES = 400
 
 
 def uses_model_signals(tree: ast.AST) -> bool:
@@ -44,3 +45,32 @@ def test_the_check_sees_both_ways_of_reaching_a_signal() -> None:
     assert uses_model_signals(ast.parse(imported))
     assert uses_model_signals(ast.parse(dotted))
     assert not uses_model_signals(ast.parse(harmless))
+
+
+def opening_line(tree: ast.Module) -> str:
+    """The first line of the module's docstring when it is a whole line on its own."""
+    doc = ast.get_docstring(tree, clean=False) or ""
+    lines = doc.strip().splitlines()
+    if not lines or (len(lines) > 1 and lines[1].strip()):
+        return ""
+    return lines[0].strip()
+
+
+def test_every_module_is_small_and_opens_with_one_line_saying_what_it_holds() -> None:
+    too_long, undescribed = [], []
+    for path in source_files():
+        text = path.read_text()
+        name = path.relative_to(ROOT).as_posix()
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            too_long.append(name)
+        if not opening_line(ast.parse(text, filename=name)):
+            undescribed.append(name)
+    assert too_long == [], f"modules over {MAX_MODULE_LINES} lines"
+    assert undescribed == [], "modules without a one-line docstring"
+
+
+def test_the_opening_line_must_stand_alone() -> None:
+    assert opening_line(ast.parse('"""Receivers and channels."""\n')) == "Receivers and channels."
+    assert opening_line(ast.parse('"""Holds:\n\nthe rest."""\n')) == "Holds:"
+    assert opening_line(ast.parse('"""A sentence that goes\non."""\n')) == ""
+    assert opening_line(ast.parse("x = 1\n")) == ""

@@ -1,0 +1,1 @@
+"""Vendor drivers behind one interface (``base``) and the registry that maps protocols to them."""

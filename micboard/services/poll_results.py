@@ -1,5 +1,6 @@
-"""Writing what polls learned: snapshots of the receivers that answered, offline marks of
-those that did not, in a fixed number of queries per batch."""
+"""Writing what a batch of polls learned, both outcomes, in a fixed number of queries.
+
+Receivers that answered get their snapshot; those that did not are marked offline."""
 
 from __future__ import annotations
 

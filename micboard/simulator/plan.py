@@ -1,5 +1,7 @@
-"""One way to build a simulation from options and a scenario file, for the command line
-and ``manage.py micboard_simulate`` alike: explicit options win over the file's ``fleet``."""
+"""Building a simulation from command-line options and a scenario file.
+
+One way for the command line and ``manage.py micboard_simulate`` alike: explicit options
+win over the file's ``fleet``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Scenario files (YAML or JSON): a fleet and a timeline of events, validated with
-errors that name the file, the line and the key at fault.
+"""Scenario files (YAML or JSON): a fleet and a timeline of events, validated.
+
+Errors name the file, the line and the key at fault.
 
 ```yaml
 fleet: {count: 12, models: [ULXD4Q, AD4D, UR4D, P10T], seed: 7, tick: 1s, drain: 1}

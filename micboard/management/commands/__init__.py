@@ -1,0 +1,1 @@
+"""The ``manage.py micboard_*`` commands: demo, health, resync, schedules, simulate."""

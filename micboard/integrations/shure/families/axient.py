@@ -1,5 +1,7 @@
-"""Axient Digital (AD4D, AD4Q): ``TX_BATT_*`` battery, ``TX_MODEL``, seven-digit
-``FREQUENCY``, ``TX_OFFSET`` sent as dB + 12, link quality 0-5 and RSSI per antenna.
+"""The Axient Digital family (AD4D, AD4Q): its parameters and value encodings.
+
+``TX_BATT_*`` battery, ``TX_MODEL``, seven-digit ``FREQUENCY``, ``TX_OFFSET`` sent as
+dB + 12, link quality 0-5 and RSSI per antenna.
 
 ``SAMPLE n ALL <quality> <audio LEDs> <peak> <RMS> <antennas> (<RSSI LEDs> <RSSI>)...``
 carries one LED/RSSI pair per character of the antenna status (two, or four with

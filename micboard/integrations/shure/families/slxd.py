@@ -1,5 +1,7 @@
-"""SLX-D: like ULX-D on the wire, with ``TX_BATT_*`` battery values and a three-value
-``SAMPLE`` (audio peak, audio RMS, RSSI, each offset by 120)."""
+"""The SLX-D family: its parameters and value encodings.
+
+Like ULX-D on the wire, with ``TX_BATT_*`` battery values and a three-value ``SAMPLE``
+(audio peak, audio RMS, RSSI, each offset by 120)."""
 
 from __future__ import annotations
 
