@@ -20,6 +20,7 @@ from micboard.composition import device_service, location_service, sync_service
 from micboard.exceptions import MicboardError
 from micboard.formatting import format_frequency, format_runtime
 from micboard.models import Channel, Receiver, TelemetrySample, Venue
+from micboard.selectors import listings
 from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.services.dto import ReceiverInput
 
@@ -115,8 +116,7 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
 
     @admin.action(description="Resync every receiver of the selected venues")
     def resync_venues(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
-        ids = list(Receiver.objects.filter(venue__in=queryset).values_list("pk", flat=True))
-        _resync(self, request, ids)
+        _resync(self, request, listings.receiver_ids_of_venues(venues=queryset))
 
     def save_model(
         self, request: HttpRequest, obj: Venue, form: ModelForm[Venue], change: bool

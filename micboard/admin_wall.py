@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from micboard.exceptions import MicboardError
 from micboard.models import Channel, ChannelGroup, ChannelGroupMember, KioskLink
+from micboard.selectors import listings
 from micboard.services.groups import (
     GroupInput,
     group_create,
@@ -74,8 +75,7 @@ class ChannelGroupMemberInline(admin.TabularInline[ChannelGroupMember, ChannelGr
         """Offers the group's own venue's channels once the venue is known."""
         formset = super().get_formset(request, obj, **kwargs)
         field = cast("ChannelChoiceField", formset.form.base_fields["channel"])
-        channels = Channel.objects.select_related("receiver").order_by("receiver__name", "number")
-        field.queryset = channels.filter(receiver__venue=obj.venue) if obj else channels
+        field.queryset = listings.channel_choices(venue=obj.venue if obj else None)
         return formset
 
 

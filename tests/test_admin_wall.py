@@ -77,7 +77,7 @@ def test_a_kiosk_link_is_shown_once_and_revoked(admin_client: Client) -> None:
     assert response.status_code == 200
     (message,) = [str(m) for m in get_messages(response.wsgi_request) if "/kiosk/" in str(m)]
     token = message.split("/kiosk/")[1].split("/")[0]
-    link = kiosk_link_for_token(token)
+    link = kiosk_link_for_token(token=token)
     assert link is not None
     assert (link.label, link.venue, link.created_by) == ("FOH TV", venue, "operator")
 
@@ -86,6 +86,6 @@ def test_a_kiosk_link_is_shown_once_and_revoked(admin_client: Client) -> None:
         "/admin/micboard/kiosklink/",
         {"action": "revoke", "_selected_action": [link.pk]},
     )
-    assert kiosk_link_for_token(token) is None
+    assert kiosk_link_for_token(token=token) is None
     assert KioskLink.objects.get(pk=other.pk).active
     assert b"Revoked" in admin_client.get("/admin/micboard/kiosklink/").content

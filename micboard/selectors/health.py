@@ -29,7 +29,7 @@ def check_database() -> Check:
     return Check("database", True, connection.vendor)
 
 
-def check_broker(app: Celery, *, timeout: float) -> Check:
+def check_broker(*, app: Celery, timeout: float) -> Check:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=max(1, round(timeout)))
@@ -66,7 +66,7 @@ def check_dispatch_cycles(*, now: datetime, max_age: timedelta) -> list[Check]:
     return checks
 
 
-def check_consumers(app: Celery, *, queues: list[str], timeout: float) -> list[Check]:
+def check_consumers(*, app: Celery, queues: list[str], timeout: float) -> list[Check]:
     """Each queue has at least one live worker consuming it."""
     replies = app.control.inspect(timeout=timeout).active_queues() or {}
     consumers: dict[str, list[str]] = {}
@@ -84,9 +84,9 @@ def check_consumers(app: Celery, *, queues: list[str], timeout: float) -> list[C
 
 
 def run_checks(
-    app: Celery, *, now: datetime, max_cycle_age: timedelta, timeout: float, housekeeping: str
+    *, app: Celery, now: datetime, max_cycle_age: timedelta, timeout: float, housekeeping: str
 ) -> list[Check]:
-    checks = [check_database(), check_broker(app, timeout=timeout)]
+    checks = [check_database(), check_broker(app=app, timeout=timeout)]
     if not all(check.ok for check in checks):
         return checks
     checks += check_dispatch_cycles(now=now, max_age=max_cycle_age)
@@ -95,5 +95,5 @@ def run_checks(
         .distinct()
         .values_list("queue_name", flat=True)
     )
-    checks += check_consumers(app, queues=[*queues, housekeeping], timeout=timeout)
+    checks += check_consumers(app=app, queues=[*queues, housekeeping], timeout=timeout)
     return checks

@@ -13,7 +13,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def kiosk_link_for_token(token: str) -> KioskLink | None:
+def kiosk_link_for_token(*, token: str) -> KioskLink | None:
     """The active link of ``token``, or None for an unknown or revoked one."""
     if not token.startswith(TOKEN_PREFIX):
         return None
@@ -24,6 +24,6 @@ def kiosk_link_for_token(token: str) -> KioskLink | None:
     )
 
 
-def kiosk_link_allows(link: KioskLink, venue: Venue | None) -> bool:
+def kiosk_link_allows(*, link: KioskLink, venue: Venue | None) -> bool:
     """A venue's link shows that venue's wall; a link without a venue shows every wall."""
     return link.venue_id is None or (venue is not None and link.venue_id == venue.pk)

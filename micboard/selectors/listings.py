@@ -1,7 +1,8 @@
-"""Reads for the API: query sets that cost a fixed number of queries however many rows."""
+"""Lists of venues, receivers, channels, samples and groups, each at a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -29,8 +30,32 @@ def receiver_list(*, venue_slug: str = "", status: str = "") -> QuerySet[Receive
     return receivers
 
 
+def venue_by_slug(*, slug: str) -> Venue | None:
+    return Venue.objects.filter(slug=slug).first()
+
+
 def receiver_ids_of_venue(*, venue: Venue) -> list[int]:
-    return list(Receiver.objects.filter(venue=venue).values_list("pk", flat=True))
+    return receiver_ids_of_venues(venues=[venue])
+
+
+def receiver_ids_of_venues(*, venues: Iterable[Venue] | QuerySet[Venue]) -> list[int]:
+    return list(Receiver.objects.filter(venue__in=venues).values_list("pk", flat=True))
+
+
+def receiver_ids(*, venue_slug: str | None = None) -> list[int]:
+    """Every receiver's id, or those of the venue ``venue_slug``."""
+    receivers = Receiver.objects.all()
+    if venue_slug is not None:
+        receivers = receivers.filter(venue__slug=venue_slug)
+    return list(receivers.values_list("pk", flat=True))
+
+
+def receivers_on_hosts(*, venue: Venue, hosts: Iterable[str] | None = None) -> list[Receiver]:
+    """A venue's receivers (on ``hosts`` only, when given), by port."""
+    receivers = Receiver.objects.filter(venue=venue)
+    if hosts is not None:
+        receivers = receivers.filter(host__in=list(hosts))
+    return list(receivers.order_by("port", "pk"))
 
 
 def channel_list(
@@ -46,6 +71,12 @@ def channel_list(
     if state:
         channels = channels.filter(state=state)
     return channels
+
+
+def channel_choices(*, venue: Venue | None) -> QuerySet[Channel]:
+    """The channels a venue's group may hold (every channel before the venue is known)."""
+    channels = Channel.objects.select_related("receiver").order_by("receiver__name", "number")
+    return channels.filter(receiver__venue=venue) if venue else channels
 
 
 def channel_samples(

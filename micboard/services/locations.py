@@ -17,7 +17,7 @@ class DjangoLocationService:
         self._queue_prefix = queue_prefix
         self._apply_schedules = apply_schedules
 
-    def queue_for(self, slug: str) -> str:
+    def _queue_for(self, slug: str) -> str:
         return f"{self._queue_prefix}{slug}"
 
     def venue_create(self, *, name: str, slug: str = "") -> Venue:
@@ -27,7 +27,7 @@ class DjangoLocationService:
         try:
             with transaction.atomic():
                 venue = Venue.objects.create(
-                    name=name.strip(), slug=slug, queue_name=self.queue_for(slug)
+                    name=name.strip(), slug=slug, queue_name=self._queue_for(slug)
                 )
         except IntegrityError:
             raise ConflictError(f"venue {slug!r} already exists", details={"slug": slug}) from None

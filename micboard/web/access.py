@@ -61,6 +61,6 @@ def scope_from_pass(value: str, *, slug: str) -> WallScope | None:
 def may_view(request: HttpRequest, venue: Venue | None, *, kiosk_token: str) -> bool:
     """A kiosk token, when given, decides alone; otherwise the user must be logged in."""
     if kiosk_token:
-        link = kiosk_link_for_token(kiosk_token)
-        return link is not None and kiosk_link_allows(link, venue)
+        link = kiosk_link_for_token(token=kiosk_token)
+        return link is not None and kiosk_link_allows(link=link, venue=venue)
     return bool(request.user.is_authenticated)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from micboard.composition import wall_feed
 from micboard.exceptions import NotFoundError, error_envelope
 from micboard.models import Venue
+from micboard.selectors import listings
 from micboard.selectors.kiosk import kiosk_link_for_token
 from micboard.selectors.wall import WallFrame
 from micboard.web.access import (
@@ -67,7 +68,7 @@ def wall_page(request: HttpRequest, slug: str = "") -> HttpResponse:
 @require_GET
 def kiosk_page(request: HttpRequest, token: str) -> HttpResponse:
     """``/kiosk/<token>/``: the wall a kiosk link was made for."""
-    link = kiosk_link_for_token(token)
+    link = kiosk_link_for_token(token=token)
     if link is None:
         raise Http404("unknown or revoked kiosk link")
     return _render_wall(request, link.venue, kiosk_token=token)
@@ -79,7 +80,7 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 
 def _authorize(request: HttpRequest, slug: str) -> WallScope | None:
     """The slow path, when the wall has no valid pass: session or kiosk token, venue row."""
-    venue = Venue.objects.filter(slug=slug).first() if slug else None
+    venue = listings.venue_by_slug(slug=slug) if slug else None
     if slug and venue is None:
         return None
     kiosk_token = request.headers.get(KIOSK_HEADER, "")

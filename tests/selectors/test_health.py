@@ -68,7 +68,7 @@ def test_stale_cycles_fail() -> None:
 
 def test_unreachable_broker_fails_fast() -> None:
     broken = Celery("broken", broker=f"redis://127.0.0.1:{free_port()}/0")
-    check = check_broker(broken, timeout=1)
+    check = check_broker(app=broken, timeout=1)
     assert not check.ok
     assert check.name == "broker"
 
@@ -78,7 +78,7 @@ def test_consumer_check_lists_workers() -> None:
     with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False):
         # A worker answers control commands once its consumer runs: ask until it does.
         (check,) = wait_for(
-            lambda: [c for c in check_consumers(app, queues=[queue], timeout=1) if c.ok],
+            lambda: [c for c in check_consumers(app=app, queues=[queue], timeout=1) if c.ok],
             timeout=15,
             what="the worker to answer",
         )

@@ -18,27 +18,27 @@ def test_a_link_stores_only_a_digest_of_its_token() -> None:
     assert issued.token.startswith("mbk_")
     assert issued.token not in stored.token_digest
     assert len(stored.token_digest) == 64
-    assert kiosk_link_for_token(issued.token) == stored
+    assert kiosk_link_for_token(token=issued.token) == stored
 
 
 def test_unknown_and_revoked_tokens_find_nothing() -> None:
     issued = kiosk_link_create(venue=None, label="Lobby", created_by="op")
-    assert kiosk_link_for_token("mbk_nothing") is None
-    assert kiosk_link_for_token("not-even-the-prefix") is None
+    assert kiosk_link_for_token(token="mbk_nothing") is None
+    assert kiosk_link_for_token(token="not-even-the-prefix") is None
     assert kiosk_links_revoke(link_ids=[issued.link.pk]) == 1
     assert kiosk_links_revoke(link_ids=[issued.link.pk]) == 0
-    assert kiosk_link_for_token(issued.token) is None
+    assert kiosk_link_for_token(token=issued.token) is None
 
 
 def test_a_link_shows_its_venue_or_every_venue() -> None:
     venue, other = make_venue(), make_venue()
     venue_link = kiosk_link_create(venue=venue, label="Stage", created_by="op").link
     everywhere = kiosk_link_create(venue=None, label="Office", created_by="op").link
-    assert kiosk_link_allows(venue_link, venue)
-    assert not kiosk_link_allows(venue_link, other)
-    assert not kiosk_link_allows(venue_link, None)
-    assert kiosk_link_allows(everywhere, other)
-    assert kiosk_link_allows(everywhere, None)
+    assert kiosk_link_allows(link=venue_link, venue=venue)
+    assert not kiosk_link_allows(link=venue_link, venue=other)
+    assert not kiosk_link_allows(link=venue_link, venue=None)
+    assert kiosk_link_allows(link=everywhere, venue=other)
+    assert kiosk_link_allows(link=everywhere, venue=None)
 
 
 def test_a_link_needs_a_label() -> None:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         checks = run_checks(
-            celery_app(),
+            app=celery_app(),
             now=timezone.now(),
             max_cycle_age=timedelta(seconds=options["max_cycle_age"]),
             timeout=options["timeout"],

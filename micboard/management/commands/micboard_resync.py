@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from micboard.composition import sync_service
-from micboard.models import Receiver
+from micboard.selectors import listings
 
 
 class Command(BaseCommand):
@@ -21,18 +21,16 @@ class Command(BaseCommand):
         target.add_argument("--all", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        receivers = Receiver.objects.all()
-        if options["venue"]:
-            receivers = receivers.filter(venue__slug=options["venue"])
-            if not receivers.exists():
+        if options["receivers"]:
+            ids = list(dict.fromkeys(options["receivers"]))
+        elif options["venue"]:
+            ids = listings.receiver_ids(venue_slug=options["venue"])
+            if not ids:
                 raise CommandError(
                     f"venue {options['venue']!r} has no receivers (or does not exist)"
                 )
-        elif options["receivers"]:
-            receivers = receivers.filter(pk__in=options["receivers"])
-        ids = list(receivers.values_list("pk", flat=True))
-        if options["receivers"]:
-            ids = list(dict.fromkeys([*ids, *options["receivers"]]))
+        else:
+            ids = listings.receiver_ids()
         report = sync_service().receivers_resync(
             receiver_ids=ids, requested_by=f"cli:{getpass.getuser()}"
         )

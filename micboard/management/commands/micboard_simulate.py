@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from micboard.composition import device_service, location_service
 from micboard.exceptions import MicboardError
-from micboard.models import Receiver, Venue
+from micboard.models import Venue
+from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput
 from micboard.services.scheduling import schedules_apply
 from micboard.simulator import ScenarioError, Simulation, plan_simulation
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             name=slug.replace("-", " ").title(), slug=slug
         )
         devices = device_service()
-        existing = {(r.host, r.port): r for r in Receiver.objects.filter(venue=venue)}
+        existing = {(r.host, r.port): r for r in listings.receivers_on_hosts(venue=venue)}
         for index, simulated in enumerate(simulation.receivers, start=1):
             data = ReceiverInput(
                 name=f"Sim {index} {simulated.model}",
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         simulated = {(s.host, s.port) for s in simulation.receivers}
         hosts = {host for host, _ in simulated}
         devices = device_service()
-        for receiver in Receiver.objects.filter(venue=venue, host__in=hosts).order_by("port"):
+        for receiver in listings.receivers_on_hosts(venue=venue, hosts=hosts):
             if (receiver.host, receiver.port) not in simulated:
                 devices.receiver_remove(receiver=receiver)
                 self.stdout.write(f"removed {receiver.name} ({receiver.host}:{receiver.port})")
