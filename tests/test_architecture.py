@@ -74,3 +74,65 @@ def test_the_opening_line_must_stand_alone() -> None:
     assert opening_line(ast.parse('"""Holds:\n\nthe rest."""\n')) == "Holds:"
     assert opening_line(ast.parse('"""A sentence that goes\non."""\n')) == ""
     assert opening_line(ast.parse("x = 1\n")) == ""
+
+
+REDIS_CLIENT_HOME = "micboard/infrastructure/redis.py"
+KEYS_HOME = "micboard/infrastructure/keys.py"
+KEY_FRAGMENTS = ("lock:", "resync:", "wall:version", "wall:state", "beat:leader", ":events")
+
+
+def builds_a_redis_client(tree: ast.AST) -> bool:
+    """True when the module calls ``Redis(...)``, ``Redis.from_url`` or ``redis.from_url``."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in {"Redis", "StrictRedis"}:
+            return True
+        if isinstance(func, ast.Attribute) and func.attr in {"Redis", "StrictRedis"}:
+            return True
+        if isinstance(func, ast.Attribute) and func.attr == "from_url":
+            owner = func.value
+            owner_name = (
+                owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            )
+            if owner_name in {"redis", "Redis", "StrictRedis"}:
+                return True
+    return False
+
+
+def spells_a_redis_key(tree: ast.AST) -> bool:
+    """True when a string in the module's code (not its docstrings) looks like a Redis key."""
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and any(fragment in node.value for fragment in KEY_FRAGMENTS)
+        for node in ast.walk(tree)
+    )
+
+
+def test_redis_clients_and_keys_are_built_in_one_place_each() -> None:
+    clients, keys = [], []
+    for path in source_files():
+        name = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(), filename=name)
+        if name != REDIS_CLIENT_HOME and builds_a_redis_client(tree):
+            clients.append(name)
+        if name != KEYS_HOME and spells_a_redis_key(tree):
+            keys.append(name)
+    assert clients == [], f"Redis clients built outside {REDIS_CLIENT_HOME}"
+    assert keys == [], f"Redis keys spelled outside {KEYS_HOME}"
+
+
+def test_the_checks_see_clients_and_keys() -> None:
+    assert builds_a_redis_client(ast.parse("import redis\nredis.Redis.from_url('redis://')\n"))
+    assert builds_a_redis_client(ast.parse("from redis import Redis\nRedis(host='h')\n"))
+    assert not builds_a_redis_client(ast.parse("BrokerAddress.from_url('redis://')\n"))
+    assert spells_a_redis_key(ast.parse("key = f'{prefix}:lock:receiver:{pk}'\n"))
+    assert not spells_a_redis_key(ast.parse("name = 'receiver'\n"))

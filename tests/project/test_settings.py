@@ -41,3 +41,33 @@ def test_misconfiguration_is_one_line_naming_the_setting(env: dict[str, str], na
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
+
+
+def redis_url_setting(**env: str) -> str:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "REDIS_", "MICBOARD_REDIS_", "MICBOARD_LOCK_"))
+    }
+    clean.update({"SECRET_KEY": "k", "DATABASE_URL": "sqlite:///var/check.db", **env})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from micboard.project import settings as s; print(s.MICBOARD_REDIS_URL)",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_redis_url_of_micboards_keys_keeps_its_older_name_as_an_alias() -> None:
+    old, new = "redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/4"
+    assert redis_url_setting(REDIS_URL="redis://127.0.0.1:6379/2") == "redis://127.0.0.1:6379/2"
+    assert redis_url_setting(MICBOARD_LOCK_REDIS_URL=old) == old
+    assert redis_url_setting(MICBOARD_LOCK_REDIS_URL=old, MICBOARD_REDIS_URL=new) == new
