@@ -142,7 +142,7 @@ def test_demo_specs_take_a_family_mix() -> None:
     assert len(FAMILY_NAMES) == 6
     assert {m for m in models_of_families(["all"])} == every_family
     assert models_of_families(["UHF-R"]) == ("UR4S", "UR4D")
-    assert [s.model for s in demo_specs(3, families=["SLX-D"])] == ["SLXD4", "SLXD4D", "SLXD4"]
+    assert [s.model for s in demo_specs(3, families=["SLX-D"])] == ["SLXD4", "SLXD4D", "SLXD4Q+"]
     with pytest.raises(ValueError, match="unknown family 'NOPE'"):
         models_of_families(["nope"])
 

@@ -29,6 +29,11 @@ MAX_RUNTIME_MINUTES = 65532
 UNKNOWN_RUNTIME = 65535
 UNKNOWN_TX_OFFSET = 255
 UNKNOWN_TX_TYPE = "UNKN"
+MAX_METER_VALUE = 255
+"""ULX-D's document allows ``RX_RF_LVL`` and ``AUDIO_LVL`` 000-255; the shared scale clamps."""
+AUDIO_GAIN_OFFSET_DB = 18
+MAX_AUDIO_GAIN = 60
+NO_GROUP_CHANNEL = "--,--"
 ANTENNA_STATES = frozenset({"AX", "XB", "AB", "XX"})
 # Padding of ULX-D / QLX-D string values in the simulator, and the longest channel name it
 # accepts. Shure documents 8-character names for these receivers; the simulator allows
@@ -72,7 +77,7 @@ def format_frequency_khz(khz: int | None, digits: int = 6) -> str:
 
 
 def parse_tx_offset_db(raw: str, bias: int = 0) -> int | None:
-    """``TX_OFFSET`` in dB; Axient Digital sends dB + 12 (``bias=12``); 255 is unknown."""
+    """``TX_OFFSET`` in dB; ULX-D, QLX-D and Axient Digital send dB + 12 (``bias=12``)."""
     offset = parse_int("TX_OFFSET", raw)
     if offset == UNKNOWN_TX_OFFSET:
         return None
@@ -102,7 +107,9 @@ def format_channel_name(name: str, width: int = NAME_WIDTH) -> str:
 
 
 def parse_rf_level(raw: str) -> int:
-    return in_range("RX_RF_LVL", parse_int("RX_RF_LVL", raw), 0, MAX_RF_LEVEL)
+    """``RX_RF_LVL`` (dBm + 128), 000-255 on the wire, clamped to the shared 0-115."""
+    level = in_range("RX_RF_LVL", parse_int("RX_RF_LVL", raw), 0, MAX_METER_VALUE)
+    return min(level, MAX_RF_LEVEL)
 
 
 def format_rf_level(level: int) -> str:
@@ -110,11 +117,41 @@ def format_rf_level(level: int) -> str:
 
 
 def parse_audio_level(raw: str) -> int:
-    return in_range("AUDIO_LVL", parse_int("AUDIO_LVL", raw), 0, MAX_AUDIO_LEVEL)
+    """``AUDIO_LVL`` (dBFS + 50), 000-255 on the wire, clamped to the shared 0-50."""
+    level = in_range("AUDIO_LVL", parse_int("AUDIO_LVL", raw), 0, MAX_METER_VALUE)
+    return min(level, MAX_AUDIO_LEVEL)
 
 
 def format_audio_level(level: int) -> str:
     return f"{level:03d}"
+
+
+def parse_audio_gain_db(raw: str) -> int:
+    """``AUDIO_GAIN`` 000-060, three digits: the gain is the value - 18 dB (-18 to +42)."""
+    if len(raw) != 3:
+        raise ProtocolError(f"AUDIO_GAIN {raw!r} is not three digits")
+    gain = in_range("AUDIO_GAIN", parse_int("AUDIO_GAIN", raw), 0, MAX_AUDIO_GAIN)
+    return gain - AUDIO_GAIN_OFFSET_DB
+
+
+def format_audio_gain_db(gain_db: int) -> str:
+    return f"{gain_db + AUDIO_GAIN_OFFSET_DB:03d}"
+
+
+def parse_group_channel(raw: str, param: str = "GROUP_CHANNEL") -> tuple[int, int] | None:
+    """A braced ``{g,c}`` (padded) group and channel; ``--,--`` is none (tuned directly)."""
+    text = unquote(raw)
+    if text == NO_GROUP_CHANNEL:
+        return None
+    group, comma, channel = text.partition(",")
+    if not comma:
+        raise ProtocolError(f"{param} {raw!r} is not group,channel")
+    return parse_int(param, group, max_digits=2), parse_int(param, channel, max_digits=2)
+
+
+def format_group_channel(group_channel: tuple[int, int] | None, width: int) -> str:
+    text = NO_GROUP_CHANNEL if group_channel is None else "{},{}".format(*group_channel)
+    return quote(text, width)
 
 
 def parse_antenna(raw: str) -> str:

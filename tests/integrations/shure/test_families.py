@@ -35,6 +35,7 @@ def test_every_model_has_its_family_and_channel_count() -> None:
     assert {name: (m.family.name, m.channels) for name, m in MODELS.items()} == {
         "ULXD4": ("ULX-D", 1), "ULXD4D": ("ULX-D", 2), "ULXD4Q": ("ULX-D", 4),
         "QLXD4": ("QLX-D", 1), "SLXD4": ("SLX-D", 1), "SLXD4D": ("SLX-D", 2),
+        "SLXD4Q+": ("SLX-D", 4),
         "AD4D": ("Axient Digital", 2), "AD4Q": ("Axient Digital", 4),
         "UR4S": ("UHF-R", 1), "UR4D": ("UHF-R", 2), "P10T": ("PSM1000", 2),
     }  # fmt: skip
@@ -108,21 +109,56 @@ def test_axient_reports_rssi_per_antenna() -> None:
     assert AD.report_message(1, "RSSI 2", "065") == Message(Verb.REP, 1, "RSSI", ("2", "065"))
 
 
-def test_slxd_battery_names_and_three_value_sample() -> None:
+def test_slxd_battery_names_rssi_per_antenna_and_three_value_sample() -> None:
     raw = {
-        "CHAN_NAME": "{BP02 Pastor}",
-        "FREQUENCY": "578350",
-        "TX_TYPE": "SLXD1",
+        "CHAN_NAME": "{BP02 Pastor" + " " * 20 + "}",
+        "FREQUENCY": "0578350",
+        "TX_MODEL": "SLXD1",
         "TX_BATT_BARS": "002",
         "TX_BATT_MINS": "00095",
+        "AUDIO_GAIN": "030",
+        "GROUP_CHANNEL": "{1,1  }",
         **SLXD.sample_values(("110", "090", "060")),
     }
 
     snapshot = SLXD.channel_snapshot(1, raw)
 
+    assert (snapshot.name, snapshot.frequency_khz, snapshot.tx_type) == (
+        "BP02 Pastor",
+        578350,
+        "SLXD1",
+    )
     assert (snapshot.battery_bars, snapshot.runtime_minutes) == (2, 95)
     assert (snapshot.rf_level, snapshot.audio_level, snapshot.audio_peak) == (68, 20, True)
     assert snapshot.antenna == ""  # SLX-D reports no antenna
+    assert SLXD.report_item("RSSI", ("2", "064")) == ("RSSI 2", "064")
+    assert SLXD.report_message(1, "RSSI 2", "064") == Message(Verb.REP, 1, "RSSI", ("2", "064"))
+
+
+def test_slxd_takes_the_strongest_antenna_and_reads_no_signal_as_zero() -> None:
+    raw = {"CHAN_NAME": "{x}", "FREQUENCY": "0000000", "TX_MODEL": "UNKNOWN"}
+    raw |= {"TX_BATT_BARS": "255", "TX_BATT_MINS": "65535"}
+
+    assert SLXD.channel_snapshot(1, raw | {"RSSI 1": "083", "RSSI 2": "064"}).rf_level == 91
+    off = SLXD.channel_snapshot(1, raw | {"RSSI 1": "000", "RSSI 2": "000"})
+    assert (off.rf_level, off.tx_type, off.frequency_khz, off.battery_bars) == (0, "", None, None)
+
+
+@pytest.mark.parametrize(
+    ("param", "raw"),
+    [
+        ("FREQUENCY", "578350"),  # six digits: the SET form, never a report
+        ("AUDIO_GAIN", "061"),
+        ("GROUP_CHANNEL", "{1.1  }"),
+        ("TX_BATT_MINS", "65536"),
+    ],
+)
+def test_slxd_rejects_values_its_document_does_not_define(param: str, raw: str) -> None:
+    good = {"CHAN_NAME": "{x}", "FREQUENCY": "0578350", "TX_MODEL": "SLXD2"}
+    good |= {"TX_BATT_BARS": "005", "TX_BATT_MINS": "00300"}
+
+    with pytest.raises(ProtocolError):
+        SLXD.channel_snapshot(1, good | {param: raw})
 
 
 def test_uhfr_speaks_udp_with_star_framing_and_asks_value_by_value() -> None:

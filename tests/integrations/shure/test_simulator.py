@@ -105,16 +105,17 @@ def test_get_0_all_reports_the_device_then_every_channel(
     client = connect(quad)
     client.send(Message(Verb.GET, 0, "ALL"))
 
-    reports = client.read_count(4 + 4 * len(CHANNEL_PARAMS))
+    reports = client.read_count(3 + 4 * len(CHANNEL_PARAMS))
 
     assert all(report.verb is Verb.REP for report in reports)
-    device, channels = reports[:4], reports[4:]
+    device, channels = reports[:3], reports[3:]
     assert [(r.channel, r.param) for r in device] == [
         (None, "MODEL"),
         (None, "FW_VER"),
         (None, "DEVICE_ID"),
-        (None, "RF_BAND"),
     ]
+    # Padded as the ULX-D document prints them: 32, 24 and 8 characters.
+    assert [len(r.value) - 2 for r in device] == [32, 24, 8]
     assert unquote(device[0].value) == "ULXD4Q"
     assert [(r.channel, r.param) for r in channels] == [
         (number, param) for number in range(1, 5) for param in CHANNEL_PARAMS
@@ -132,7 +133,7 @@ def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> Non
         Verb.REP, 2, "FREQUENCY", (f"{frequency:06d}",)
     )
     assert client.ask(Message(Verb.GET, None, "MODEL")).param == "MODEL"
-    assert client.ask(Message(Verb.GET, 0, "RF_BAND")).value == quad.spec.rf_band
+    assert client.ask(Message(Verb.GET, None, "RF_BAND")) == ERR  # not a ULX-D parameter
     client.send(Message(Verb.GET, 3, "ALL"))
     assert {(r.channel, r.param) for r in client.read_count(len(CHANNEL_PARAMS))} == {
         (3, param) for param in CHANNEL_PARAMS
@@ -299,7 +300,7 @@ def test_garbage_around_replies_leaves_every_message_decodable(
     client = connect(quad)
     client.send(Message(Verb.GET, 0, "ALL"))
 
-    received = client.read_count(4 + 4 * len(CHANNEL_PARAMS))
+    received = client.read_count(3 + 4 * len(CHANNEL_PARAMS))
 
     assert received[0].param == "MODEL"
     assert client.decoder.discarded_bytes > 0

@@ -57,8 +57,11 @@ def test_parse(parse: Parser, raw: str, expected: object) -> None:
         (values.parse_frequency_khz, "5783500"),
         (values.parse_frequency_khz, "57835x"),
         (values.parse_tx_offset_db, "256"),
-        (values.parse_rf_level, "116"),
-        (values.parse_audio_level, "051"),
+        (values.parse_rf_level, "256"),
+        (values.parse_audio_level, "256"),
+        (values.parse_audio_gain_db, "061"),
+        (values.parse_audio_gain_db, "40"),
+        (values.parse_group_channel, "{1-1  }"),
         (values.parse_audio_level, "\u00b2"),
         (values.parse_antenna, "AA"),
     ],
@@ -92,6 +95,25 @@ def test_format_is_the_inverse_of_parse(
     assert parse(fmt(value)) == value
 
 
+def test_ulxd_meters_above_the_shared_scale_are_clamped_to_its_top() -> None:
+    # The document allows 000-255; the shared scale ends at 115 (RF) and 50 (audio).
+    assert (values.parse_rf_level("116"), values.parse_rf_level("255")) == (115, 115)
+    assert (values.parse_audio_level("051"), values.parse_audio_level("255")) == (50, 50)
+
+
+def test_audio_gain_is_the_value_less_18_db() -> None:
+    assert [values.parse_audio_gain_db(raw) for raw in ("000", "018", "060")] == [-18, 0, 42]
+    assert values.format_audio_gain_db(22) == "040"
+
+
+def test_group_channel_is_group_and_channel_or_none() -> None:
+    assert values.parse_group_channel("{1,1  }") == (1, 1)
+    assert values.parse_group_channel("{10,12}") == (10, 12)
+    assert values.parse_group_channel("{--,--}") is None
+    assert values.format_group_channel(None, 5) == "{--,--}"
+    assert values.format_group_channel((1, 1), 5) == "{1,1  }"
+
+
 def test_format_pads_like_the_device() -> None:
     assert values.format_battery_bars(4) == "004"
     assert values.format_runtime_minutes(90) == "00090"
@@ -102,7 +124,7 @@ RAW_CHANNEL = {
     "CHAN_NAME": "{BP03 Pastor   }",
     "FREQUENCY": "578350",
     "TX_TYPE": "ULXD1",
-    "TX_OFFSET": "003",
+    "TX_OFFSET": "015",
     "BATT_BARS": "003",
     "BATT_RUN_TIME": "00245",
     "RF_ANTENNA": "AB",

@@ -21,7 +21,13 @@ LED_STEPS = 8
 
 
 def rf_from_offset120(raw: str) -> int:
-    return rf_level_from_dbm(in_range("RSSI", parse_int("RSSI", raw), 0, 255) - OFFSET_120)
+    """An RSSI (dBm + 120) on the shared RF scale; ``000``, the meter's floor, is no signal.
+
+    The shared scale is dBm + 128, so -120 dBm would read 8: a channel with no signal
+    would show RF. The floor of this meter maps to the floor of the shared scale instead.
+    """
+    value = in_range("RSSI", parse_int("RSSI", raw), 0, 255)
+    return 0 if value == 0 else rf_level_from_dbm(value - OFFSET_120)
 
 
 def offset120_from_rf(rf_level: int) -> str:

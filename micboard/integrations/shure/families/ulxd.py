@@ -1,11 +1,16 @@
-"""ULX-D and QLX-D: ``< ... >`` over TCP 2202, ``GET 0 ALL``, battery as ``BATT_*``."""
+"""ULX-D and QLX-D, as Shure's ULX-D command strings define them.
+
+``< ... >`` over TCP 2202, ``GET 0 ALL``, battery as ``BATT_BARS`` and ``BATT_RUN_TIME``,
+six-digit ``FREQUENCY``, ``TX_TYPE`` (``UNKN`` when none), ``TX_OFFSET`` as dB + 12 and
+metering as ``SAMPLE n ALL <antennas> <RF> <audio>`` (dBm + 128, dBFS + 50).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
-from micboard.integrations.shure.codec import Message, Verb
+from micboard.integrations.shure.codec import Message, Verb, quote
 from micboard.integrations.shure.families.base import Family, expect_count
 from micboard.integrations.shure.values import (
     METER_PARAMS,
@@ -30,6 +35,10 @@ from micboard.integrations.shure.values import (
     required,
 )
 
+TX_OFFSET_BIAS = 12
+DEVICE_WIDTHS = {"MODEL": 32, "FW_VER": 24, "DEVICE_ID": 8}
+"""The padding of each device value in the document's replies (it has no ``RF_BAND``)."""
+
 
 class UlxdFamily(Family):
     key = "ULXD"
@@ -38,6 +47,12 @@ class UlxdFamily(Family):
     models = {"ULXD4": 1, "ULXD4D": 2, "ULXD4Q": 4}
     channel_params = ("CHAN_NAME", "FREQUENCY", "BATT_BARS", "BATT_RUN_TIME", "TX_TYPE")
     meter_params = METER_PARAMS
+
+    def device_reports(
+        self, *, model: str, firmware: str, device_id: str, rf_band: str
+    ) -> dict[str, str]:
+        values = {"MODEL": model, "FW_VER": firmware, "DEVICE_ID": device_id}
+        return {param: quote(values[param], width) for param, width in DEVICE_WIDTHS.items()}
 
     def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
         audio = optional(raw, "AUDIO_LVL", parse_audio_level)
@@ -48,7 +63,7 @@ class UlxdFamily(Family):
             battery_bars=parse_battery_bars(required(raw, "BATT_BARS")),
             runtime_minutes=parse_runtime_minutes(required(raw, "BATT_RUN_TIME")),
             tx_type=parse_tx_type(required(raw, "TX_TYPE")),
-            tx_offset_db=optional(raw, "TX_OFFSET", parse_tx_offset_db),
+            tx_offset_db=optional(raw, "TX_OFFSET", _parse_offset),
             rf_level=optional(raw, "RX_RF_LVL", parse_rf_level),
             audio_level=audio,
             antenna=optional(raw, "RF_ANTENNA", parse_antenna) or "",
@@ -64,7 +79,7 @@ class UlxdFamily(Family):
             "CHAN_NAME": format_channel_name(channel.name, self.name_width),
             "FREQUENCY": format_frequency_khz(channel.frequency_khz),
             "TX_TYPE": format_tx_type(channel.tx_type),
-            "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db),
+            "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db, TX_OFFSET_BIAS),
             "BATT_BARS": format_battery_bars(channel.battery_bars),
             "BATT_RUN_TIME": format_runtime_minutes(channel.runtime_minutes),
             **dict(zip(METER_PARAMS, _meters(channel), strict=True)),
@@ -78,6 +93,10 @@ class QlxdFamily(UlxdFamily):
     key = "QLXD"
     name = "QLX-D"
     models = {"QLXD4": 1}
+
+
+def _parse_offset(raw: str) -> int | None:
+    return parse_tx_offset_db(raw, TX_OFFSET_BIAS)
 
 
 def _meters(channel: ChannelSnapshot) -> tuple[str, str, str]:
