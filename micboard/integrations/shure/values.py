@@ -35,9 +35,9 @@ AUDIO_GAIN_OFFSET_DB = 18
 MAX_AUDIO_GAIN = 60
 NO_GROUP_CHANNEL = "--,--"
 ANTENNA_STATES = frozenset({"AX", "XB", "AB", "XX"})
-# Padding of ULX-D / QLX-D string values in the simulator, and the longest channel name it
-# accepts. Shure documents 8-character names for these receivers; the simulator allows
-# longer demo names such as ``BP03 Pastor`` (see docs/adr/0014).
+# The longest channel name the simulator accepts, and the default padding of a name.
+# ULX-D / QLX-D pad to 8 as their document says; the simulator also carries longer demo
+# names such as ``BP03 Pastor`` (see docs/protocols/shure.md).
 NAME_WIDTH = 31
 
 METER_PARAMS = ("RF_ANTENNA", "RX_RF_LVL", "AUDIO_LVL")

@@ -14,6 +14,7 @@ from micboard.integrations.shure.codec import Message, Verb, quote
 from micboard.integrations.shure.families.base import Family, expect_count
 from micboard.integrations.shure.values import (
     METER_PARAMS,
+    format_audio_gain_db,
     format_audio_level,
     format_battery_bars,
     format_channel_name,
@@ -24,6 +25,7 @@ from micboard.integrations.shure.values import (
     format_tx_type,
     optional,
     parse_antenna,
+    parse_audio_gain_db,
     parse_audio_level,
     parse_battery_bars,
     parse_channel_name,
@@ -36,6 +38,9 @@ from micboard.integrations.shure.values import (
 )
 
 TX_OFFSET_BIAS = 12
+DOCUMENT_NAME_WIDTH = 8
+"""The document's ``CHAN_NAME`` is 8 characters, padded. The simulator also carries longer
+demo names (up to ``name_width``), sent unpadded: a real receiver cannot hold them."""
 DEVICE_WIDTHS = {"MODEL": 32, "FW_VER": 24, "DEVICE_ID": 8}
 """The padding of each device value in the document's replies (it has no ``RF_BAND``)."""
 
@@ -56,6 +61,7 @@ class UlxdFamily(Family):
 
     def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
         audio = optional(raw, "AUDIO_LVL", parse_audio_level)
+        optional(raw, "AUDIO_GAIN", parse_audio_gain_db)  # checked; there is no column for it
         return ChannelSnapshot(
             number=number,
             name=parse_channel_name(required(raw, "CHAN_NAME")),
@@ -76,7 +82,8 @@ class UlxdFamily(Family):
 
     def channel_reports(self, channel: ChannelSnapshot) -> dict[str, str]:
         return {
-            "CHAN_NAME": format_channel_name(channel.name, self.name_width),
+            "CHAN_NAME": format_channel_name(channel.name, DOCUMENT_NAME_WIDTH),
+            "AUDIO_GAIN": format_audio_gain_db(0),
             "FREQUENCY": format_frequency_khz(channel.frequency_khz),
             "TX_TYPE": format_tx_type(channel.tx_type),
             "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db, TX_OFFSET_BIAS),
