@@ -138,9 +138,13 @@ def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> Non
     assert client.ask(Message(Verb.GET, None, "MODEL")).param == "MODEL"
     assert client.ask(Message(Verb.GET, None, "RF_BAND")) == ERR  # not a ULX-D parameter
     client.send(Message(Verb.GET, 3, "ALL"))
-    assert {(r.channel, r.param) for r in client.read_count(len(CHANNEL_PARAMS))} == {
-        (3, param) for param in CHANNEL_PARAMS
-    }
+    # One channel's ALL also reports the device's properties, as the documents say.
+    assert [(r.channel, r.param) for r in client.read_count(3 + len(CHANNEL_PARAMS))] == [
+        (None, "MODEL"),
+        (None, "FW_VER"),
+        (None, "DEVICE_ID"),
+        *((3, param) for param in CHANNEL_PARAMS),
+    ]
 
 
 @pytest.mark.parametrize(

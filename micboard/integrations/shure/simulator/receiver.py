@@ -248,7 +248,9 @@ class SimulatedReceiver:
         except (CommandRejectedError, ProtocolError):
             return [ERR]
 
-    def handle_get(self, channel: int | None, param: str) -> list[Message]:
+    def handle_get(self, channel: int | None, param: str, index: str = "0") -> list[Message]:
+        """The reports for one ``GET``; ``index`` picks one of a value kept per index
+        (``GET 1 RSSI 2``: antenna 2), ``0`` or none asks for every one."""
         family = self.family
         if channel in (None, 0):
             device = self._device_reports()
@@ -261,9 +263,13 @@ class SimulatedReceiver:
                 raise CommandRejectedError
             return [family.report_message(None, param, device[param])]
         if param == "ALL" and family.get_all:
-            return self._channel_messages(channel)
+            # A channel's ALL carries the device's properties too, as the documents say.
+            device = [family.report_message(None, k, v) for k, v in self._device_reports().items()]
+            return device + self._channel_messages(channel)
         values = self._reports(channel)
         keys = [key for key in values if key.split(" ")[0] == param]
+        if index != "0":
+            keys = [key for key in keys if key == f"{param} {index}"]
         if not keys:
             raise CommandRejectedError
         return [family.report_message(channel, key, values[key]) for key in keys]
@@ -276,6 +282,8 @@ class SimulatedReceiver:
     def _handle(self, command: Message, peer: Peer) -> list[Message]:
         if command.verb is Verb.GET and not command.values:
             return self.handle_get(command.channel, command.param)
+        if command.verb is Verb.GET and command.channel and len(command.values) == 1:
+            return self.handle_get(command.channel, command.param, command.value)
         if command.verb is Verb.SET and command.param == "METER_RATE":
             return self._set_meter_rate(command, peer)
         if command.verb is Verb.METER and self.family.transport is Transport.UDP:
