@@ -105,7 +105,7 @@ class SlxdFamily(Family):
             "TX_BATT_MINS": format_runtime_minutes(channel.runtime_minutes),
             "AUDIO_LEVEL_PEAK": peak,
             "AUDIO_LEVEL_RMS": rms,
-            **{f"RSSI {antenna}": rssi for antenna, rssi in zip(ANTENNAS, _antennas(channel))},
+            **dict(zip(RSSI_KEYS[1:], _antennas(channel), strict=True)),
         }
 
     def meter_messages(self, channel: ChannelSnapshot) -> list[Message]:
@@ -127,5 +127,5 @@ def _antennas(channel: ChannelSnapshot) -> tuple[str, str]:
     rf = channel.rf_level or 0
     idle = max(0, rf - IDLE_ANTENNA_DROP) if rf else 0
     active = channel.antenna or "XX"
-    first, second = (rf if led != "X" else idle for led in active)
+    first, second = (rf if led != "X" else idle for led in active)  # an antenna per LED
     return offset120_from_rf(first), offset120_from_rf(second)

@@ -252,8 +252,8 @@ class SimulatedReceiver:
         """The reports for one ``GET``; ``index`` picks one of a value kept per index
         (``GET 1 RSSI 2``: antenna 2), ``0`` or none asks for every one."""
         family = self.family
+        device = self._device_reports()
         if channel in (None, 0):
-            device = self._device_reports()
             if param == "ALL" and family.get_all:
                 reports = [family.report_message(None, k, v) for k, v in device.items()]
                 for number in range(1, self.channel_count + 1):
@@ -264,8 +264,8 @@ class SimulatedReceiver:
             return [family.report_message(None, param, device[param])]
         if param == "ALL" and family.get_all:
             # A channel's ALL carries the device's properties too, as the documents say.
-            device = [family.report_message(None, k, v) for k, v in self._device_reports().items()]
-            return device + self._channel_messages(channel)
+            head = [family.report_message(None, k, v) for k, v in device.items()]
+            return head + self._channel_messages(channel)
         values = self._reports(channel)
         keys = [key for key in values if key.split(" ")[0] == param]
         if index != "0":
