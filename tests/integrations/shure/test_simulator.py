@@ -330,9 +330,9 @@ def test_split_segments_dribble_the_reply(quad: SimulatedReceiver, connect: Conn
     client = connect(quad)
     client.send(Message(Verb.GET, 1, "ALL"))
 
-    received = client.read_count(len(CHANNEL_PARAMS), timeout=5)
+    received = client.read_count(3 + len(CHANNEL_PARAMS), timeout=5)
 
-    assert [m.param for m in received] == CHANNEL_PARAMS
+    assert [m.param for m in received] == ["MODEL", "FW_VER", "DEVICE_ID", *CHANNEL_PARAMS]
     assert client.reads > len(received)
 
 
