@@ -456,3 +456,15 @@ def test_fleet_scales_to_two_thousand_receivers(connect: Connect) -> None:
             receiver = fleet.receiver(index)
             reply = connect(receiver).ask(Message(Verb.GET, None, "DEVICE_ID"))
             assert unquote(reply.value) == receiver.spec.device_id
+
+
+def test_a_value_kept_per_antenna_is_asked_for_by_index(
+    start_fleet: StartFleet, connect: Connect
+) -> None:
+    client = connect(start_fleet("SLXD4D").receiver(0))
+
+    client.send(Message(Verb.GET, 1, "RSSI"))
+    both = client.read_count(2)
+    assert [(m.param, m.values[0]) for m in both] == [("RSSI", "1"), ("RSSI", "2")]
+    assert client.ask(Message(Verb.GET, 1, "RSSI", ("2",))) == both[1]
+    assert client.ask(Message(Verb.GET, 1, "FREQUENCY", ("2",))) == ERR

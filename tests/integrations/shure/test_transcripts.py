@@ -115,9 +115,14 @@ def load_exchanges() -> list[Exchange]:
     return exchanges
 
 
+CHECKED = {"section", "send", "receive", "means", "choices", "includes", "then"}
+DESCRIPTIVE = {"filled", "note"}
+
+
 def _fields(item: dict[str, Any]) -> dict[str, Any]:
-    known = {"section", "send", "receive", "means", "choices", "includes", "then"}
-    fields = {key: value for key, value in item.items() if key in known}
+    unknown = set(item) - CHECKED - DESCRIPTIVE
+    assert not unknown, f"unknown keys {sorted(unknown)} in {item}"
+    fields = {key: value for key, value in item.items() if key in CHECKED}
     for key in ("receive", "choices", "includes"):
         if key in fields:
             fields[key] = tuple(fields[key])
