@@ -77,7 +77,7 @@ def format_frequency_khz(khz: int | None, digits: int = 6) -> str:
 
 
 def parse_tx_offset_db(raw: str, bias: int = 0) -> int | None:
-    """``TX_OFFSET`` in dB; ULX-D, QLX-D and Axient Digital send dB + 12 (``bias=12``)."""
+    """``TX_OFFSET`` in dB; ULX-D and Axient Digital send dB + 12 (``bias=12``)."""
     offset = parse_int("TX_OFFSET", raw)
     if offset == UNKNOWN_TX_OFFSET:
         return None

@@ -1,13 +1,15 @@
 """ULX-D and QLX-D, as Shure's ULX-D command strings define them.
 
 ``< ... >`` over TCP 2202, ``GET 0 ALL``, battery as ``BATT_BARS`` and ``BATT_RUN_TIME``,
-six-digit ``FREQUENCY``, ``TX_TYPE`` (``UNKN`` when none), ``TX_OFFSET`` as dB + 12 and
-metering as ``SAMPLE n ALL <antennas> <RF> <audio>`` (dBm + 128, dBFS + 50).
+six-digit ``FREQUENCY``, ``TX_TYPE`` (``UNKN`` when none), ``TX_OFFSET`` as dB + 12 (plain
+dB on QLX-D) and metering as ``SAMPLE n ALL <antennas> <RF> <audio>`` (dBm + 128, dBFS + 50).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
+from typing import ClassVar
 
 from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.codec import Message, Verb, quote
@@ -38,6 +40,7 @@ from micboard.integrations.shure.values import (
 )
 
 TX_OFFSET_BIAS = 12
+"""ULX-D's document: ``TX_OFFSET`` 000-033 is the value - 12 dB (-12 to +21)."""
 DOCUMENT_NAME_WIDTH = 8
 """The document's ``CHAN_NAME`` is 8 characters, padded. The simulator also carries longer
 demo names (up to ``name_width``), sent unpadded: a real receiver cannot hold them."""
@@ -52,6 +55,7 @@ class UlxdFamily(Family):
     models = {"ULXD4": 1, "ULXD4D": 2, "ULXD4Q": 4}
     channel_params = ("CHAN_NAME", "FREQUENCY", "BATT_BARS", "BATT_RUN_TIME", "TX_TYPE")
     meter_params = METER_PARAMS
+    tx_offset_bias: ClassVar[int] = TX_OFFSET_BIAS
 
     def device_reports(
         self, *, model: str, firmware: str, device_id: str, rf_band: str
@@ -69,7 +73,9 @@ class UlxdFamily(Family):
             battery_bars=parse_battery_bars(required(raw, "BATT_BARS")),
             runtime_minutes=parse_runtime_minutes(required(raw, "BATT_RUN_TIME")),
             tx_type=parse_tx_type(required(raw, "TX_TYPE")),
-            tx_offset_db=optional(raw, "TX_OFFSET", _parse_offset),
+            tx_offset_db=optional(
+                raw, "TX_OFFSET", partial(parse_tx_offset_db, bias=self.tx_offset_bias)
+            ),
             rf_level=optional(raw, "RX_RF_LVL", parse_rf_level),
             audio_level=audio,
             antenna=optional(raw, "RF_ANTENNA", parse_antenna) or "",
@@ -86,7 +92,7 @@ class UlxdFamily(Family):
             "AUDIO_GAIN": format_audio_gain_db(0),
             "FREQUENCY": format_frequency_khz(channel.frequency_khz),
             "TX_TYPE": format_tx_type(channel.tx_type),
-            "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db, TX_OFFSET_BIAS),
+            "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db, self.tx_offset_bias),
             "BATT_BARS": format_battery_bars(channel.battery_bars),
             "BATT_RUN_TIME": format_runtime_minutes(channel.runtime_minutes),
             **dict(zip(METER_PARAMS, _meters(channel), strict=True)),
@@ -97,13 +103,13 @@ class UlxdFamily(Family):
 
 
 class QlxdFamily(UlxdFamily):
+    """QLX-D keeps ``TX_OFFSET`` in plain dB, as Shure's own micboard reads it; the QLX-D
+    document is not confirmed on this (see docs/protocols/shure.md)."""
+
     key = "QLXD"
     name = "QLX-D"
     models = {"QLXD4": 1}
-
-
-def _parse_offset(raw: str) -> int | None:
-    return parse_tx_offset_db(raw, TX_OFFSET_BIAS)
+    tx_offset_bias = 0
 
 
 def _meters(channel: ChannelSnapshot) -> tuple[str, str, str]:
