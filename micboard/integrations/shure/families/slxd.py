@@ -41,7 +41,6 @@ from micboard.integrations.shure.values import (
 )
 
 FREQUENCY_DIGITS = 7
-SET_FREQUENCY_DIGITS = 6
 UNKNOWN_TX_MODEL = "UNKNOWN"
 SAMPLE_PARAMS = ("AUDIO_LEVEL_PEAK", "AUDIO_LEVEL_RMS", "RSSI")
 ANTENNAS = ("1", "2")
