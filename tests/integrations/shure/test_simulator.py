@@ -153,7 +153,8 @@ def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> Non
         encode(Message(Verb.GET, 5, "ALL")),
         encode(Message(Verb.GET, 1, "NOPE")),
         encode(Message(Verb.GET, 1, "MODEL")),
-        encode(Message(Verb.SET, 1, "FREQUENCY", ("500000",))),
+        encode(Message(Verb.SET, 1, "FREQUENCY", ("0500000",))),  # ULX-D takes six digits
+        encode(Message(Verb.SET, 1, "FREQUENCY", ("000000",))),
         encode(Message(Verb.SET, 1, "METER_RATE", ("00050",))),
         encode(Message(Verb.SET, 1, "CHAN_NAME", ("{" + "x" * 32 + "}",))),
         encode(Message(Verb.REP, 1, "CHAN_NAME", ("x",))),

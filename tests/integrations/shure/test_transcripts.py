@@ -33,7 +33,7 @@ Decoding: each ``receive`` is framed and decoded as the client does and, on top 
 file's first value of each required channel parameter, must mean ``means``. Simulator:
 each ``send`` goes over TCP with CR LF after it; every reply must have the document's form
 (verb, channel, parameter, index; digits of the same width; braces padded to the same
-width; one of ``choices``).
+width; one of ``choices``), and the reply to a ``SET`` must be the documented one exactly.
 """
 
 from __future__ import annotations
@@ -227,6 +227,8 @@ def test_the_simulator_answers_in_the_documents_form(
     replies = client.read_count(len(documented), REPLY_TIMEOUT)
     for doc, reply in zip(documented, replies, strict=False):
         _same_form(doc, reply, exchange.choices)
+    if exchange.send.startswith("< SET"):  # the report carries the value just set
+        assert replies[: len(documented)] == documented
     if exchange.then:
         (form,) = exchange.decode(exchange.then)
         later = replies[len(documented) :]

@@ -63,6 +63,8 @@ class Family(abc.ABC):
     get_all: ClassVar[bool] = True
     """``GET 0 ALL`` reports everything; otherwise each value is asked for on its own."""
     name_width: ClassVar[int] = 31
+    set_frequency_digits: ClassVar[int | None] = None
+    """How many digits of kHz a ``SET n FREQUENCY`` takes (``None``: not simulated)."""
     has_battery: ClassVar[bool] = True
     has_runtime: ClassVar[bool] = True
     """Whether the transmitter reports its remaining runtime."""

@@ -55,6 +55,7 @@ class UlxdFamily(Family):
     models = {"ULXD4": 1, "ULXD4D": 2, "ULXD4Q": 4}
     channel_params = ("CHAN_NAME", "FREQUENCY", "BATT_BARS", "BATT_RUN_TIME", "TX_TYPE")
     meter_params = METER_PARAMS
+    set_frequency_digits = 6
     tx_offset_bias: ClassVar[int] = TX_OFFSET_BIAS
 
     def device_reports(

@@ -296,7 +296,18 @@ class SimulatedReceiver:
             self._check_name(name)
             self._change(command.channel, lambda state: setattr(state, "name", name))
             return []  # the change is pushed to every client, this one included
+        if command.verb is Verb.SET and command.param == "FREQUENCY":
+            return self._set_frequency(command)
         raise CommandRejectedError
+
+    def _set_frequency(self, command: Message) -> list[Message]:
+        """``SET n FREQUENCY`` with the family's digits of kHz; the report is pushed."""
+        raw, digits = command.value, self.family.set_frequency_digits
+        if digits is None or len(raw) != digits or not raw.isdigit() or not int(raw):
+            raise CommandRejectedError
+        khz = int(raw)
+        self._change(command.channel, lambda state: setattr(state, "frequency_khz", khz))
+        return []
 
     def _set_meter_rate(self, command: Message, peer: Peer) -> list[Message]:
         raw = command.value
