@@ -58,8 +58,12 @@ from tests.integrations.shure.test_simulator import RawClient
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 SNAPSHOT_FIELDS = frozenset(ChannelSnapshot.__dataclass_fields__) - {"number", "has_battery"}
-DEVICE_FIELDS = {"model": "MODEL", "firmware": "FW_VER", "device_id": "DEVICE_ID"}
-DEVICE_FIELDS |= {"rf_band": "RF_BAND"}
+DEVICE_FIELDS = {
+    "model": "MODEL",
+    "firmware": "FW_VER",
+    "device_id": "DEVICE_ID",
+    "rf_band": "RF_BAND",
+}
 WORD = re.compile(r"[A-Z][A-Z0-9+]*")
 REPLY_TIMEOUT = 3.0
 
@@ -106,12 +110,13 @@ def load_exchanges() -> list[Exchange]:
     exchanges = []
     for path in sorted(TRANSCRIPTS.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert {"title", "publisher", "url"} <= set(data["document"]), path.name
         family = families[data["family"]]
         common = {"file": path.name, "family": family, "model": data["model"]}
         common["padding"] = data.get("padding", "")
         found = [Exchange(**common, **_fields(item)) for item in data["exchanges"]]
         baseline = _baseline(found)
-        exchanges += [Exchange(**{**e.__dict__, "baseline": baseline}) for e in found]
+        exchanges += [dataclasses.replace(e, baseline=baseline) for e in found]
     return exchanges
 
 
