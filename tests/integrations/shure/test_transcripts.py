@@ -1,9 +1,9 @@
-"""Exchanges copied by hand from Shure's documents, decoded by the client's codec and sent
-to the simulator over a real socket.
+"""Exchanges copied by hand from Shure's documents, decoded and sent to the simulator.
 
-Devices are the judge: a codec and a simulator that share one set of assumptions agree with
-each other and prove nothing. So no fixture here comes from our encoder; every string is a
-vendor document's own, with the section it comes from.
+Each documented reply is decoded by the client's codec; each documented command goes to
+the simulator over a real socket. Devices are the judge: a codec and a simulator that share
+one set of assumptions agree with each other and prove nothing. So no fixture here comes
+from our encoder; every string is a vendor document's own, with the section it comes from.
 
 Fixture format: one YAML file per family in ``transcripts/`` (``slxd.yaml``...)::
 
