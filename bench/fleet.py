@@ -165,7 +165,7 @@ class EventCounter:
         with self.lock:
             name = self._names.pop(str(event.get("uuid")), "?")
             self.succeeded[name] = self.succeeded.get(name, 0) + 1
-            if name in ("micboard.sync_receiver", "micboard.sync_receivers"):
+            if name == "micboard.sync_receivers":
                 self.receiver_syncs += polled_receivers(str(event.get("result", "")))
 
     def _failed(self, event: dict[str, Any]) -> None:
@@ -184,7 +184,7 @@ def polled_receivers(result: str) -> int:
         value = ast.literal_eval(result)
     except (ValueError, SyntaxError):
         return 0
-    statuses = value.values() if isinstance(value, dict) else [value]
+    statuses = value.values() if isinstance(value, dict) else []
     return sum(status in ("synced", "offline") for status in statuses)
 
 
