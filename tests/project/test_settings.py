@@ -12,11 +12,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_check(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+# Settings that point at a database or a Redis: each test gives its own or none.
+CONNECTION_SETTINGS = ("DATABASE_", "REDIS_", "MICBOARD_REDIS_", "MICBOARD_LOCK_")
+
+
+def run_python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python *args`` in the repository, with the project's settings and ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(CONNECTION_SETTINGS)}
     clean.update({"DJANGO_SETTINGS_MODULE": "micboard.project.settings", **env})
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(  # noqa: S603 - the test's own interpreter and arguments
+        [sys.executable, *args],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -24,6 +29,10 @@ def run_check(**env: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def run_check(**env: str) -> subprocess.CompletedProcess[str]:
+    return run_python("manage.py", "check", **env)
 
 
 @pytest.mark.parametrize(
@@ -44,25 +53,11 @@ def test_misconfiguration_is_one_line_naming_the_setting(env: dict[str, str], na
 
 
 def redis_url_setting(**env: str) -> str:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_", "REDIS_", "MICBOARD_REDIS_", "MICBOARD_LOCK_"))
-    }
-    clean.update({"SECRET_KEY": "k", "DATABASE_URL": "sqlite:///var/check.db", **env})
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from micboard.project import settings as s; print(s.MICBOARD_REDIS_URL)",
-        ],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+    code = "from micboard.project import settings as s; print(s.MICBOARD_REDIS_URL)"
+    result = run_python(
+        "-c", code, **{"SECRET_KEY": "k", "DATABASE_URL": "sqlite:///var/check.db", **env}
     )
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
