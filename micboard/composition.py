@@ -31,9 +31,13 @@ from micboard.services.scheduling import schedules_apply
 from micboard.services.sync import DjangoSynchronizationService
 
 
-@lru_cache(maxsize=2)
 def redis_connection(profile: RedisProfile = RedisProfile.STANDARD) -> redis.Redis:
     """The process's client of ``MICBOARD_REDIS_URL`` for ``profile``."""
+    return _redis_connection(profile)
+
+
+@lru_cache(maxsize=len(RedisProfile))
+def _redis_connection(profile: RedisProfile) -> redis.Redis:
     return redis_client(settings.MICBOARD_REDIS_URL, profile)
 
 
