@@ -7,12 +7,10 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from micboard.composition import device_service
 from micboard.models import ChannelGroup, KioskLink, Venue
 from micboard.selectors.kiosk import kiosk_link_for_token
 from micboard.services.kiosk import kiosk_link_create
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_venue, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +22,7 @@ def admin_client(client: Client) -> Client:
 
 
 def polled_venue() -> tuple[Venue, list[int]]:
-    venue = make_venue()
-    receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
-    return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
+    return make_polled_venue()
 
 
 def group_form(venue: Venue, members: list[tuple[int, int]], **fields: object) -> dict[str, object]:

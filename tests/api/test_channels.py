@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from micboard.composition import device_service
 from micboard.models import Channel, ChannelState, TelemetrySample
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +16,7 @@ T0 = datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
 
 
 def polled_channel() -> Channel:
-    receiver = make_receiver(make_venue(), model="ULXD4D")
-    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
+    receiver = make_polled_receiver(make_venue(), model="ULXD4D", channels=2)
     return Channel.objects.get(receiver=receiver, number=1)
 
 

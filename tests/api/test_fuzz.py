@@ -18,10 +18,8 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from micboard.composition import device_service
 from micboard.project.wsgi import application
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_receiver, make_venue
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
@@ -40,8 +38,7 @@ def _connection_kept() -> Iterator[None]:
 def token(db: None, _connection_kept: None) -> str:
     """A superuser's token and a venue with a polled receiver, for the cases to find."""
     venue = make_venue()
-    receiver = make_receiver(venue, model="ULXD4D")
-    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2))
+    make_polled_receiver(venue, model="ULXD4D", channels=2)
     user = User.objects.create_superuser("fuzzer", "fuzz@example.org", "pw")
     return Token.objects.create(user=user).key
 

@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 from micboard.composition import device_service
 from micboard.models import Channel, Receiver
 from tests.conftest import queue_depth
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_receiver, make_receiver, make_venue, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +38,7 @@ def test_an_operator_registers_a_receiver(operator: APIClient) -> None:
 
 
 def test_an_operator_updates_and_patches_a_receiver(operator: APIClient) -> None:
-    receiver = make_receiver(make_venue(), model="ULXD4Q")
-    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
+    receiver = make_polled_receiver(make_venue())
     body = receiver_body("", model="ULXD4D", host="10.0.0.99", poll_interval=10)
     del body["venue"]
     response = operator.put(f"/api/v1/receivers/{receiver.pk}/", body)

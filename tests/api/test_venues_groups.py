@@ -6,10 +6,8 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
-from micboard.composition import device_service
 from micboard.models import ChannelGroup, Venue
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +25,7 @@ def test_an_operator_creates_and_deletes_a_venue(operator: APIClient) -> None:
 
 
 def venue_channels(channels: int = 4) -> tuple[Venue, list[int]]:
-    venue = make_venue()
-    receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
-    return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
+    return make_polled_venue(channels=channels)
 
 
 def test_an_operator_saves_changes_and_deletes_a_group(operator: APIClient) -> None:

@@ -8,16 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from structlog.testing import capture_logs
 
 from micboard.composition import device_service, wall_feed
 from micboard.exceptions import NotFoundError
 from micboard.infrastructure.redis import RedisProfile, redis_client
 from micboard.infrastructure.wall_feed import MIN_RENDER_INTERVAL, RedisWallFeed
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_receiver, make_venue, snapshot
+from tests.queries import query_budget
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +31,9 @@ def test_a_version_is_rendered_once_then_served_from_redis() -> None:
     feed = wall_feed()
     version = feed.version(venue_id=venue.pk)
     first = feed.frame(venue_id=venue.pk, version=version)
-    with CaptureQueriesContext(connection) as captured:
+    with query_budget(0):
         again = feed.frame(venue_id=venue.pk, version=version)
-    assert (len(captured), again) == (0, first)
+    assert again == first
     assert json.loads(first.json)["version"] == str(version)
 
 

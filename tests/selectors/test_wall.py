@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from micboard.composition import device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
 from micboard.selectors.wall import wall_read
 from micboard.services.groups import GroupInput, group_create
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_receiver, make_receiver, make_venue, snapshot
+from tests.queries import query_budget
 
 pytestmark = pytest.mark.django_db
 
@@ -93,22 +91,22 @@ def test_groups_list_their_tiles_in_order() -> None:
     ]
 
 
-def queries_for(venue: Venue | None) -> int:
-    with CaptureQueriesContext(connection) as captured:
+def state_costs(queries: int, venue: Venue | None) -> None:
+    with query_budget(queries):
         wall_read(venue=venue, version=1)
-    return len(captured)
 
 
 def add_polled(venue: Venue, count: int) -> None:
     for _ in range(count):
-        receiver = make_receiver(venue, model="ULXD4Q")
-        device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
+        make_polled_receiver(venue)
 
 
 def test_the_state_costs_the_same_queries_for_4_or_40_channels() -> None:
     venue = make_venue()
     add_polled(venue, 1)
     group_create(venue=venue, data=GroupInput(1, "One"))
-    few = (queries_for(venue), queries_for(None))
+    state_costs(4, venue)
+    state_costs(2, None)
     add_polled(venue, 9)
-    assert (queries_for(venue), queries_for(None)) == few == (4, 2)
+    state_costs(4, venue)
+    state_costs(2, None)

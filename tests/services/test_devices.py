@@ -6,40 +6,16 @@ from datetime import timedelta
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from micboard.composition import device_service
 from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.infrastructure.wall_versions import WallVersions
-from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
-from tests.factories import make_receiver, make_venue
+from tests.factories import make_receiver, make_venue, snapshot
+from tests.queries import TRANSACTION_CONTROL, query_budget
 
 pytestmark = pytest.mark.django_db
-
-
-def snapshot(channels: int, *, bars: int | None = 4, name: str = "HH01 Lead") -> ReceiverSnapshot:
-    return ReceiverSnapshot(
-        model="ULXD4Q",
-        firmware="2.7.6",
-        device_id="RACK-A",
-        channels=tuple(
-            ChannelSnapshot(
-                number=n,
-                name=f"{name} {n}",
-                frequency_khz=578_000 + 25 * n,
-                battery_bars=bars,
-                runtime_minutes=245,
-                tx_type="ULXD2",
-                rf_level=90,
-                audio_level=30,
-                antenna="AX",
-            )
-            for n in range(1, channels + 1)
-        ),
-    )
 
 
 def test_register_computes_channels_family_and_schedule() -> None:
@@ -143,18 +119,11 @@ def test_apply_snapshot_query_budget_is_fixed(channels: int) -> None:
     receiver = make_receiver(make_venue())
     receiver.channel_count = channels
     service = device_service()
-    with CaptureQueriesContext(connection) as first:
+    # read channels, update receiver, upsert channels, insert samples
+    with query_budget(4, ignore=TRANSACTION_CONTROL):
         service.snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
-    with CaptureQueriesContext(connection) as steady:
+    with query_budget(3, ignore=TRANSACTION_CONTROL):  # nothing changed: no telemetry rows
         service.snapshot_apply(receiver=receiver, snapshot=snapshot(channels))
-    writes = [
-        q for q in first.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
-    ]
-    steady_writes = [
-        q for q in steady.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
-    ]
-    assert len(writes) == 4  # read channels, update receiver, upsert channels, insert samples
-    assert len(steady_writes) == 3  # nothing changed: no telemetry rows
 
 
 def test_set_enabled_counts_rows() -> None:

@@ -2,21 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from micboard.composition import device_service
 from micboard.exceptions import ConflictError, ValidationError
 from micboard.models import ChannelGroup, ChannelGroupMember, Venue
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_polled_venue
 
 pytestmark = pytest.mark.django_db
 
 
 def polled_venue() -> tuple[Venue, list[int]]:
-    venue = make_venue()
-    receiver = make_receiver(venue, model="ULXD4Q")
-    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(4))
-    return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
+    return make_polled_venue()
 
 
 def members(group: ChannelGroup) -> list[int]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from micboard.composition import celery_app, device_service, redis_connection, sync_service
 from micboard.infrastructure import keys
@@ -26,10 +24,9 @@ from micboard.models import Channel, Receiver, ReceiverStatus, Venue
 from micboard.services.sync import DjangoSynchronizationService
 from tests.conftest import StartFleet
 from tests.factories import make_receiver, make_venue
+from tests.queries import TRANSACTION_CONTROL, query_budget
 
 pytestmark = pytest.mark.django_db
-
-SKIPPED_SQL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
 
 
 @pytest.fixture
@@ -106,12 +103,10 @@ def test_queries_per_batch_do_not_grow_with_receivers(fleet: Fleet) -> None:
     small, large = register(venue, fleet, 2), register(make_venue(), fleet, 8)
     for batch in (small, large):  # first polls create the channels
         sync_service().receivers_sync(receiver_ids=[r.pk for r in batch])
-    counts = []
-    for batch in (small, large):
-        with CaptureQueriesContext(connection) as queries:
-            sync_service().receivers_sync(receiver_ids=[r.pk for r in batch])
-        counts.append(len([q for q in queries if not q["sql"].startswith(SKIPPED_SQL)]))
-    assert counts[0] == counts[1] <= 4
+    with query_budget(at_most=4, ignore=TRANSACTION_CONTROL) as few:
+        sync_service().receivers_sync(receiver_ids=[r.pk for r in small])
+    with query_budget(few, ignore=TRANSACTION_CONTROL):
+        sync_service().receivers_sync(receiver_ids=[r.pk for r in large])
 
 
 class CrashingDriver:
