@@ -64,14 +64,21 @@ def queue_depth(client: redis.Redis, queue: str) -> int:
     return sum(int(client.llen(name)) for name in _priority_lists(queue))
 
 
+def queued_messages(client: redis.Redis, queue: str) -> list[dict[str, Any]]:
+    """Each message waiting on a Redis-transport queue, as Kombu stored it (headers, body)."""
+    return [
+        json.loads(raw)
+        for name in _priority_lists(queue)
+        for raw in cast(list[bytes], client.lrange(name, 0, -1))
+    ]
+
+
 def queued_tasks(client: redis.Redis, queue: str) -> list[tuple[str, dict[str, Any]]]:
     """``(task name, keyword arguments)`` of each message waiting on a queue."""
     tasks = []
-    for name in _priority_lists(queue):
-        for raw in cast(list[bytes], client.lrange(name, 0, -1)):
-            message = json.loads(raw)
-            _, kwargs, _ = json.loads(base64.b64decode(message["body"]))
-            tasks.append((message["headers"]["task"], kwargs))
+    for message in queued_messages(client, queue):
+        _, kwargs, _ = json.loads(base64.b64decode(message["body"]))
+        tasks.append((message["headers"]["task"], kwargs))
     return tasks
 
 
@@ -84,6 +91,7 @@ __all__ = [
     "device_service",
     "location_service",
     "queue_depth",
+    "queued_messages",
     "queued_tasks",
     "sync_service",
 ]

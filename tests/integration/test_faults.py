@@ -3,10 +3,13 @@ PostgreSQL unreachable, beat started twice."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -14,10 +17,10 @@ from django.conf import settings
 from django.db import connection
 
 from micboard.devtools.broker import BrokerAddress, redis_server_command, wait_until_answers
-from micboard.devtools.processes import ProcessGroup, tail
+from micboard.devtools.processes import Child, ProcessGroup, tail
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, Receiver, ReceiverStatus
-from tests.conftest import queue_depth
+from tests.conftest import queue_depth, queued_messages
 from tests.factories import make_receiver, make_venue
 from tests.integration.conftest import celery_command, child_env, register_fleet
 from tests.ports import free_port
@@ -39,12 +42,28 @@ def synced_after(receiver: Receiver, moment: datetime | None = None) -> bool:
     return moment is None or seen.last_sync_at > moment
 
 
-def start_worker_process(group: ProcessGroup, name: str, queue: str, env: dict[str, str]) -> None:
-    group.start(name, celery_command("worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h"), env)
+def log_events(child: Child) -> list[dict[str, Any]]:
+    """The JSON log events a process wrote (LOG_FORMAT=json); other lines are skipped."""
+    events = []
+    for line in child.log_path.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            with contextlib.suppress(ValueError):
+                events.append(json.loads(line))
+    return events
 
 
-def start_beat_process(group: ProcessGroup, name: str, env: dict[str, str], tmp: Path) -> None:
-    group.start(name, celery_command("beat", "-s", str(tmp / f"{name}.schedule")), env)
+def failed_tasks(child: Child) -> list[dict[str, Any]]:
+    return [event for event in log_events(child) if event.get("event") == "task_failed"]
+
+
+def start_worker_process(group: ProcessGroup, name: str, queue: str, env: dict[str, str]) -> Child:
+    return group.start(
+        name, celery_command("worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h"), env
+    )
+
+
+def start_beat_process(group: ProcessGroup, name: str, env: dict[str, str], tmp: Path) -> Child:
+    return group.start(name, celery_command("beat", "-s", str(tmp / f"{name}.schedule")), env)
 
 
 def test_worker_killed_mid_sync(
@@ -85,12 +104,14 @@ def test_redis_restart_is_survived(
     fleet = start_fleet("ULXD4")
     venue, (receiver,) = register_fleet(fleet, poll_interval=1)
     env = child_env(MICBOARD_TEST_REDIS_URL=f"redis://127.0.0.1:{port}/15")
-    start_worker_process(processes, "worker", venue.queue_name, env)
+    worker = start_worker_process(processes, "worker", venue.queue_name, env)
     start_beat_process(processes, "beat", env, tmp_path)
     wait_for(lambda: synced_after(receiver), timeout=45, what="the first sync")
 
     processes.kill(broker)
-    time.sleep(2)
+    # Restart Redis once the worker has met the outage, not after a guessed pause.
+    wait_for(lambda: "Connection to broker lost" in tail(worker.log_path, 100), timeout=30,
+             what="the worker to lose the broker")  # fmt: skip
     processes.start(
         "redis-again", redis_server_command(address, tmp_path / "redis", daemonize=False), {}
     )
@@ -113,20 +134,32 @@ def test_postgresql_outage_is_survived(
     venue, (receiver,) = register_fleet(fleet, poll_interval=1)
     with TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))) as proxy:
         credentials = f"{db['USER']}:{db['PASSWORD']}@" if db["USER"] else ""
-        env = child_env(DATABASE_URL=f"postgres://{credentials}127.0.0.1:{proxy.port}/{db['NAME']}")
-        start_worker_process(processes, "worker", venue.queue_name, env)
+        url = f"postgres://{credentials}127.0.0.1:{proxy.port}/{db['NAME']}"
+        env = child_env(DATABASE_URL=url, LOG_FORMAT="json")
+        worker = start_worker_process(processes, "worker", venue.queue_name, env)
         start_beat_process(processes, "beat", env, tmp_path)
         wait_for(lambda: synced_after(receiver), timeout=45, what="the first sync")
+        assert failed_tasks(worker) == []
         proxy.cut()
-        time.sleep(4)
+        # The outage lasts until the worker has met it: a task failed on the database.
+        wait_for(lambda: failed_tasks(worker), timeout=30, interval=0.2,
+                 what="a task to fail on the unreachable database")  # fmt: skip
         proxy.restore()
         back = last_sync(receiver)
         assert back is not None
         wait_for(lambda: synced_after(receiver, back), timeout=30, interval=0.5,
                  what="syncing to resume after the outage")  # fmt: skip
     assert Channel.objects.filter(receiver=receiver).count() == 4
-    worker_log = tail(processes.children[0].log_path, 400)
-    assert "OperationalError" in worker_log or "connection" in worker_log.lower()
+    # Every failure was the database refusing the connection, logged as one task_failed event.
+    errors = {event["error"].partition(":")[0] for event in failed_tasks(worker)}
+    assert errors == {"OperationalError"}
+
+
+def sent_by(redis_client: redis.Redis, queue: str) -> list[int]:
+    """The process id of the producer of each message waiting on ``queue``."""
+    # Celery names a producer that is not a worker "gen<pid>@<host>" (the "origin" header).
+    origins = [m["headers"]["origin"] for m in queued_messages(redis_client, queue)]
+    return [int(origin.removeprefix("gen").partition("@")[0]) for origin in origins]
 
 
 def test_a_second_beat_stands_by_instead_of_doubling(
@@ -135,18 +168,20 @@ def test_a_second_beat_stands_by_instead_of_doubling(
     venue = make_venue()
     make_receiver(venue)
     env = child_env()
-    start_beat_process(processes, "first", env, tmp_path)
+    leader = start_beat_process(processes, "first", env, tmp_path)
+    first = leader.process.pid
     wait_for(lambda: queue_depth(redis_client, venue.queue_name) > 0, timeout=30, what="beat")
-    start_beat_process(processes, "second", env, tmp_path)
-    second = processes.children[-1]
+    second = start_beat_process(processes, "second", env, tmp_path)
     wait_for(lambda: "beat_standing_by" in tail(second.log_path, 50), timeout=30)
     before = queue_depth(redis_client, venue.queue_name)
-    time.sleep(4)
-    sent = queue_depth(redis_client, venue.queue_name) - before
-    assert 2 <= sent <= 6, f"{sent} dispatch messages in 4 s from two beats"
+    wait_for(lambda: queue_depth(redis_client, venue.queue_name) >= before + 4, timeout=30,
+             what="four more dispatches")  # fmt: skip
+    # Every dispatch so far came from the leader: the standby sent none.
+    assert set(sent_by(redis_client, venue.queue_name)) == {first}
 
-    processes.kill(processes.children[0])
+    processes.kill(leader)
     wait_for(lambda: "beat_leadership_acquired" in tail(second.log_path, 50), timeout=30,
              what="the standby to take over")  # fmt: skip
-    resumed = queue_depth(redis_client, venue.queue_name)
-    wait_for(lambda: queue_depth(redis_client, venue.queue_name) > resumed, timeout=10)
+    wait_for(lambda: second.process.pid in sent_by(redis_client, venue.queue_name), timeout=10,
+             what="a dispatch from the new leader")  # fmt: skip
+    assert set(sent_by(redis_client, venue.queue_name)) == {first, second.process.pid}
