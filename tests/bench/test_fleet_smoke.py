@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.integration
+@pytest.mark.system
 def test_fleet_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     run_id = os.environ["MICBOARD_TEST_RUN_ID"]
     env = {

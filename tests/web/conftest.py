@@ -1,4 +1,4 @@
-"""Browser fixtures; the simulator and worker fixtures of the integration tests."""
+"""Browser fixtures; the simulator and worker fixtures of the system tests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.integration.conftest import _close_worker_connections, venue_worker
+from tests.system.conftest import _close_worker_connections, venue_worker
 from tests.web.browser import start_chrome
 
 # The worker threads' PostgreSQL sessions end with the run, so the test database drops.

@@ -24,7 +24,7 @@ from micboard.services.dto import UnreachablePoll
 from micboard.services.groups import GroupInput, group_create
 from micboard.services.kiosk import kiosk_link_create
 from tests.factories import make_receiver, make_venue
-from tests.integration.conftest import StartWorker, register_fleet
+from tests.system.conftest import StartWorker, register_fleet
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import wait_for
 from tests.web.browser import screenshot, tiles, visible
@@ -190,7 +190,7 @@ def test_a_database_write_shows_within_two_seconds(
     assert elapsed < LIVE_BUDGET
 
 
-@pytest.mark.integration
+@pytest.mark.system
 def test_a_value_changed_on_a_receiver_reaches_the_wall(
     browser: WebDriver,
     open_wall: Callable[..., list[dict[str, Any]]],

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, child_database_url
 from tests.ports import free_port, free_port_block
+from tests.system.conftest import ROOT, child_database_url
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 def run_demo(tmp_path: Path, simulator_base_port: int) -> tuple[int, str, list[str]]:

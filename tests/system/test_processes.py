@@ -12,10 +12,10 @@ from django.conf import settings
 from micboard.devtools.processes import ProcessGroup, tail
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver, ReceiverStatus
-from tests.integration.conftest import child_env, register_fleet
+from tests.system.conftest import child_env, register_fleet
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 def test_beat_and_a_worker_keep_a_venue_synced(

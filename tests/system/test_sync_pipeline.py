@@ -17,10 +17,10 @@ from micboard.integrations.shure.simulator import GarbageMode
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
 from micboard.services.dto import SyncOutcome
 from micboard.workers.celery import app
-from tests.integration.conftest import StartWorker, register_fleet
+from tests.system.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 def dispatch_via_worker(venue_id: int, queue: str) -> None:

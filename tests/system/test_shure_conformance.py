@@ -13,10 +13,10 @@ import pytest
 
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver
-from tests.integration.conftest import StartWorker, register_fleet
-from tests.integration.test_scenarios import all_online, channels_of, synced_until
+from tests.system.conftest import StartWorker, register_fleet
+from tests.system.test_scenarios import all_online, channels_of, synced_until
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 def test_a_four_channel_slxd4q_plus_lands_with_its_documented_values(

@@ -19,10 +19,10 @@ from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Ven
 from micboard.simulator.scenario_file import Event
 from micboard.simulator.timeline import Timeline
 from micboard.workers.celery import app
-from tests.integration.conftest import StartWorker, register_fleet
+from tests.system.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 ONE_PER_FAMILY = ("ULXD4D", "QLXD4", "SLXD4D", "AD4D", "UR4D", "P10T")
 TIMEOUT = 1.0

@@ -22,12 +22,12 @@ from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, Receiver, ReceiverStatus
 from tests.conftest import queue_depth, queued_messages
 from tests.factories import make_receiver, make_venue
-from tests.integration.conftest import celery_command, child_env, register_fleet
 from tests.ports import free_port
+from tests.system.conftest import celery_command, child_env, register_fleet
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 def last_sync(receiver: Receiver) -> datetime | None:
