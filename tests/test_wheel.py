@@ -20,7 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # Building and installing download setuptools and micboard's dependencies: bounded, not instant.
 pytestmark = pytest.mark.timeout(900)
 NOT_SHIPPED = shutil.ignore_patterns(
-    ".git", ".venv", "var", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".coverage*"
+    ".git",
+    ".venv",
+    ".env",
+    ".hypothesis",
+    "var",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    ".coverage*",
 )
 
 
