@@ -110,7 +110,7 @@ def test_redis_restart_is_survived(
 
     processes.kill(broker)
     # Restart Redis once the worker has met the outage, not after a guessed pause.
-    wait_for(lambda: "Connection to broker lost" in tail(worker.log_path, 100), timeout=30,
+    wait_for(lambda: "Connection to broker lost" in worker.log_path.read_text(), timeout=30,
              what="the worker to lose the broker")  # fmt: skip
     processes.start(
         "redis-again", redis_server_command(address, tmp_path / "redis", daemonize=False), {}
