@@ -174,14 +174,20 @@ def test_a_second_beat_stands_by_instead_of_doubling(
     second = start_beat_process(processes, "second", env, tmp_path)
     wait_for(lambda: "beat_standing_by" in tail(second.log_path, 50), timeout=30)
     before = queue_depth(redis_client, venue.queue_name)
-    wait_for(lambda: queue_depth(redis_client, venue.queue_name) >= before + 4, timeout=30,
-             what="four more dispatches")  # fmt: skip
-    # Every dispatch so far came from the leader: the standby sent none.
-    assert set(sent_by(redis_client, venue.queue_name)) == {first}
+
+    def senders_when(condition: Callable[[list[int]], bool]) -> list[int] | None:
+        """Who sent each waiting message, once they meet ``condition``."""
+        senders = sent_by(redis_client, venue.queue_name)
+        return senders if condition(senders) else None
+
+    senders = wait_for(lambda: senders_when(lambda s: len(s) >= before + 4), timeout=30,
+                       what="four more dispatches")  # fmt: skip
+    # Every dispatch came from the leader: the standby sent none.
+    assert set(senders) == {first}
 
     processes.kill(leader)
     wait_for(lambda: "beat_leadership_acquired" in tail(second.log_path, 50), timeout=30,
              what="the standby to take over")  # fmt: skip
-    wait_for(lambda: second.process.pid in sent_by(redis_client, venue.queue_name), timeout=10,
-             what="a dispatch from the new leader")  # fmt: skip
-    assert set(sent_by(redis_client, venue.queue_name)) == {first, second.process.pid}
+    senders = wait_for(lambda: senders_when(lambda s: second.process.pid in s), timeout=10,
+                       what="a dispatch from the new leader")  # fmt: skip
+    assert set(senders) <= {first, second.process.pid}
