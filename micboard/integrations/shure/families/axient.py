@@ -18,6 +18,7 @@ from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families.base import Family
 from micboard.integrations.shure.families.meters import (
     audio_from_offset120,
+    leds_from_audio,
     offset120_from_audio,
     offset120_from_rf,
     peak_from_offset120,
@@ -49,6 +50,10 @@ UNKNOWN_TX_MODEL = "UNKNOWN"
 ANTENNA_LEDS = frozenset("BRX")
 """Per antenna: blue (receiving), red (receiving, weak), off."""
 PEAK_LED = 0x80
+"""Bit 7 of the audio LED bitmap: the peak LED; the lower bits are the lit meter LEDs."""
+AUDIO_LEDS = 8
+RSSI_LEDS_ON = "31"
+"""An antenna's RSSI LED bitmap as the document's SAMPLE examples print it: two digits."""
 SAMPLE_HEAD = ("CHAN_QUALITY", "AUDIO_LED", "AUDIO_LEVEL_PEAK", "AUDIO_LEVEL_RMS")
 
 
@@ -143,8 +148,11 @@ def _sample(channel: ChannelSnapshot) -> tuple[str, ...]:
     rssi = offset120_from_rf(channel.rf_level or 0)
     antenna = channel.antenna or "XX"
     status = "".join("B" if led != "X" else "X" for led in antenna)
-    leds = f"{(PEAK_LED if channel.audio_peak else 0) | min(127, audio * 2):03d}"
-    pairs = [("031" if led == "B" else "000", rssi if led == "B" else "000") for led in status]
+    lit = (1 << min(leds_from_audio(audio), AUDIO_LEDS - 1)) - 1
+    leds = f"{(PEAK_LED if channel.audio_peak else 0) | lit:03d}"
+    pairs = [
+        (RSSI_LEDS_ON if led == "B" else "00", rssi if led == "B" else "000") for led in status
+    ]
     return (
         "005" if on else "255",
         leds,

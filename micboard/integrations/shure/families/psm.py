@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping
 
+from micboard.exceptions import ProtocolError
 from micboard.integrations.base import ChannelSnapshot
 from micboard.integrations.shure.codec import ANGLE_FRAMING, Dialect, Message, Verb
 from micboard.integrations.shure.families.base import Family, Identity
@@ -21,9 +22,9 @@ from micboard.integrations.shure.families.meters import (
 )
 from micboard.integrations.shure.values import (
     format_frequency_khz,
+    in_range,
     optional,
     parse_channel_name,
-    parse_frequency_khz,
     parse_int,
     required,
 )
@@ -32,6 +33,10 @@ MODEL = "P10T"
 LADDER = (10272, 23728, 85488, 246260, 641928, 1588744, 2157767, 2502970)
 """Lowest input level that lights each LED of the transmitter's meter."""
 METER_PARAMS = ("AUDIO_IN_LVL_L", "AUDIO_IN_LVL_R")
+FREQUENCY_DIGITS = (6, 11)
+MAX_FREQUENCY_KHZ = 999_999
+NO_GROUP_CHANNEL = "--,--"
+"""``GROUP_CHAN gg,cc``; this when the frequency is in no group."""
 
 
 class PsmFamily(Family):
@@ -60,7 +65,7 @@ class PsmFamily(Family):
         return ChannelSnapshot(
             number=number,
             name=parse_channel_name(required(raw, "CHAN_NAME")),
-            frequency_khz=parse_frequency_khz(required(raw, "FREQUENCY")),
+            frequency_khz=parse_frequency(required(raw, "FREQUENCY")),
             audio_level=None if leds is None else audio_from_leds(leds),
             audio_peak=leds == LED_STEPS,
             has_battery=False,
@@ -73,7 +78,9 @@ class PsmFamily(Family):
         return {
             "CHAN_NAME": channel.name[: self.name_width],
             "FREQUENCY": format_frequency_khz(channel.frequency_khz),
+            "GROUP_CHAN": NO_GROUP_CHANNEL,
             "RF_TX_LVL": "50",
+            "RF_MUTE": "0",
             **self._levels(channel),
         }
 
@@ -88,6 +95,15 @@ class PsmFamily(Family):
         leds = leds_from_audio(channel.audio_level or 0)
         level = LADDER[leds - 1] if leds else 0
         return dict.fromkeys(METER_PARAMS, f"{level:011d}")
+
+
+def parse_frequency(raw: str) -> int | None:
+    """``FREQUENCY`` in kHz: six digits in the document's example (``578000``), up to eleven
+    in its placeholder; ``0`` is none. Anything at or above 1 GHz is not a PSM1000 frequency."""
+    if not FREQUENCY_DIGITS[0] <= len(raw) <= FREQUENCY_DIGITS[1]:
+        raise ProtocolError(f"FREQUENCY {raw!r} is not 6-11 digits of kHz")
+    khz = parse_int("FREQUENCY", raw, max_digits=FREQUENCY_DIGITS[1])
+    return in_range("FREQUENCY", khz, 0, MAX_FREQUENCY_KHZ) or None
 
 
 def parse_input_level(raw: str) -> int:

@@ -34,6 +34,7 @@ T = TypeVar("T")
 MIN_METER_RATE_MS = 100
 MAX_METER_RATE_DIGITS = 11
 CONTROL_TIMEOUT = 5.0
+DEVICE_ID_WIDTH = 8
 ERR = Message(Verb.REP, None, "ERR")
 
 
@@ -49,6 +50,7 @@ class SimulatedReceiver:
         self.model = spec.model
         self.family: Family = receiver_model(spec.model).family
         self.channel_count = len(spec.channels)
+        self.device_id = spec.device_id
         self.host = ""
         self.port = 0
         self.rng = random.Random(seed)  # None: seeded from the OS
@@ -291,6 +293,8 @@ class SimulatedReceiver:
             for number in self._numbers(command.channel):
                 peer.set_meter(number, interval)
             return []
+        if command.verb is Verb.SET and command.param == self.family.identity.device_id:
+            return self._set_device_id(unquote(" ".join(command.values)))
         if command.verb is Verb.SET and command.param == "CHAN_NAME":
             name = unquote(" ".join(command.values))
             self._check_name(name)
@@ -307,6 +311,16 @@ class SimulatedReceiver:
             raise CommandRejectedError
         khz = int(raw)
         self._change(command.channel, lambda state: setattr(state, "frequency_khz", khz))
+        return []
+
+    def _set_device_id(self, device_id: str) -> list[Message]:
+        """Documented SETs take 1-8 characters; the new ID is reported to every client."""
+        self._check_name(device_id, DEVICE_ID_WIDTH)
+        self.device_id = device_id
+        param = self.family.identity.device_id
+        report = self.family.report_message(None, param, self._device_reports()[param])
+        for client in self.peers:
+            client.push([report])
         return []
 
     def _set_meter_rate(self, command: Message, peer: Peer) -> list[Message]:
@@ -330,7 +344,7 @@ class SimulatedReceiver:
     def _device_reports(self) -> dict[str, str]:
         spec = self.spec
         return self.family.device_reports(
-            model=self.model, firmware=spec.firmware, device_id=spec.device_id, rf_band=spec.rf_band
+            model=self.model, firmware=spec.firmware, device_id=self.device_id, rf_band=spec.rf_band
         )
 
     def _reports(self, channel: int | None) -> dict[str, str]:
@@ -365,14 +379,12 @@ class SimulatedReceiver:
             for peer in self.peers:
                 peer.push(reports)
 
-    def _check_name(self, name: str) -> None:
-        width = self.family.name_width
+    def _check_name(self, name: str, width: int = 0) -> None:
+        width = width or self.family.name_width
         if not name or len(name) > width or not name.isprintable():
-            raise CommandRejectedError(
-                f"channel name {name!r} is not 1-{width} printable characters"
-            )
+            raise CommandRejectedError(f"name {name!r} is not 1-{width} printable characters")
         if any(c in name for c in "{}<>*"):
-            raise CommandRejectedError(f"channel name {name!r} has a reserved character")
+            raise CommandRejectedError(f"name {name!r} has a reserved character")
 
     def _in_loop(self, action: Callable[[], T]) -> T:
         """Run ``action`` in the receiver's event loop and return its result."""
