@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from micboard.exceptions import ProtocolError
@@ -9,7 +11,7 @@ from micboard.integrations.base import ChannelSnapshot
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families import MODELS, Transport
 from micboard.integrations.shure.families.axient import AxientFamily
-from micboard.integrations.shure.families.psm import PsmFamily
+from micboard.integrations.shure.families.psm import PsmFamily, parse_frequency
 from micboard.integrations.shure.families.slxd import SlxdFamily
 from micboard.integrations.shure.families.uhfr import (
     UhfrFamily,
@@ -223,3 +225,28 @@ def test_psm1000_writes_report_bare_values_and_crlf() -> None:
 
     assert PSM.dialect.encode(message) == b"< REPORT 1 CHAN_NAME 01 Lead >\r\n"
     assert PSM.request(2)[0] == Message(Verb.GET, None, "DEVICE_NAME")
+
+
+@pytest.mark.parametrize(
+    ("raw", "khz"), [("578000", 578000), ("00000578000", 578000), ("000000", None)]
+)
+def test_psm1000_frequency_is_kilohertz_of_six_to_eleven_digits(raw: str, khz: int | None) -> None:
+    assert parse_frequency(raw) == khz
+
+
+@pytest.mark.parametrize("raw", ["57800", "000000578000", "1000000", "578.00"])
+def test_psm1000_frequency_rejects_other_widths_and_gigahertz(raw: str) -> None:
+    with pytest.raises(ProtocolError):
+        parse_frequency(raw)
+
+
+def test_axient_sample_prints_led_bitmaps_as_the_document_does() -> None:
+    channel = ChannelSnapshot(
+        number=1, battery_bars=5, rf_level=94, audio_level=32, antenna="AX", audio_peak=False
+    )
+
+    (sample,) = AD.meter_messages(channel)
+
+    # "< SAMPLE 1 ALL 005 031 102 102 BB 31 086 31 065 >": 5 audio LEDs, 2-digit RSSI LEDs
+    assert sample.values == ("005", "031", "102", "102", "BX", "31", "086", "00", "000")
+    assert AD.meter_messages(dataclasses.replace(channel, audio_peak=True))[0].values[1] == "159"

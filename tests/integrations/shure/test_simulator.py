@@ -29,6 +29,10 @@ CHANNEL_PARAMS = [
     "BATT_RUN_TIME",
     *METER_PARAMS,
 ]
+DEVICE_PARAMS = ["MODEL", "FW_VER", "DEVICE_ID"]  # ULX-D has no RF_BAND
+REPLY_OF_ONE_CHANNEL = DEVICE_PARAMS + CHANNEL_PARAMS
+"""``GET n ALL``: "REP for all device-specific properties and ALL channel x-related
+properties" (Shure's ULX-D and Axient Digital command strings, ALL)."""
 Messages = list[Message]
 
 
@@ -106,7 +110,7 @@ def test_get_0_all_reports_the_device_then_every_channel(
     client = connect(quad)
     client.send(Message(Verb.GET, 0, "ALL"))
 
-    reports = client.read_count(3 + 4 * len(CHANNEL_PARAMS))
+    reports = client.read_count(len(DEVICE_PARAMS) + 4 * len(CHANNEL_PARAMS))
 
     assert all(report.verb is Verb.REP for report in reports)
     device, channels = reports[:3], reports[3:]
@@ -139,10 +143,8 @@ def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> Non
     assert client.ask(Message(Verb.GET, None, "RF_BAND")) == ERR  # not a ULX-D parameter
     client.send(Message(Verb.GET, 3, "ALL"))
     # One channel's ALL also reports the device's properties, as the documents say.
-    assert [(r.channel, r.param) for r in client.read_count(3 + len(CHANNEL_PARAMS))] == [
-        (None, "MODEL"),
-        (None, "FW_VER"),
-        (None, "DEVICE_ID"),
+    assert [(r.channel, r.param) for r in client.read_count(len(REPLY_OF_ONE_CHANNEL))] == [
+        *((None, param) for param in DEVICE_PARAMS),
         *((3, param) for param in CHANNEL_PARAMS),
     ]
 
@@ -158,6 +160,7 @@ def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> Non
         encode(Message(Verb.SET, 1, "METER_RATE", ("00050",))),
         encode(Message(Verb.SET, 1, "CHAN_NAME", ("{" + "x" * 32 + "}",))),
         encode(Message(Verb.REP, 1, "CHAN_NAME", ("x",))),
+        encode(Message(Verb.SET, None, "DEVICE_ID", ("{Stage Left}",))),  # SET takes 1-8
         b"< BOGUS >",
         b"< GET 1 {unclosed >",
     ],
@@ -193,6 +196,24 @@ def test_a_renamed_channel_is_pushed_to_every_client(
             "BP03 Pastor",
         )
     assert unquote(watching.ask(Message(Verb.GET, 1, "CHAN_NAME")).value) == "BP03 Pastor"
+
+
+def test_a_new_device_id_is_reported_to_every_client(
+    quad: SimulatedReceiver, connect: Connect
+) -> None:
+    renaming, watching = connect(quad), connect(quad)
+    wait_for(lambda: quad.connection_count == 2, timeout=2, what="both clients")
+
+    renaming.send(Message(Verb.SET, None, "DEVICE_ID", ("{Stage L}",)))
+
+    for client in (renaming, watching):
+        (report,) = client.read_count(1)
+        assert (report.channel, report.param, unquote(report.value)) == (
+            None,
+            "DEVICE_ID",
+            "Stage L",
+        )
+    assert unquote(watching.ask(Message(Verb.GET, None, "DEVICE_ID")).value) == "Stage L"
 
 
 def test_values_set_from_another_thread_are_pushed(
@@ -308,7 +329,7 @@ def test_garbage_around_replies_leaves_every_message_decodable(
     client = connect(quad)
     client.send(Message(Verb.GET, 0, "ALL"))
 
-    received = client.read_count(3 + 4 * len(CHANNEL_PARAMS))
+    received = client.read_count(len(DEVICE_PARAMS) + 4 * len(CHANNEL_PARAMS))
 
     assert received[0].param == "MODEL"
     assert client.decoder.discarded_bytes > 0
@@ -331,9 +352,9 @@ def test_split_segments_dribble_the_reply(quad: SimulatedReceiver, connect: Conn
     client = connect(quad)
     client.send(Message(Verb.GET, 1, "ALL"))
 
-    received = client.read_count(3 + len(CHANNEL_PARAMS), timeout=5)
+    received = client.read_count(len(REPLY_OF_ONE_CHANNEL), timeout=5)
 
-    assert [m.param for m in received] == ["MODEL", "FW_VER", "DEVICE_ID", *CHANNEL_PARAMS]
+    assert [m.param for m in received] == REPLY_OF_ONE_CHANNEL
     assert client.reads > len(received)
 
 

@@ -255,19 +255,18 @@ class SimulatedReceiver:
         (``GET 1 RSSI 2``: antenna 2), ``0`` or none asks for every one."""
         family = self.family
         device = self._device_reports()
+        if param == "ALL" and family.get_all:
+            # Shure's ULX-D and Axient documents: "GET x ALL" answers every device property,
+            # then every channel's (x = 0) or channel x's properties.
+            numbers = range(1, self.channel_count + 1) if channel in (None, 0) else [channel]
+            reports = [family.report_message(None, k, v) for k, v in device.items()]
+            for number in numbers:
+                reports += self._channel_messages(number)
+            return reports
         if channel in (None, 0):
-            if param == "ALL" and family.get_all:
-                reports = [family.report_message(None, k, v) for k, v in device.items()]
-                for number in range(1, self.channel_count + 1):
-                    reports += self._channel_messages(number)
-                return reports
             if param not in device:
                 raise CommandRejectedError
             return [family.report_message(None, param, device[param])]
-        if param == "ALL" and family.get_all:
-            # A channel's ALL carries the device's properties too, as the documents say.
-            head = [family.report_message(None, k, v) for k, v in device.items()]
-            return head + self._channel_messages(channel)
         values = self._reports(channel)
         keys = [key for key in values if key.split(" ")[0] == param]
         if index != "0":
