@@ -71,7 +71,7 @@ def test_axient_transmitter_off() -> None:
 
 
 def test_axient_sample_carries_quality_audio_and_rssi_per_antenna() -> None:
-    raw = AD.sample_values(("005", "159", "112", "102", "BX", "031", "086", "000", "000"))
+    raw = AD.sample_values(("005", "159", "112", "102", "BX", "31", "086", "00", "000"))
     snapshot = AD.channel_snapshot(2, AD_RAW | raw)
 
     assert raw["CHAN_QUALITY"] == "005"

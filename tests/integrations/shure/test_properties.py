@@ -132,8 +132,9 @@ PARSERS: list[Callable[[str], object]] = [
     uhfr.parse_audio_bitmap,
     uhfr.meter_interval,
     psm.parse_input_level,
+    psm.parse_frequency,
 ]
-_raw_values = st.text(max_size=14) | st.from_regex(r"[0-9]{1,8}", fullmatch=True)
+_raw_values = st.text(max_size=14) | st.from_regex(r"[0-9]{1,12}", fullmatch=True)
 
 
 @BOUNDED
