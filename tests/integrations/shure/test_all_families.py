@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -147,6 +148,40 @@ def test_uhfr_offline_is_refused(start_fleet: StartFleet) -> None:
 
     with pytest.raises(DeviceUnreachableError, match="refused"):
         poll(receiver, timeout=SHORT)
+
+
+def test_uhfr_answers_from_another_source_port_are_read(start_fleet: StartFleet) -> None:
+    receiver = start_fleet("UR4D").receiver(0)
+    receiver.configure(reply_from_another_port=True)
+
+    snapshot = poll(receiver)
+
+    assert [c.name for c in snapshot.channels] == [c.name for c in receiver.spec.channels]
+
+
+def test_uhfr_datagrams_from_another_address_are_ignored(start_fleet: StartFleet) -> None:
+    receiver = start_fleet("UR4S").receiver(0)
+    receiver.latency = 0.5  # the poll waits while a stranger writes to its socket
+    polled: list[ReceiverSnapshot] = []
+    polling = threading.Thread(target=lambda: polled.append(poll(receiver, timeout=3.0)))
+    polling.start()
+    client = wait_for(lambda: _peer_address(receiver), timeout=2, what="the poll's datagrams")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as stranger:
+        stranger.bind(("127.0.0.2", 0))
+        stranger.sendto(b"* REPORT ERR *", client)  # taken in, it would fail the poll
+
+    polling.join(timeout=5)
+
+    assert polled, "the poll failed"
+    assert [c.name for c in polled[0].channels] == [receiver.spec.channels[0].name]
+
+
+def _peer_address(receiver: SimulatedReceiver) -> tuple[str, int] | None:
+    try:
+        addresses = [getattr(peer, "addr", None) for peer in list(receiver.peers)]
+    except RuntimeError:  # the set changed under the copy; look again
+        return None
+    return next((a for a in addresses if a is not None), None)
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,9 @@ class Behaviour:
     """UDP: send every reply datagram twice."""
     reorder: bool = False
     """UDP: send a reply's datagrams in shuffled order."""
+    reply_from_another_port: bool = False
+    """UDP: send every datagram from a second socket on another port, not the one asked
+    (no Shure document fixes the source port; one UR4D implementation expects 27625)."""
 
 
 def garble(

@@ -10,6 +10,7 @@ Taking the receiver offline closes the socket, so the kernel answers "port unrea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ class UdpEndpoint(Endpoint, asyncio.DatagramProtocol):
     def __init__(self, receiver: SimulatedReceiver) -> None:
         super().__init__(receiver)
         self._transport: asyncio.DatagramTransport | None = None
+        self._other_port: socket.socket | None = None
         self._peers: dict[Address, UdpPeer] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -53,6 +55,9 @@ class UdpEndpoint(Endpoint, asyncio.DatagramProtocol):
             task.cancel()
         if transport is not None:
             transport.abort()
+        if self._other_port is not None:
+            self._other_port.close()
+            self._other_port = None
 
     def datagram_received(self, data: bytes, addr: Address) -> None:
         if self._transport is None:
@@ -61,13 +66,25 @@ class UdpEndpoint(Endpoint, asyncio.DatagramProtocol):
         if peer is None:
             peer = self._peers[addr] = UdpPeer(self._receiver, self, addr)
             self._receiver.peers.add(peer)
+        peer.pending += 1
         task = asyncio.create_task(peer.answer(data))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     def send(self, datagram: bytes, addr: Address) -> None:
-        if self._transport is not None and not self._transport.is_closing():
+        if self._transport is None or self._transport.is_closing():
+            return
+        if not self._receiver.behaviour.reply_from_another_port:
             self._transport.sendto(datagram, addr)
+            return
+        if self._other_port is None:
+            bound = self._transport.get_extra_info("sockname")
+            family = socket.AF_INET6 if ":" in bound[0] else socket.AF_INET
+            self._other_port = socket.socket(family, socket.SOCK_DGRAM)
+            self._other_port.bind((bound[0], 0))
+            self._other_port.setblocking(False)
+        with contextlib.suppress(BlockingIOError):  # a full buffer drops it, like a network
+            self._other_port.sendto(datagram, addr)
 
     def forget(self, peer: UdpPeer) -> None:
         self._peers.pop(peer.addr, None)
@@ -80,6 +97,8 @@ class UdpPeer(Peer):
         self._receiver = receiver
         self._endpoint = endpoint
         self.addr = addr
+        self.pending = 0
+        """Datagrams from this address still to be answered."""
         self._closed = False
 
     @property
@@ -97,8 +116,9 @@ class UdpPeer(Peer):
         replies = [reply for command in commands for reply in self._receiver.answer(command, self)]
         if replies:
             await self.send(replies, reply=True)
-        if not self.metering:  # a poll's address is used once: pushes go to meter subscribers
-            self.close()
+        self.pending -= 1
+        if not self.metering and not self.pending:
+            self.close()  # a poll's address is used once: pushes go to meter subscribers
 
     def close(self, *, abort: bool = False) -> None:
         self.stop_tasks()
