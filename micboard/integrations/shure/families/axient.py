@@ -5,7 +5,8 @@ dB + 12, link quality 0-5 and RSSI per antenna.
 
 ``SAMPLE n ALL <quality> <audio LEDs> <peak> <RMS> <antennas> (<RSSI LEDs> <RSSI>)...``
 carries one LED/RSSI pair per character of the antenna status (two, or four with
-Quadversity); frequency diversity (FD-C) appends a second antenna section.
+Quadversity); frequency diversity (FD-C) appends a second antenna section. Forms from
+Shure's Axient Digital command strings; what they leave open is in docs/protocols/shure.md.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ It answers ``REPORT``, sends bare (unbraced) values and ends each message with C
 has no ``GET ALL``: each value is asked for on its own. There is no battery and no RF
 reading (it transmits); while metering it pushes ``AUDIO_IN_LVL_L`` and ``_R``, linear
 input levels read as an 8-LED ladder. The device names itself with ``DEVICE_NAME``.
+Forms from Shure's PSM1000 command strings; what they leave open is in
+docs/protocols/shure.md.
 """
 
 from __future__ import annotations

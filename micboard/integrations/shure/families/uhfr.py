@@ -4,6 +4,8 @@ No ``GET ALL``: each value is asked for on its own. ``TX_BAT`` is 1-5 bars or ``
 (unknown); there is no runtime. ``SAMPLE n ALL <antennas> <RF A> <RF B> <battery> <audio>``
 carries RF as -dBm (about 20 strong, 100 none) and audio as an 8-LED bitmap.
 Metering is ``* METER n ALL <units of 30 ms> *`` and ``* METER n ALL STOP *``.
+No Shure document for UHF-R could be read: these forms follow Shure's micboard, and what
+stays open is listed in docs/protocols/shure.md.
 """
 
 from __future__ import annotations
