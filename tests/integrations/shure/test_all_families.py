@@ -17,6 +17,7 @@ from micboard.integrations.shure.codec import FrameDecoder, Message, Verb
 from micboard.integrations.shure.families import MODELS
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
+from micboard.integrations.shure.specs import receiver_spec
 from micboard.simulator import ALL_FAMILIES_MODELS, demo_specs
 from tests.conftest import StartFleet
 from tests.waiting import wait_for
@@ -174,6 +175,15 @@ def test_uhfr_datagrams_from_another_address_are_ignored(start_fleet: StartFleet
 
     assert polled, "the poll failed"
     assert [c.name for c in polled[0].channels] == [receiver.spec.channels[0].name]
+
+
+def test_uhfr_over_ipv6_reads_and_is_refused_when_offline() -> None:
+    with Fleet([receiver_spec("UR4D")], host="::1", battery_drain=0, seed=3) as fleet:
+        receiver = fleet.receiver(0)
+        assert len(poll(receiver).channels) == 2
+        receiver.online = False
+        with pytest.raises(DeviceUnreachableError, match=r"\[::1\]:\d+ refused"):
+            poll(receiver, timeout=SHORT)
 
 
 def _peer_address(receiver: SimulatedReceiver) -> tuple[str, int] | None:
