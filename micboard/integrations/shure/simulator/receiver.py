@@ -281,10 +281,9 @@ class SimulatedReceiver:
         return self.family.meter_messages(state.snapshot(channel))
 
     def _handle(self, command: Message, peer: Peer) -> list[Message]:
-        if command.verb is Verb.GET and not command.values:
-            return self.handle_get(command.channel, command.param)
-        if command.verb is Verb.GET and command.channel and len(command.values) == 1:
-            return self.handle_get(command.channel, command.param, command.value)
+        indexed = bool(command.channel) and len(command.values) == 1  # GET 1 RSSI 2
+        if command.verb is Verb.GET and (not command.values or indexed):
+            return self.handle_get(command.channel, command.param, *command.values)
         if command.verb is Verb.SET and command.param == "METER_RATE":
             return self._set_meter_rate(command, peer)
         if command.verb is Verb.METER and self.family.transport is Transport.UDP:
