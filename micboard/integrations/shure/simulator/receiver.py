@@ -24,6 +24,7 @@ from micboard.integrations.shure.families import Family, Transport, receiver_mod
 from micboard.integrations.shure.families.uhfr import meter_interval
 from micboard.integrations.shure.simulator.channel import SimulatedChannel
 from micboard.integrations.shure.simulator.faults import Behaviour, GarbageMode
+from micboard.integrations.shure.simulator.refusals import CommandRejectedError, check_name
 from micboard.integrations.shure.simulator.streams import Endpoint, Peer
 from micboard.integrations.shure.simulator.tcp import TcpEndpoint
 from micboard.integrations.shure.simulator.udp import UdpEndpoint
@@ -36,10 +37,6 @@ MAX_METER_RATE_DIGITS = 11
 CONTROL_TIMEOUT = 5.0
 DEVICE_ID_WIDTH = 8
 ERR = Message(Verb.REP, None, "ERR")
-
-
-class CommandRejectedError(ValueError):
-    """A command or value the receiver refuses (a client gets ``REP ERR``)."""
 
 
 class SimulatedReceiver:
@@ -187,7 +184,7 @@ class SimulatedReceiver:
         return self._in_loop(lambda: self._reports(channel))
 
     def set_channel_name(self, channel: int, name: str) -> None:
-        self._check_name(name)
+        check_name(name, self.family.name_width)
         self._in_loop(lambda: self._change(channel, lambda state: setattr(state, "name", name)))
 
     def set_frequency(self, channel: int, frequency_khz: int) -> None:
@@ -295,7 +292,7 @@ class SimulatedReceiver:
             return self._set_device_id(unquote(" ".join(command.values)))
         if command.verb is Verb.SET and command.param == "CHAN_NAME":
             name = unquote(" ".join(command.values))
-            self._check_name(name)
+            check_name(name, self.family.name_width)
             self._change(command.channel, lambda state: setattr(state, "name", name))
             return []  # the change is pushed to every client, this one included
         if command.verb is Verb.SET and command.param == "FREQUENCY":
@@ -313,7 +310,7 @@ class SimulatedReceiver:
 
     def _set_device_id(self, device_id: str) -> list[Message]:
         """Documented SETs take 1-8 characters; the new ID is reported to every client."""
-        self._check_name(device_id, DEVICE_ID_WIDTH)
+        check_name(device_id, DEVICE_ID_WIDTH)
         self.device_id = device_id
         param = self.family.identity.device_id
         report = self.family.report_message(None, param, self._device_reports()[param])
@@ -376,13 +373,6 @@ class SimulatedReceiver:
         if reports:
             for peer in self.peers:
                 peer.push(reports)
-
-    def _check_name(self, name: str, width: int = 0) -> None:
-        width = width or self.family.name_width
-        if not name or len(name) > width or not name.isprintable():
-            raise CommandRejectedError(f"name {name!r} is not 1-{width} printable characters")
-        if any(c in name for c in "{}<>*"):
-            raise CommandRejectedError(f"name {name!r} has a reserved character")
 
     def _in_loop(self, action: Callable[[], T]) -> T:
         """Run ``action`` in the receiver's event loop and return its result."""
