@@ -213,6 +213,10 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
         "next_sync_at",
         "consecutive_failures",
         "last_error",
+        "request_form",
+        "skipped_messages",
+        "last_skipped_message",
+        "resent_requests",
         "resync_requested_at",
         "resync_requested_by",
     )

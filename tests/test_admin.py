@@ -14,6 +14,7 @@ from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Receiver, Venue
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
+from tests.services.test_poll_diagnostics import polled
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +194,12 @@ def test_resync_a_whole_venue_from_the_admin(
 
 def test_the_admin_shows_the_version(admin_client: Client) -> None:
     assert f"micboard {__version__}".encode() in admin_client.get("/admin/").content
+
+
+def test_the_admin_shows_the_diagnostics(admin_client: Client) -> None:
+    receiver = polled(make_receiver(make_venue()), skipped_messages=5, last_skipped="odd sample")
+
+    page = admin_client.get(f"/admin/micboard/receiver/{receiver.pk}/change/").content.decode()
+
+    assert "Skipped messages" in page
+    assert "odd sample" in page

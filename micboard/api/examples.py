@@ -34,6 +34,10 @@ _RECEIVER = {
     "consecutive_failures": 0,
     "firmware": "2.7.6",
     "device_id": "RACK-1",
+    "request_form": "all",
+    "skipped_messages": 0,
+    "last_skipped_message": "",
+    "resent_requests": 0,
     "created_at": "2026-11-26T09:00:00Z",
 }
 _CHANNEL = {

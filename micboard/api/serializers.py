@@ -77,6 +77,10 @@ class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
             "consecutive_failures",
             "firmware",
             "device_id",
+            "request_form",
+            "skipped_messages",
+            "last_skipped_message",
+            "resent_requests",
             "created_at",
         )
         read_only_fields = fields

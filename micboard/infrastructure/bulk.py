@@ -8,26 +8,40 @@ psycopg's pipeline, no SQL built per row, and a row deleted meanwhile is simply 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from django.db import connections, router
 from django.db.models import Field, Model
 
 
-def update_rows(model: type[Model], objects: Sequence[Model], fields: Sequence[str]) -> None:
-    """Write ``fields`` of each object to its row, as ``save(update_fields=...)`` would."""
+def update_rows(
+    model: type[Model],
+    objects: Sequence[Model],
+    fields: Sequence[str],
+    *,
+    added: Mapping[str, Callable[[Any], int]] | None = None,
+) -> None:
+    """Write ``fields`` of each object to its row, as ``save(update_fields=...)`` would, and
+    add ``added[name](obj)`` to each counter column in the same statement (``n = n + %s``:
+    no update is lost to a row read before another write)."""
     if not objects:
         return
+    added = added or {}
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [cast(Field[Any, Any], meta.get_field(name)) for name in fields]
+    counters = [_column(cast(Field[Any, Any], meta.get_field(name))) for name in added]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(_column(field))} = %s" for field in columns)
+    assignments = ", ".join(
+        [f"{quote(_column(field))} = %s" for field in columns]
+        + [f"{quote(column)} = {quote(column)} + %s" for column in counters]
+    )
     # Identifiers come from the model's own metadata, values travel as parameters.
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(_column(meta.pk))} = %s"  # noqa: S608
     rows = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        + [amount(obj) for amount in added.values()]
         + [obj.pk]
         for obj in objects
     ]

@@ -58,13 +58,31 @@ class ChannelSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class PollDiagnostics:
+    """How a poll went, beyond its values: what it skipped, asked again, and how it asked."""
+
+    skipped_messages: int = 0
+    """Messages dropped as malformed or of an unexpected shape (the poll went on)."""
+    last_skipped: str = ""
+    """Why the latest of those was dropped."""
+    resent_requests: int = 0
+    """Single requests sent again for values that did not arrive."""
+    request_form: str = ""
+    """The driver's name for the request form that worked, handed back on the next poll."""
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiverSnapshot:
-    """Everything one poll of a receiver learned: identity and every channel."""
+    """Everything one poll of a receiver learned: identity and every channel.
+
+    An empty ``model``, ``firmware`` or ``device_id`` means the device did not report it.
+    """
 
     model: str = ""
     firmware: str = ""
     device_id: str = ""
     channels: tuple[ChannelSnapshot, ...] = field(default_factory=tuple)
+    diagnostics: PollDiagnostics = field(default_factory=PollDiagnostics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +111,13 @@ class Driver(Protocol):
         this driver does not speak."""
         ...
 
-    def poll(self, address: DeviceAddress, *, channels: int) -> ReceiverSnapshot:
-        """Read the whole receiver or raise ``DeviceError``; never returns a partial snapshot."""
+    def poll(
+        self, address: DeviceAddress, *, channels: int, request_form: str = ""
+    ) -> ReceiverSnapshot:
+        """Read the whole receiver or raise ``DeviceError``; never returns a partial snapshot.
+
+        ``request_form`` is what the previous snapshot's diagnostics named ("" the first
+        time); a driver ignores a form it does not know."""
         ...
 
 
@@ -137,5 +160,6 @@ __all__ = [
     "Driver",
     "DriverRegistry",
     "ModelDescription",
+    "PollDiagnostics",
     "ReceiverSnapshot",
 ]

@@ -60,6 +60,22 @@ class Receiver(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     firmware = models.CharField(max_length=64, blank=True, default="")
     device_id = models.CharField(max_length=64, blank=True, default="")
+    request_form = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="How the last successful poll asked for the values (the driver's name for "
+        "it, e.g. 'all' or 'param'); the next poll asks the same way.",
+    )
+    skipped_messages = models.PositiveIntegerField(
+        default=0, help_text="Messages polls skipped as malformed or of an unexpected shape."
+    )
+    last_skipped_message = models.CharField(
+        max_length=300, blank=True, default="", help_text="Why the latest one was skipped."
+    )
+    resent_requests = models.PositiveIntegerField(
+        default=0, help_text="Requests polls sent again for values that did not arrive."
+    )
 
     resync_requested_at = models.DateTimeField(null=True, blank=True)
     resync_requested_by = models.CharField(max_length=150, blank=True, default="")

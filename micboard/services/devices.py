@@ -98,6 +98,7 @@ class DjangoDeviceService:
         for name, value in fields.items():
             setattr(receiver, name, value)
         receiver.next_sync_at = self._clock.now()
+        receiver.request_form = ""  # perhaps another device now: find out how it answers
         try:
             with transaction.atomic():
                 receiver.save()

@@ -57,6 +57,8 @@ _SYNCED_FIELDS = [
     "model",
     "firmware",
     "device_id",
+    "request_form",
+    "last_skipped_message",
 ]
 
 
@@ -169,7 +171,16 @@ class PollResultWriter:
         gone = [c.pk for c in existing.values()]
         changed.update(receiver_id for receiver_id, _ in existing)
         with transaction.atomic():
-            update_rows(Receiver, [p.receiver for p in polls], _SYNCED_FIELDS)
+            diagnostics = {p.receiver.pk: p.snapshot.diagnostics for p in polls}
+            update_rows(
+                Receiver,
+                [p.receiver for p in polls],
+                _SYNCED_FIELDS,
+                added={
+                    "skipped_messages": lambda r: diagnostics[r.pk].skipped_messages,
+                    "resent_requests": lambda r: diagnostics[r.pk].resent_requests,
+                },
+            )
             Channel.objects.bulk_create(
                 channels,
                 update_conflicts=True,
@@ -193,8 +204,14 @@ class PollResultWriter:
         receiver.last_error = ""
         receiver.consecutive_failures = 0
         receiver.model = snapshot.model or receiver.model
-        receiver.firmware = snapshot.firmware
-        receiver.device_id = snapshot.device_id
+        receiver.firmware = snapshot.firmware or receiver.firmware
+        receiver.device_id = snapshot.device_id or receiver.device_id
+        diagnostics = snapshot.diagnostics
+        receiver.request_form = diagnostics.request_form
+        receiver.skipped_messages += diagnostics.skipped_messages
+        receiver.resent_requests += diagnostics.resent_requests
+        if diagnostics.skipped_messages:
+            receiver.last_skipped_message = diagnostics.last_skipped[:300]
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -66,7 +66,9 @@ class ReceiverPoller:
         with bound_contextvars(receiver_id=receiver.pk):
             try:
                 driver = self._registry.get(receiver.protocol)
-                reply = driver.poll(address, channels=receiver.channel_count)
+                reply = driver.poll(
+                    address, channels=receiver.channel_count, request_form=receiver.request_form
+                )
             except (DeviceError, UnknownProtocolError) as error:
                 reply = error
             except Exception as error:  # one driver bug must not sink a whole batch

@@ -20,6 +20,8 @@ from micboard.simulator import (
     models_of_families,
     plan_simulation,
 )
+from micboard.simulator.firmware import DESCRIPTIONS, parse_variation
+from micboard.simulator.scenario_file import Variation
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -56,6 +58,7 @@ def build_simulation(args: argparse.Namespace) -> Simulation:
         seed=args.seed,
         tick=args.tick,
         drain=args.drain,
+        firmware=args.firmware,
     )
 
 
@@ -122,6 +125,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--drain", type=float, help="battery minutes drained per tick (default 1; 0: none)"
     )
+    parser.add_argument(
+        "--firmware",
+        type=_variation,
+        action="append",
+        default=[],
+        metavar="NAME[=RECEIVERS]",
+        help="a firmware variation for some receivers (indexes or models, default all); "
+        "repeatable: " + "; ".join(f"{name}: {text}" for name, text in DESCRIPTIONS.items()),
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     return parser
 
@@ -143,6 +155,13 @@ def _models(text: str) -> list[str]:
     if not models:
         raise argparse.ArgumentTypeError("name at least one model")
     return models
+
+
+def _variation(text: str) -> Variation:
+    try:
+        return parse_variation(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _families(text: str) -> list[str]:

@@ -157,6 +157,12 @@ ACTIONS: Mapping[str, Action] = {
     ),
     "silent": _switch("silent", True, description="accepts connections, never answers"),
     "reply_errors": _switch("reply_errors", True, description="answers every command with ERR"),
+    "odd_samples": _switch(
+        "odd_samples", True, description="a SAMPLE of another shape before every reply"
+    ),
+    "lose_value": _switch(
+        "lose_value", True, description="one channel value lost from the next reply (once)"
+    ),
     "packet_loss": Action(
         _loss, lambda r, _c, _p: r.configure(loss=0.0), params={"share": "share"},
         description="UDP: drop `share` (default 0.3) of the reply datagrams",

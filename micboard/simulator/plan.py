@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from micboard.simulator.demo import DEMO_MODELS, demo_specs, models_of_families
 from micboard.simulator.running import Simulation, SimulationOptions
-from micboard.simulator.scenario_file import Scenario, load_scenario
+from micboard.simulator.scenario_file import Scenario, Variation, load_scenario
 
 T = TypeVar("T")
 
@@ -27,6 +27,7 @@ def plan_simulation(
     seed: int | None = None,
     tick: float | None = None,
     drain: float | None = None,
+    firmware: Sequence[Variation] = (),
 ) -> Simulation:
     """Raises ``ScenarioError``, ``ValueError`` (a family) or ``DeviceError`` (a model)."""
     plan = load_scenario(scenario) if scenario else Scenario()
@@ -39,6 +40,7 @@ def plan_simulation(
         drain=_first(drain, fleet.drain, default=1.0),
         seed=seed if seed is not None else fleet.seed,
         events=plan.events,
+        firmware=(*plan.firmware, *firmware),
     )
     specs = demo_specs(_first(count, fleet.count, default=len(chosen)), models=chosen)
     return Simulation(specs, options)

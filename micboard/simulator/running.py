@@ -8,7 +8,8 @@ from types import TracebackType
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.integrations.shure.specs import ReceiverSpec
-from micboard.simulator.scenario_file import Event
+from micboard.simulator.firmware import apply_variations
+from micboard.simulator.scenario_file import Event, Variation
 from micboard.simulator.timeline import Timeline
 
 
@@ -20,6 +21,7 @@ class SimulationOptions:
     drain: float = 1.0
     seed: int | None = None
     events: tuple[Event, ...] = ()
+    firmware: tuple[Variation, ...] = ()
 
 
 class Simulation:
@@ -34,6 +36,7 @@ class Simulation:
             battery_drain=options.drain,
             seed=options.seed,
         )
+        apply_variations(options.firmware, self.fleet.receivers)
         self.timeline = Timeline(options.events, self.fleet.receivers)
 
     @property

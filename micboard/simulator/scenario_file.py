@@ -7,6 +7,7 @@ fleet: {count: 12, models: [ULXD4Q, AD4D, UR4D, P10T], seed: 7, tick: 1s, drain:
 events:
   - {scenario: rf_dropout, receivers: [0, 2], channel: 1, at: 30s, for: 5s, every: 60s}
   - {scenario: rename, receivers: [1], channel: 2, name: BP99 Understudy, at: 10s}
+firmware: {no_get_all: [3], line_commands: all}
 ```
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from micboard.integrations.shure.simulator import VARIATIONS
 from micboard.simulator.actions import ACTIONS
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
@@ -60,9 +62,19 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Variation:
+    """A firmware variation (a ``Behaviour`` switch) and the receivers it applies to."""
+
+    name: str
+    receivers: tuple[int | str, ...] | None = None
+    """Receiver indexes or model names; ``None``: every receiver."""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     fleet: FleetOptions = FleetOptions()
     events: tuple[Event, ...] = ()
+    firmware: tuple[Variation, ...] = ()
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -135,13 +147,20 @@ class _Validator:
         return ScenarioError(f"{self.name}{where}: {key or 'the file'}: {problem}")
 
     def scenario(self, data: object) -> Scenario:
-        top = self.mapping(data, (), {"fleet", "events"})
+        top = self.mapping(data, (), {"fleet", "events", "firmware"})
         fleet = self.fleet(top.get("fleet", {}), ("fleet",))
         raw_events = top.get("events", [])
         if not isinstance(raw_events, list):
             raise self.fail(("events",), "must be a list of events")
         events = tuple(self.event(item, ("events", i)) for i, item in enumerate(raw_events))
-        return Scenario(fleet, events)
+        return Scenario(fleet, events, self.firmware(top.get("firmware", {}), ("firmware",)))
+
+    def firmware(self, data: object, path: PATH) -> tuple[Variation, ...]:
+        """``{no_get_all: [0, QLXD4], line_commands: all}``: variation -> receivers."""
+        raw = self.mapping(data, path, frozenset(VARIATIONS))
+        return tuple(
+            Variation(name, self.receivers(chosen, (*path, name))) for name, chosen in raw.items()
+        )
 
     def mapping(
         self, data: object, path: PATH, allowed: frozenset[str] | set[str]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.simulator.actions import ACTIONS, Apply
 from micboard.simulator.scenario_file import Event, ScenarioError
+from micboard.simulator.selection import select_receivers
 
 STOP_TIMEOUT = 10.0
 
@@ -31,22 +32,8 @@ class _Target:
 
 def targets(event: Event, receivers: Sequence[SimulatedReceiver]) -> list[_Target]:
     """The receivers (and channels) an event applies to; raises ``ScenarioError``."""
-    chosen: list[SimulatedReceiver] = []
-    for selector in event.receivers or range(len(receivers)):
-        if isinstance(selector, int):
-            if selector >= len(receivers):
-                raise ScenarioError(
-                    f"{event.scenario}: receiver {selector} does not exist "
-                    f"(the fleet has {len(receivers)})"
-                )
-            chosen.append(receivers[selector])
-        else:
-            matching = [r for r in receivers if r.model == selector]
-            if not matching:
-                raise ScenarioError(f"{event.scenario}: no {selector} in the fleet")
-            chosen.extend(matching)
     found = []
-    for receiver in dict.fromkeys(chosen):
+    for receiver in select_receivers(event.receivers, receivers, event.scenario):
         if event.channel is not None and event.channel > receiver.channel_count:
             raise ScenarioError(
                 f"{event.scenario}: a {receiver.model} has no channel {event.channel}"

@@ -10,6 +10,7 @@ from micboard.composition import device_service
 from micboard.models import Channel, Receiver
 from tests.conftest import queue_depth
 from tests.factories import make_polled_receiver, make_receiver, make_venue, snapshot
+from tests.services.test_poll_diagnostics import polled
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,18 @@ def test_venue_resync_reports_each_receiver(operator: APIClient) -> None:
     report = operator.post(f"/api/v1/venues/{venue.slug}/resync/").json()
     assert (report["enqueued"], report["disabled"]) == ([enabled.pk], [disabled.pk])
     assert operator.post("/api/v1/venues/nowhere/resync/").status_code == 404
+
+
+def test_the_api_shows_the_diagnostics(operator: APIClient) -> None:
+    receiver = polled(
+        make_receiver(make_venue()), skipped_messages=3, last_skipped="odd", request_form="all"
+    )
+
+    body = operator.get(f"/api/v1/receivers/{receiver.pk}/").json()
+
+    assert {k: body[k] for k in ("request_form", "skipped_messages", "resent_requests")} == {
+        "request_form": "all",
+        "skipped_messages": 3,
+        "resent_requests": 0,
+    }
+    assert body["last_skipped_message"] == "odd"

@@ -39,3 +39,19 @@ def test_a_deleted_row_is_skipped_and_nothing_is_written_for_no_objects() -> Non
     assert list(Receiver.objects.filter(venue=venue).values_list("firmware", flat=True)) == ["9.9"]
     with query_budget(0):
         update_rows(Receiver, [], ["firmware"])
+
+
+def test_counters_are_added_to_in_the_same_statement_whatever_was_read() -> None:
+    venue = make_venue()
+    receivers = [make_receiver(venue) for _ in range(2)]
+    stale = list(Receiver.objects.filter(venue=venue).order_by("pk"))  # read before a write
+    Receiver.objects.filter(pk=receivers[0].pk).update(skipped_messages=5)
+    amounts = {receivers[0].pk: 2, receivers[1].pk: 3}
+    for receiver in stale:
+        receiver.firmware = "2.0"
+    with query_budget(1):
+        update_rows(
+            Receiver, stale, ["firmware"], added={"skipped_messages": lambda r: amounts[r.pk]}
+        )
+    rows = Receiver.objects.filter(venue=venue).order_by("pk")
+    assert [(r.firmware, r.skipped_messages) for r in rows] == [("2.0", 7), ("2.0", 3)]

@@ -114,7 +114,9 @@ class CrashingDriver:
 
     protocol = "crashing"
 
-    def poll(self, address: DeviceAddress, *, channels: int) -> ReceiverSnapshot:
+    def poll(
+        self, address: DeviceAddress, *, channels: int, request_form: str = ""
+    ) -> ReceiverSnapshot:
         raise RuntimeError("driver bug")
 
     def describe(self, model: str) -> ModelDescription:

@@ -35,9 +35,9 @@ class Framing:
             raise ValueError("frame delimiters are single bytes")
 
     @property
-    def reserved(self) -> str:
+    def reserved(self) -> frozenset[str]:
         """Characters that may not appear inside a value."""
-        return "{}" + self.open.decode("latin-1") + self.close.decode("latin-1")
+        return frozenset("{}" + self.open.decode("latin-1") + self.close.decode("latin-1"))
 
 
 ANGLE_FRAMING = Framing(b"<", b">")
@@ -295,7 +295,7 @@ def _check_value(value: str, framing: Framing) -> None:
     inner = value[1:-1] if quoted else value
     if not quoted and (not value or " " in value):
         raise ProtocolError(f"value {value[:40]!r} is empty or has spaces but no braces")
-    if not inner.isprintable() or any(char in framing.reserved for char in inner):
+    if not inner.isprintable() or not framing.reserved.isdisjoint(inner):
         raise ProtocolError(f"value {value[:40]!r} has characters the protocol cannot carry")
 
 

@@ -40,8 +40,10 @@ class ShureDriver:
         family = info.family
         return ModelDescription(info.name, family.key, family.name, info.channels, self.protocol)
 
-    def poll(self, address: DeviceAddress, *, channels: int) -> ReceiverSnapshot:
-        return read_receiver(address, family=self.family, channels=channels)
+    def poll(
+        self, address: DeviceAddress, *, channels: int, request_form: str = ""
+    ) -> ReceiverSnapshot:
+        return read_receiver(address, family=self.family, channels=channels, form=request_form)
 
 
 def shure_drivers() -> list[Driver]:

@@ -16,6 +16,7 @@ from micboard.exceptions import (
 from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
 from micboard.integrations.shure.client import ReplyCollector, read_receiver
 from micboard.integrations.shure.codec import Message, Verb
+from micboard.integrations.shure.families import RequestForm
 from micboard.integrations.shure.families.ulxd import UlxdFamily
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
@@ -117,8 +118,8 @@ def test_silent_device_times_out_within_the_deadline(fleet: Fleet) -> None:
     assert time.monotonic() - started < SHORT + MARGIN
     assert caught.value.message == (
         f"no complete reply from 127.0.0.1:{receiver.port} within {SHORT} s "
-        "(got 0 of 4 channels, no MODEL)"
-    )
+        "(got 0 of 4 channels, 60 request(s) sent again)"
+    )  # three rounds of one GET per missing value, none answered
     assert caught.value.details == {"host": "127.0.0.1", "port": receiver.port}
 
 
@@ -165,7 +166,12 @@ def test_garbage_around_valid_replies_still_parses(fleet: Fleet) -> None:
     clean = poll(receiver)
     receiver.garbage = GarbageMode.AROUND
 
-    assert poll(receiver) == clean
+    damaged = poll(receiver)
+
+    assert damaged.channels == clean.channels
+    assert damaged.model == clean.model
+    assert damaged.diagnostics.skipped_messages > 0  # each cut-off frame, counted
+    assert damaged.diagnostics.last_skipped.startswith("frame cut short")
 
 
 def test_reply_dribbled_in_small_segments_is_reassembled(fleet: Fleet) -> None:
@@ -180,7 +186,8 @@ def test_rep_err_is_a_protocol_error(fleet: Fleet) -> None:
     receiver = fleet.receiver(0)
     receiver.reply_errors = True
 
-    with pytest.raises(ProtocolError, match=r"answered < REP ERR > to < GET 0 ALL > < GET MODEL >"):
+    refused = r"answered < REP ERR > to every request \(< GET 1 ALL > < GET 1 TX_TYPE >"
+    with pytest.raises(ProtocolError, match=refused):
         poll(receiver)
 
 
@@ -223,35 +230,62 @@ def test_a_receiver_has_at_least_one_channel() -> None:
 
 class TestReplyCollector:
     MODEL = Message(Verb.REP, None, "MODEL", ("{ULXD4}",))
+    VALUES = (
+        ("CHAN_NAME", "{HH01 Lead}"),
+        ("FREQUENCY", "578350"),
+        ("BATT_BARS", "004"),
+        ("BATT_RUN_TIME", "00300"),
+        ("TX_TYPE", "ULXD2"),
+    )
 
     def collector_with_everything(self, *, ended: bool = True) -> ReplyCollector:
-        """The reply to ``GET 0 ALL`` for a ULXD4, and the answer to ``GET MODEL``."""
+        """The reply to ``GET 1 ALL`` for a ULXD4, and the answer to the end marker."""
         collector = ReplyCollector(ULXD, 1)
         collector.add(self.MODEL)
         collector.add(Message(Verb.REP, None, "FW_VER", ("{2.7.6.0}",)))
         collector.add(Message(Verb.REP, None, "DEVICE_ID", ("{RX-001  }",)))
-        for param, value in [
-            ("CHAN_NAME", "{HH01 Lead}"),
-            ("FREQUENCY", "578350"),
-            ("BATT_BARS", "004"),
-            ("BATT_RUN_TIME", "00300"),
-            ("TX_TYPE", "ULXD2"),
-        ]:
+        for param, value in self.VALUES:
             collector.add(Message(Verb.REP, 1, param, (value,)))
         if ended:
-            collector.add(self.MODEL)
+            collector.add(Message(Verb.REP, 1, "TX_TYPE", ("ULXD2",)))
         return collector
 
-    def test_is_complete_when_model_follows_every_required_channel_value(self) -> None:
+    def test_is_complete_when_the_end_marker_follows_every_channel_value(self) -> None:
         collector = ReplyCollector(ULXD, 1)
         collector.add(Message(Verb.REP, 1, "CHAN_NAME", ("{HH01}",)))
-        assert collector.progress() == "got 0 of 1 channels, no MODEL"
+        assert collector.progress() == "got 0 of 1 channels"
 
         unfinished = self.collector_with_everything(ended=False)
         assert not unfinished.complete
         assert unfinished.progress() == "got 1 of 1 channels, not the reply's end"
 
         assert self.collector_with_everything().complete
+
+    def test_needs_no_model(self) -> None:
+        collector = ReplyCollector(ULXD, 1)
+        for param, value in self.VALUES:
+            collector.add(Message(Verb.REP, 1, param, (value,)))
+        collector.add(Message(Verb.REP, 1, "TX_TYPE", ("ULXD2",)))
+
+        snapshot = collector.snapshot()
+
+        assert collector.complete
+        assert (snapshot.model, snapshot.firmware, snapshot.device_id) == ("", "", "")
+
+    def test_the_end_marker_alone_shows_get_all_was_ignored(self) -> None:
+        collector = ReplyCollector(ULXD, 2)
+        collector.add(Message(Verb.REP, 2, "TX_TYPE", ("ULXD2",)))
+
+        assert collector.marker_answered
+        assert not collector.answered_get_all
+        assert collector.missing()[0] == Message(Verb.GET, 1, "CHAN_NAME")
+        assert Message(Verb.GET, 2, "TX_TYPE") not in collector.missing()
+
+    def test_the_per_parameter_form_asks_identity_then_every_value(self) -> None:
+        request = ReplyCollector(ULXD, 2, RequestForm.PARAM).request()
+
+        assert request[:3] == [Message(Verb.GET, None, p) for p in ("MODEL", "FW_VER", "DEVICE_ID")]
+        assert request[3:] == [Message(Verb.GET, n, p) for n in (1, 2) for p in ULXD.channel_params]
 
     def test_newest_value_wins_and_samples_update_the_meters(self) -> None:
         collector = self.collector_with_everything()
@@ -272,9 +306,65 @@ class TestReplyCollector:
 
         assert collector.snapshot().device_id == "RX-001"
 
-    def test_a_malformed_sample_is_a_protocol_error(self) -> None:
-        with pytest.raises(ProtocolError, match="malformed metering sample"):
-            ReplyCollector(ULXD, 1).add(Message(Verb.SAMPLE, 1, "ALL", ("AX",)))
+    def test_a_sample_of_another_shape_is_skipped_and_counted(self) -> None:
+        collector = self.collector_with_everything()
+        collector.add(Message(Verb.SAMPLE, 1, "ALL", ("AX",)))
+        collector.add(Message(Verb.SAMPLE, 1, "PEAK", ("1",)))
+
+        snapshot = collector.snapshot()
+
+        assert snapshot.channels[0].name == "HH01 Lead"
+        assert snapshot.diagnostics.skipped_messages == 2
+        assert snapshot.diagnostics.last_skipped == "malformed metering sample < SAMPLE 1 PEAK 1 >"
+
+    def test_a_malformed_optional_value_is_skipped_and_the_others_kept(self) -> None:
+        collector = self.collector_with_everything()
+        collector.add(Message(Verb.REP, 1, "RX_RF_LVL", ("abc",)))
+        collector.add(Message(Verb.REP, 1, "AUDIO_LVL", ("031",)))
+
+        snapshot = collector.snapshot()
+
+        assert snapshot.channels[0].rf_level is None
+        assert snapshot.channels[0].audio_level == 31
+        assert snapshot.channels[0].frequency_khz == 578350
+        assert snapshot.diagnostics.skipped_messages == 1
+        assert snapshot.diagnostics.last_skipped.startswith("channel 1 RX_RF_LVL 'abc': ")
+
+    def test_with_several_malformed_optional_values_only_the_required_are_kept(self) -> None:
+        collector = self.collector_with_everything()
+        collector.add(Message(Verb.REP, 1, "RX_RF_LVL", ("abc",)))
+        collector.add(Message(Verb.REP, 1, "AUDIO_LVL", ("xyz",)))
+
+        snapshot = collector.snapshot()
+
+        assert (snapshot.channels[0].rf_level, snapshot.channels[0].audio_level) == (None, None)
+        assert snapshot.channels[0].name == "HH01 Lead"
+        assert "every optional value left out" in snapshot.diagnostics.last_skipped
+
+    def test_a_malformed_required_value_fails_the_poll(self) -> None:
+        collector = self.collector_with_everything()
+        collector.add(Message(Verb.REP, 1, "FREQUENCY", ("57835",)))
+
+        with pytest.raises(ProtocolError, match="FREQUENCY"):
+            collector.snapshot()
+
+    def test_an_unknown_model_is_an_error_naming_it(self) -> None:
+        collector = ReplyCollector(ULXD, 1)
+
+        with pytest.raises(ProtocolError, match=r"reports model 'ULXD9X', which is not a known"):
+            collector.add(Message(Verb.REP, None, "MODEL", ("{ULXD9X  }",)))
+
+    def test_a_model_of_another_family_is_an_error_naming_both(self) -> None:
+        collector = ReplyCollector(ULXD, 1)
+
+        with pytest.raises(ProtocolError, match=r"is a AD4D \(Axient Digital\), not a ULX-D"):
+            collector.add(Message(Verb.REP, None, "MODEL", ("{AD4D}",)))
+
+    def test_a_blank_model_is_no_model(self) -> None:
+        collector = ReplyCollector(ULXD, 1)
+        collector.add(Message(Verb.REP, None, "MODEL", ("{        }",)))
+
+        assert "MODEL" not in collector.device
 
     def test_never_returns_a_partial_snapshot(self) -> None:
         with pytest.raises(ProtocolError, match="incomplete"):

@@ -2,40 +2,67 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from micboard.exceptions import ProtocolError, ValidationError
-from micboard.integrations.base import ReceiverSnapshot
+from micboard.integrations.base import ChannelSnapshot, PollDiagnostics, ReceiverSnapshot
 from micboard.integrations.shure.codec import Message, Verb, encode, unquote
-from micboard.integrations.shure.families import MODELS, Family
+from micboard.integrations.shure.families import MODELS, Family, RequestForm
 
 
 class ReplyCollector:
     """Takes in a poll's messages (and unsolicited ones) and decides when it is complete.
 
-    A ``GET ALL`` family's reply is over when the answer to the trailing model request
-    arrives after every channel is complete (the device answers in order, so nothing is
-    still in flight); other families are complete once every asked-for value arrived.
+    Complete means every channel's values arrived (and, for a family asked one value at a
+    time, its identity). Under the ``ALL`` form the reply is also over only once the end
+    marker's answer followed the ``GET ALL`` answers, so the meters reported after the
+    channel's values are not cut off. A message of the wrong shape is skipped and counted.
     """
 
-    def __init__(self, family: Family, channels: int) -> None:
+    def __init__(self, family: Family, channels: int, form: RequestForm | None = None) -> None:
         if channels < 1:
             raise ValidationError(f"a receiver has at least one channel, not {channels}")
         self.family = family
         self.channels = channels
+        self.form = form or family.request_forms[0]
         self.device: dict[str, str] = {}
         self.channel_values: dict[int, dict[str, str]] = {n: {} for n in range(1, channels + 1)}
-        self._ended = False
+        self.refusals = 0
+        """``REP ERR`` answers so far."""
+        self.skipped = 0
+        self.last_skipped = ""
+        self._reports: Counter[tuple[int, str]] = Counter()
+        """Reports per (channel, parameter as sent), whatever key their value is kept under."""
+        self._marker = family.end_marker(channels)
 
     def add(self, message: Message) -> None:
-        """Take in one message; raises ``ProtocolError`` for ``REP ERR`` or a bad SAMPLE."""
+        """Take in one message; raises ``ProtocolError`` only for a device of another kind."""
         if message.verb is Verb.SAMPLE:
             self._add_sample(message)
         elif message.verb is Verb.REP:
             self._add_report(message)
 
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.last_skipped = reason
+
+    def request(self) -> list[Message]:
+        """Every command of this poll's form."""
+        return self.family.request(self.channels, self.form)
+
     def missing(self) -> list[Message]:
-        """The requests of this poll still without an answer (for a resend)."""
-        return [
-            command for command in self.family.request(self.channels) if not self._answered(command)
+        """One ``GET`` for each value still without an answer (identity where required)."""
+        family = self.family
+        device = [
+            Message(Verb.GET, None, param)
+            for param in family.identity.params
+            if family.identity_required and param not in self.device
+        ]
+        return device + [
+            Message(Verb.GET, number, param)
+            for number, values in self.channel_values.items()
+            for param in family.channel_params
+            if param not in values
         ]
 
     @property
@@ -46,74 +73,126 @@ class ReplyCollector:
         )
 
     @property
-    def complete(self) -> bool:
-        if self.family.get_all:
-            return self._ended
-        return all(p in self.device for p in self.family.identity.params) and (
-            self.complete_channels == self.channels
-        )
+    def values_complete(self) -> bool:
+        """Every channel value (and any required identity) arrived."""
+        identity = self.family.identity.params if self.family.identity_required else ()
+        return all(p in self.device for p in identity) and self.complete_channels == self.channels
 
-    def snapshot(self) -> ReceiverSnapshot:
-        """Decode everything collected; raises ``ProtocolError`` if incomplete or malformed."""
-        if not self.complete:
+    @property
+    def marker_answered(self) -> bool:
+        """Under ``ALL``: the end marker's answer came after the ``GET ALL`` answers (its
+        value reported twice), or alone (the device ignored ``GET ALL``)."""
+        number, param = self._marker.channel or 0, self._marker.param
+        reported = self._reports[(number, param)]
+        others = any(ch == number and p != param for ch, p in self._reports)
+        return reported >= 2 or (reported >= 1 and not others)
+
+    def reports_of(self, command: Message) -> int:
+        """How many reports of the parameter ``command`` asks for arrived so far."""
+        return self._reports[(command.channel or 0, command.param)]
+
+    @property
+    def answered_get_all(self) -> bool:
+        """Whether any channel reported something other than the end marker's value."""
+        end = (self._marker.channel, self._marker.param)
+        return any(report != end for report in self._reports)
+
+    @property
+    def complete(self) -> bool:
+        if not self.values_complete:
+            return False
+        return self.form is not RequestForm.ALL or self.marker_answered
+
+    def snapshot(self, *, resent: int = 0, malformed: int = 0) -> ReceiverSnapshot:
+        """Decode everything collected; raises ``ProtocolError`` if incomplete or a required
+        value is malformed (a malformed meter is skipped and counted)."""
+        if not self.values_complete:
             raise ProtocolError(f"incomplete reply ({self.progress()})")
         identity = self.family.identity
         model = self.device.get(identity.model, "") if identity.model else ""
+        channels = tuple(self._channel(n, values) for n, values in self.channel_values.items())
         return ReceiverSnapshot(
             model=unquote(model) or _only_model(self.family),
             firmware=unquote(self.device.get(identity.firmware, "")),
             device_id=unquote(self.device.get(identity.device_id, "")),
-            channels=tuple(
-                self.family.channel_snapshot(number, values)
-                for number, values in sorted(self.channel_values.items())
+            channels=channels,
+            diagnostics=PollDiagnostics(
+                skipped_messages=self.skipped + malformed,
+                last_skipped=self.last_skipped,
+                resent_requests=resent,
+                request_form=self.form.value,
             ),
         )
 
     def progress(self) -> str:
         text = f"got {self.complete_channels} of {self.channels} channels"
-        wanted = (
-            [self.family.identity.model] if self.family.get_all else self.family.identity.params
-        )
-        absent = [p for p in wanted if p not in self.device]
+        identity = self.family.identity.params if self.family.identity_required else ()
+        absent = [p for p in identity if p not in self.device]
         if absent:
             return f"{text}, no {', '.join(absent)}"
-        if self.family.get_all and self.complete_channels == self.channels:
+        if self.form is RequestForm.ALL and self.complete_channels == self.channels:
             return f"{text}, not the reply's end"
         return text
 
-    def _answered(self, command: Message) -> bool:
-        if command.channel in (None, 0):
-            return command.param in self.device
-        return command.param in self.channel_values.get(command.channel, {})
+    def _channel(self, number: int, values: dict[str, str]) -> ChannelSnapshot:
+        """Decode a channel; a malformed optional value (a meter, an offset) is left out and
+        counted, a malformed required one raises ``ProtocolError``."""
+        try:
+            return self.family.channel_snapshot(number, values)
+        except ProtocolError as error:
+            optional = [key for key in values if key not in self.family.channel_params]
+            for key in optional:
+                try:
+                    channel = self.family.channel_snapshot(
+                        number, {k: v for k, v in values.items() if k != key}
+                    )
+                except ProtocolError:
+                    continue
+                self.skip(f"channel {number} {key} {values[key]!r}: {error.message}")
+                return channel
+            required = {k: v for k, v in values.items() if k in self.family.channel_params}
+            channel = self.family.channel_snapshot(number, required)
+            self.skip(f"channel {number}, every optional value left out: {error.message}")
+            return channel
 
     def _add_report(self, message: Message) -> None:
         if message.param == "ERR":
-            request = " ".join(_text(command) for command in self.family.request(self.channels))
-            raise ProtocolError(f"answered {_text(message)} to {request}")
+            self.refusals += 1
+            return
         key, value = self.family.report_item(message.param, message.values)
         if message.channel in (None, 0):
             if key in self.family.identity.params:
-                self.device[key] = value
+                if key == self.family.identity.model and not unquote(value):
+                    return  # a blank model is no model
                 if key == self.family.identity.model:
                     self._check_model(value)
-                    self._ended = self.complete_channels == self.channels
+                self.device[key] = value
         elif message.channel in self.channel_values:
             self.channel_values[message.channel][key] = value
+            self._reports[(message.channel, message.param)] += 1
 
     def _add_sample(self, message: Message) -> None:
         if message.param != "ALL":
-            raise ProtocolError(f"malformed metering sample {_text(message)}")
+            self.skip(f"malformed metering sample {_text(message)}")
+            return
         try:
             values = self.family.sample_values(message.values)
         except ProtocolError as error:
-            raise ProtocolError(f"malformed metering sample {_text(message)}: {error}") from None
+            self.skip(f"malformed metering sample {_text(message)}: {error.message}")
+            return
         if message.channel in self.channel_values:
             self.channel_values[message.channel].update(values)
 
     def _check_model(self, raw_model: str) -> None:
-        model = MODELS.get(unquote(raw_model).upper())
+        name = unquote(raw_model).upper()
+        model = MODELS.get(name)
         if model is None:
-            return
+            protocol = self.family.protocol
+            known = ", ".join(m for m, info in MODELS.items() if info.family.protocol == protocol)
+            raise ProtocolError(
+                f"reports model {name[:40]!r}, which is not a known {self.family.name} "
+                f"receiver (known: {known}); the stored model is kept"
+            )
         if model.family.protocol != self.family.protocol:
             raise ProtocolError(
                 f"is a {model.name} ({model.family.name}), not a {self.family.name}"

@@ -18,9 +18,8 @@ import sys
 import time
 
 from micboard.exceptions import DeviceError, DeviceUnreachableError
-from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
+from micboard.integrations.base import ReceiverSnapshot
 from micboard.integrations.shure.client.conversation import Conversation
-from micboard.integrations.shure.families import Family
 
 DATAGRAM_SIZE = 2048
 MIN_RETRY_INTERVAL = 0.05
@@ -32,10 +31,10 @@ LINUX_IPV6_RECVERR = 25
 
 
 class UdpConversation(Conversation):
-    def __init__(self, address: DeviceAddress, family: Family, channels: int) -> None:
-        super().__init__(address, family, channels)
+    def prepare(self) -> None:
+        timeout = self.address.timeout
         self.retry_interval = min(
-            MAX_RETRY_INTERVAL, max(MIN_RETRY_INTERVAL, address.timeout / RETRIES_PER_TIMEOUT)
+            MAX_RETRY_INTERVAL, max(MIN_RETRY_INTERVAL, timeout / RETRIES_PER_TIMEOUT)
         )
         self.rounds = 0
 
@@ -63,6 +62,7 @@ class UdpConversation(Conversation):
     def _send_missing(self, sock: socket.socket, target: tuple[str, int]) -> None:
         self.rounds += 1
         for command in self.reply.missing():
+            self.sent.append(command)
             try:
                 sock.sendto(self.family.dialect.encode(command), target)
             except ConnectionRefusedError:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from micboard.integrations.shure.codec import unquote
 from micboard.integrations.shure.families.axient import AxientFamily
-from micboard.integrations.shure.families.base import Family, Transport, UnknownModelError
+from micboard.integrations.shure.families.base import (
+    Family,
+    RequestForm,
+    Transport,
+    UnknownModelError,
+)
 from micboard.integrations.shure.families.psm import PsmFamily
 from micboard.integrations.shure.families.slxd import SlxdFamily
 from micboard.integrations.shure.families.uhfr import UhfrFamily
@@ -56,6 +61,7 @@ __all__ = [
     "MODELS",
     "Family",
     "ReceiverModel",
+    "RequestForm",
     "Transport",
     "UnknownModelError",
     "families_for_protocol",

@@ -25,6 +25,15 @@ class Transport(enum.Enum):
     UDP = "udp"
 
 
+class RequestForm(enum.StrEnum):
+    """How one poll asks for a receiver's values (see ADR 0021)."""
+
+    ALL = "all"
+    """``GET n ALL`` for every channel, then one single ``GET`` whose answer ends the reply."""
+    PARAM = "param"
+    """One ``GET`` per value: for families without ``GET ALL``, and devices that ignore it."""
+
+
 class UnknownModelError(DeviceError):
     """The receiver model is not one this driver knows."""
 
@@ -61,7 +70,7 @@ class Family(abc.ABC):
     channel_params: ClassVar[tuple[str, ...]]
     """The reported values every channel must have for a complete snapshot."""
     get_all: ClassVar[bool] = True
-    """``GET 0 ALL`` reports everything; otherwise each value is asked for on its own."""
+    """``GET n ALL`` reports a channel and the device; otherwise each value on its own."""
     name_width: ClassVar[int] = 31
     set_frequency_digits: ClassVar[int | None] = None
     """How many digits of kHz a ``SET n FREQUENCY`` takes (``None``: not simulated)."""
@@ -71,16 +80,35 @@ class Family(abc.ABC):
     meter_params: ClassVar[tuple[str, ...]] = ()
     """Reported values that are meters: pushed at the meter rate, never as changes."""
 
-    def request(self, channels: int) -> list[Message]:
-        """The commands of one poll, in order; the last one's answer ends a ``GET ALL``."""
-        if self.get_all:
-            return [Message(Verb.GET, 0, "ALL"), Message(Verb.GET, None, self.identity.model)]
+    @property
+    def request_forms(self) -> tuple[RequestForm, ...]:
+        """The forms a poll may use, the one to try first leading."""
+        return (RequestForm.ALL, RequestForm.PARAM) if self.get_all else (RequestForm.PARAM,)
+
+    @property
+    def identity_required(self) -> bool:
+        """Whether a reply is incomplete without identity: only where each value is asked
+        for on its own by design; a ``GET ALL`` device may send no ``MODEL`` at all."""
+        return not self.get_all
+
+    def request(self, channels: int, form: RequestForm | None = None) -> list[Message]:
+        """The commands of one poll, in order. ``ALL``: ``GET n ALL`` per channel (each
+        answer carries the device's properties too) and the end marker; ``PARAM``: the
+        identity, then every channel value."""
+        if (form or self.request_forms[0]) is RequestForm.ALL:
+            per_channel = [Message(Verb.GET, n, "ALL") for n in range(1, channels + 1)]
+            return [*per_channel, self.end_marker(channels)]
         device = [Message(Verb.GET, None, param) for param in self.identity.params]
         return device + [
             Message(Verb.GET, number, param)
             for number in range(1, channels + 1)
             for param in self.channel_params
         ]
+
+    def end_marker(self, channels: int) -> Message:
+        """A single ``GET`` sent after the ``GET ALL`` requests: answered in order, its report
+        comes after theirs, and alone it shows the device ignored them."""
+        return Message(Verb.GET, channels, self.channel_params[-1])
 
     def report_item(self, param: str, values: tuple[str, ...]) -> tuple[str, str]:
         """The key and raw value a ``REP`` is kept under (multi-word values joined)."""
@@ -89,7 +117,7 @@ class Family(abc.ABC):
     def device_reports(
         self, *, model: str, firmware: str, device_id: str, rf_band: str
     ) -> dict[str, str]:
-        """What ``GET 0 ALL`` (or one ``GET``) reports about the device (simulator)."""
+        """What ``GET n ALL`` (or one ``GET``) reports about the device (simulator)."""
         values = zip(self.identity_fields, (model, firmware, device_id), strict=True)
         reports = {param: quote(value, DEVICE_VALUE_WIDTH) for param, value in values if param}
         return {**reports, "RF_BAND": rf_band}

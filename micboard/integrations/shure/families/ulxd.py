@@ -1,6 +1,6 @@
 """ULX-D and QLX-D, as Shure's ULX-D command strings define them.
 
-``< ... >`` over TCP 2202, ``GET 0 ALL``, battery as ``BATT_BARS`` and ``BATT_RUN_TIME``,
+``< ... >`` over TCP 2202, ``GET n ALL``, battery as ``BATT_BARS`` and ``BATT_RUN_TIME``,
 six-digit ``FREQUENCY``, ``TX_TYPE`` (``UNKN`` when none), ``TX_OFFSET`` as dB + 12 (plain
 dB on QLX-D) and metering as ``SAMPLE n ALL <antennas> <RF> <audio>`` (dBm + 128, dBFS + 50).
 """

@@ -48,6 +48,26 @@ class Behaviour:
     reply_from_another_port: bool = False
     """UDP: send every datagram from a second socket on another port, not the one asked
     (no Shure document fixes the source port; one UR4D implementation expects 27625)."""
+    lose_value: bool = False
+    """Drop one channel value from the next reply that carries it, then switch off."""
+    odd_samples: bool = False
+    """Open every reply with a ``SAMPLE`` of another shape (one value only)."""
+    reported_model: str = ""
+    """Report this ``MODEL`` instead of its own ("": its own)."""
+    line_commands: bool = False
+    """Firmware variation: read commands line by line, seeing one only once its line ends."""
+    no_all_channels: bool = False
+    """Firmware variation: ignore ``GET 0 ALL`` (``GET n ALL`` still answered)."""
+    no_get_all: bool = False
+    """Firmware variation: ignore every ``GET ALL``; each value only by its own ``GET``."""
+    no_model: bool = False
+    """Firmware variation: never report ``MODEL`` (and ignore ``GET MODEL``)."""
+    crlf_replies: bool = False
+    """Firmware variation: CR LF after every message it sends."""
+
+
+VARIATIONS = ("line_commands", "no_all_channels", "no_get_all", "no_model", "crlf_replies")
+"""The ``Behaviour`` switches that are firmware variations rather than faults."""
 
 
 def garble(

@@ -10,12 +10,10 @@ thread; the transports (``tcp``, ``udp``) carry the bytes.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
-import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from micboard.exceptions import ProtocolError
 from micboard.integrations.base import DeviceAddress
@@ -23,9 +21,9 @@ from micboard.integrations.shure.codec import Message, Verb, unquote
 from micboard.integrations.shure.families import Family, Transport, receiver_model
 from micboard.integrations.shure.families.uhfr import meter_interval
 from micboard.integrations.shure.simulator.channel import SimulatedChannel
-from micboard.integrations.shure.simulator.faults import Behaviour, GarbageMode
 from micboard.integrations.shure.simulator.refusals import CommandRejectedError, check_name
 from micboard.integrations.shure.simulator.streams import Endpoint, Peer
+from micboard.integrations.shure.simulator.switches import Switches
 from micboard.integrations.shure.simulator.tcp import TcpEndpoint
 from micboard.integrations.shure.simulator.udp import UdpEndpoint
 from micboard.integrations.shure.specs import ReceiverSpec
@@ -39,10 +37,11 @@ DEVICE_ID_WIDTH = 8
 ERR = Message(Verb.REP, None, "ERR")
 
 
-class SimulatedReceiver:
+class SimulatedReceiver(Switches):
     """One simulated receiver. Control methods and switches are safe from any thread."""
 
     def __init__(self, spec: ReceiverSpec, *, seed: int | str | None = None) -> None:
+        super().__init__()
         self.spec = spec
         self.model = spec.model
         self.family: Family = receiver_model(spec.model).family
@@ -55,8 +54,6 @@ class SimulatedReceiver:
             SimulatedChannel.from_spec(channel, has_battery=self.family.has_battery)
             for channel in spec.channels
         ]
-        self._behaviour = Behaviour()
-        self._behaviour_lock = threading.Lock()
         self.peers: set[Peer] = set()
         self.recent_commands: deque[Message] = deque(maxlen=64)
         """The latest commands clients sent, oldest first."""
@@ -106,68 +103,6 @@ class SimulatedReceiver:
         if _running_loop() is loop:
             raise RuntimeError("inside the event loop, await set_online() instead")
         asyncio.run_coroutine_threadsafe(self.set_online(online), loop).result(CONTROL_TIMEOUT)
-
-    @property
-    def behaviour(self) -> Behaviour:
-        return self._behaviour
-
-    def configure(self, **switches: Any) -> None:
-        """Change fault switches by name (see ``Behaviour``), atomically."""
-        with self._behaviour_lock:
-            self._behaviour = dataclasses.replace(self._behaviour, **switches)
-
-    @property
-    def silent(self) -> bool:
-        """Accept connections and never answer."""
-        return self._behaviour.silent
-
-    @silent.setter
-    def silent(self, value: bool) -> None:
-        self.configure(silent=value)
-
-    @property
-    def close_mid_reply(self) -> bool:
-        """Send the first half of each reply, then close."""
-        return self._behaviour.close_mid_reply
-
-    @close_mid_reply.setter
-    def close_mid_reply(self, value: bool) -> None:
-        self.configure(close_mid_reply=value)
-
-    @property
-    def split_segments(self) -> bool:
-        """Dribble everything out a few bytes per write."""
-        return self._behaviour.split_segments
-
-    @split_segments.setter
-    def split_segments(self, value: bool) -> None:
-        self.configure(split_segments=value)
-
-    @property
-    def reply_errors(self) -> bool:
-        """Answer every command with an error."""
-        return self._behaviour.reply_errors
-
-    @reply_errors.setter
-    def reply_errors(self, value: bool) -> None:
-        self.configure(reply_errors=value)
-
-    @property
-    def latency(self) -> float:
-        """Seconds to wait before answering what arrived in one read."""
-        return self._behaviour.latency
-
-    @latency.setter
-    def latency(self, seconds: float) -> None:
-        self.configure(latency=seconds)
-
-    @property
-    def garbage(self) -> GarbageMode:
-        return self._behaviour.garbage
-
-    @garbage.setter
-    def garbage(self, mode: GarbageMode) -> None:
-        self.configure(garbage=mode)
 
     def address(self, timeout: float = 2.0) -> DeviceAddress:
         """Where a driver reaches this receiver."""
@@ -243,24 +178,31 @@ class SimulatedReceiver:
         if isinstance(item, ProtocolError) or self._behaviour.reply_errors:
             return [ERR]
         try:
-            return self._handle(item, peer)
+            replies = self._handle(item, peer)
         except (CommandRejectedError, ProtocolError):
             return [ERR]
+        if replies and self._behaviour.odd_samples:
+            return [Message(Verb.SAMPLE, 1, "ALL", ("XX",)), *replies]
+        return replies
 
     def handle_get(self, channel: int | None, param: str, index: str = "0") -> list[Message]:
-        """The reports for one ``GET``; ``index`` picks one of a value kept per index
-        (``GET 1 RSSI 2``: antenna 2), ``0`` or none asks for every one."""
-        family = self.family
+        """The reports for one ``GET``; ``[]`` for one this firmware ignores. ``GET n ALL``
+        reports the device's properties, then channel ``n``'s (0: every channel's), as the
+        documents say; ``index`` picks one of a value kept per index (``GET 1 RSSI 2``:
+        antenna 2), ``0`` or none asks for every one."""
+        family, behaviour = self.family, self._behaviour
         device = self._device_reports()
         if param == "ALL" and family.get_all:
             # Shure's ULX-D and Axient documents: "GET x ALL" answers every device property,
             # then every channel's (x = 0) or channel x's properties.
-            numbers = range(1, self.channel_count + 1) if channel in (None, 0) else [channel]
+            if behaviour.no_get_all or (channel in (None, 0) and behaviour.no_all_channels):
+                return []
+            numbers = self._numbers(0 if channel is None else channel)
             reports = [family.report_message(None, k, v) for k, v in device.items()]
-            for number in numbers:
-                reports += self._channel_messages(number)
-            return reports
+            return self._lose_one(reports + [m for n in numbers for m in self._channel_messages(n)])
         if channel in (None, 0):
+            if behaviour.no_model and param == family.identity.model:
+                return []
             if param not in device:
                 raise CommandRejectedError
             return [family.report_message(None, param, device[param])]
@@ -270,7 +212,19 @@ class SimulatedReceiver:
             keys = [key for key in keys if key == f"{param} {index}"]
         if not keys:
             raise CommandRejectedError
-        return [family.report_message(channel, key, values[key]) for key in keys]
+        return self._lose_one([family.report_message(channel, key, values[key]) for key in keys])
+
+    def _lose_one(self, reports: list[Message]) -> list[Message]:
+        """Under ``lose_value``: drop the first channel value of ``reports``, once."""
+        if not self._behaviour.lose_value:
+            return reports
+        lost = next(
+            (m for m in reports if m.channel and m.param in self.family.channel_params), None
+        )
+        if lost is None:
+            return reports
+        self.configure(lose_value=False)
+        return [m for m in reports if m is not lost]
 
     def meter_messages(self, channel: int) -> list[Message]:
         state = self._channel(channel)
@@ -338,9 +292,15 @@ class SimulatedReceiver:
 
     def _device_reports(self) -> dict[str, str]:
         spec = self.spec
-        return self.family.device_reports(
-            model=self.model, firmware=spec.firmware, device_id=self.device_id, rf_band=spec.rf_band
+        reports = self.family.device_reports(
+            model=self._behaviour.reported_model or self.model,
+            firmware=spec.firmware,
+            device_id=self.device_id,
+            rf_band=spec.rf_band,
         )
+        if self._behaviour.no_model:
+            reports.pop(self.family.identity.model, None)
+        return reports
 
     def _reports(self, channel: int | None) -> dict[str, str]:
         number = self._number(channel)

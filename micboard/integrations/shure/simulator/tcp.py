@@ -87,6 +87,18 @@ class TcpPeer(Peer):
         self._writer = writer
         self._decoder = FrameDecoder(receiver.family.dialect.framing)
         self._write_lock = asyncio.Lock()
+        self._line = bytearray()
+
+    def _readable(self, data: bytes) -> bytes:
+        """What the firmware has read of ``data``: all of it, or under ``line_commands``
+        only the lines ended so far (the rest waits for its line end)."""
+        if not self._receiver.behaviour.line_commands and not self._line:
+            return data
+        self._line += data
+        end = self._line.rfind(b"\n") + 1
+        lines = bytes(self._line[:end])
+        del self._line[:end]
+        return lines
 
     @property
     def closing(self) -> bool:
@@ -95,7 +107,7 @@ class TcpPeer(Peer):
     async def serve(self) -> None:
         try:
             while data := await self._reader.read(READ_SIZE):
-                commands = self._decoder.feed_with_errors(data)
+                commands = self._decoder.feed_with_errors(self._readable(data))
                 self._receiver.record(commands)
                 behaviour = self._receiver.behaviour
                 if commands and behaviour.latency > 0:
@@ -115,7 +127,7 @@ class TcpPeer(Peer):
         self.stop_tasks()
         if abort:
             sock = self._writer.get_extra_info("socket")
-            if sock is not None:  # linger 0: the close sends a reset, not a goodbye
+            if sock is not None and sock.fileno() >= 0:  # linger 0: a reset, not a goodbye
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self._writer.transport.abort()
         else:
@@ -127,7 +139,8 @@ class TcpPeer(Peer):
         if behaviour.silent:
             return
         dialect = receiver.family.dialect
-        frames = [dialect.encode(message) for message in messages]
+        end = b"\r\n" if behaviour.crlf_replies else b""
+        frames = [dialect.encode(message) + end for message in messages]
         payload = garble(frames, behaviour.garbage, receiver.rng, dialect.framing)
         hang_up = reply and (behaviour.close_mid_reply or behaviour.reset_mid_reply)
         if hang_up:

@@ -1,0 +1,31 @@
+"""Which receivers of a fleet a scenario entry names: indexes, model names, or all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from micboard.integrations.shure.simulator import SimulatedReceiver
+from micboard.simulator.scenario_file import ScenarioError
+
+
+def select_receivers(
+    selectors: Sequence[int | str] | None, receivers: Sequence[SimulatedReceiver], what: str
+) -> list[SimulatedReceiver]:
+    """The receivers ``selectors`` name, each once, in order (``None``: every receiver);
+    raises ``ScenarioError`` naming ``what`` for one the fleet lacks."""
+    if selectors is None:
+        return list(receivers)
+    chosen: list[SimulatedReceiver] = []
+    for selector in selectors:
+        if isinstance(selector, int):
+            if selector >= len(receivers):
+                raise ScenarioError(
+                    f"{what}: receiver {selector} does not exist (the fleet has {len(receivers)})"
+                )
+            chosen.append(receivers[selector])
+            continue
+        matching = [r for r in receivers if r.model == selector]
+        if not matching:
+            raise ScenarioError(f"{what}: no {selector} in the fleet")
+        chosen.extend(matching)
+    return list(dict.fromkeys(chosen))
