@@ -11,8 +11,7 @@ from micboard.composition import device_service
 from micboard.integrations.base import PollDiagnostics
 from micboard.models import Receiver
 from micboard.services.dto import ReceiverInput
-from tests.factories import make_receiver, make_venue
-from tests.factories import snapshot
+from tests.factories import make_receiver, make_venue, snapshot
 
 pytestmark = pytest.mark.django_db
 
