@@ -20,7 +20,9 @@ from micboard.simulator import (
     models_of_families,
     plan_simulation,
 )
+from micboard.simulator.arguments import add_address_arguments
 from micboard.simulator.firmware import DESCRIPTIONS, parse_variation
+from micboard.simulator.limits import raise_open_file_limit
 from micboard.simulator.scenario_file import Variation
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -33,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         simulation = build_simulation(args)
     except (ScenarioError, DeviceError, ValueError) as error:
         parser.error(str(error))
+    try:
+        raise_open_file_limit(len(simulation.receivers))
+    except OSError as error:
+        print(f"cannot start the simulator: {error}", file=sys.stderr)
+        return 1
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -55,6 +62,8 @@ def build_simulation(args: argparse.Namespace) -> Simulation:
         scenario=args.scenario,
         host=args.host,
         base_port=args.base_port,
+        hosts=args.hosts,
+        port=args.port,
         seed=args.seed,
         tick=args.tick,
         drain=args.drain,
@@ -105,8 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Simulate Shure receivers (TCP, and UDP for UHF-R) on local ports.",
     )
     parser.add_argument("--count", type=_positive, help="receivers (default: one per model)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--base-port", type=int, help="first port (default 0: the OS picks each)")
+    add_address_arguments(parser)
     parser.add_argument(
         "--models",
         type=_models,

@@ -9,9 +9,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from micboard.integrations.shure.fleet import Address
+from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
 from micboard.simulator.demo import DEMO_MODELS, demo_specs, models_of_families
 from micboard.simulator.running import Simulation, SimulationOptions
-from micboard.simulator.scenario_file import Scenario, Variation, load_scenario
+from micboard.simulator.scenario_file import (
+    FleetOptions,
+    Scenario,
+    ScenarioError,
+    Variation,
+    load_scenario,
+)
 
 T = TypeVar("T")
 
@@ -22,28 +30,70 @@ def plan_simulation(
     models: Sequence[str] = (),
     families: Sequence[str] = (),
     scenario: Path | None = None,
-    host: str = "127.0.0.1",
+    host: str | None = None,
     base_port: int | None = None,
+    hosts: HostRange | None = None,
+    port: int | None = None,
     seed: int | None = None,
     tick: float | None = None,
     drain: float | None = None,
     firmware: Sequence[Variation] = (),
+    default_base_port: int = 0,
 ) -> Simulation:
-    """Raises ``ScenarioError``, ``ValueError`` (a family) or ``DeviceError`` (a model)."""
+    """Raises ``ScenarioError``, ``ValueError`` (a family, an address) or ``DeviceError``
+    (a model). ``hosts`` (or the file's ``hosts``) gives each receiver its own address at
+    ``port``; ``host`` and ``base_port`` put every receiver on one address instead."""
     plan = load_scenario(scenario) if scenario else Scenario()
     fleet = plan.fleet
     chosen = tuple(models) or fleet.models or models_of_families(families) or DEMO_MODELS
+    count = _first(count, fleet.count, default=len(chosen))
+    addresses = _addresses(
+        count, fleet, host=host, base_port=base_port, hosts=hosts, port=port, scenario=scenario
+    )
     options = SimulationOptions(
-        host=host,
-        base_port=_first(base_port, fleet.base_port, default=0),
+        host=host or "127.0.0.1",
+        base_port=_first(base_port, fleet.base_port, default=default_base_port),
+        addresses=addresses,
         tick=_first(tick, fleet.tick, default=1.0),
         drain=_first(drain, fleet.drain, default=1.0),
         seed=seed if seed is not None else fleet.seed,
         events=plan.events,
         firmware=(*plan.firmware, *firmware),
     )
-    specs = demo_specs(_first(count, fleet.count, default=len(chosen)), models=chosen)
-    return Simulation(specs, options)
+    return Simulation(demo_specs(count, models=chosen), options)
+
+
+def _addresses(
+    count: int,
+    fleet: FleetOptions,
+    *,
+    host: str | None,
+    base_port: int | None,
+    hosts: HostRange | None,
+    port: int | None,
+    scenario: Path | None,
+) -> tuple[Address, ...] | None:
+    """Each receiver's own address, or ``None`` when all of them share one host."""
+    one_host = host is not None or base_port is not None
+    if hosts is not None and one_host:
+        raise ValueError(
+            "--hosts gives each receiver its own address; --host and --base-port put them "
+            "all on one address: use one or the other"
+        )
+    plan = hosts or (None if one_host else fleet.hosts)
+    if plan is None:
+        if port is not None:
+            raise ValueError(
+                "--port is the port of each receiver's own address: give --hosts too "
+                "(or --base-port to number the ports on one address)"
+            )
+        return None
+    try:
+        return tuple(assign_addresses(plan, count, _first(port, fleet.port, default=DEVICE_PORT)))
+    except ValueError as error:
+        if hosts is not None:
+            raise ValueError(f"--hosts {hosts}: {error}") from None
+        raise ScenarioError(f"{scenario}: fleet.hosts: {error}") from None
 
 
 def _first(*values: T | None, default: T) -> T:

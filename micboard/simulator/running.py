@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import TracebackType
 
-from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.fleet import Address, Fleet
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.integrations.shure.specs import ReceiverSpec
 from micboard.simulator.firmware import apply_variations
@@ -17,6 +17,8 @@ from micboard.simulator.timeline import Timeline
 class SimulationOptions:
     host: str = "127.0.0.1"
     base_port: int = 0
+    addresses: tuple[Address, ...] | None = None
+    """Each receiver's own address; ``None``: every receiver on ``host``."""
     tick: float = 1.0
     drain: float = 1.0
     seed: int | None = None
@@ -25,13 +27,15 @@ class SimulationOptions:
 
 
 class Simulation:
-    """Start with ``start()`` (or ``with``); every receiver listens on its own port."""
+    """Start with ``start()`` (or ``with``); every receiver listens on an address of its
+    own (its own port on one host, or its own host)."""
 
     def __init__(self, specs: list[ReceiverSpec], options: SimulationOptions) -> None:
         self.fleet = Fleet(
             specs,
             host=options.host,
             base_port=options.base_port,
+            addresses=options.addresses,
             tick_interval=options.tick,
             battery_drain=options.drain,
             seed=options.seed,

@@ -24,10 +24,17 @@ import yaml
 
 from micboard.integrations.shure.simulator import VARIATIONS
 from micboard.simulator.actions import ACTIONS
+from micboard.simulator.addresses import (
+    HostList,
+    HostPlan,
+    parse_address,
+    parse_host_range,
+    parse_port,
+)
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
-FLEET_KEYS = frozenset({"count", "models", "seed", "tick", "drain", "base_port"})
+FLEET_KEYS = frozenset({"count", "models", "seed", "tick", "drain", "base_port", "hosts", "port"})
 EVENT_KEYS = frozenset({"scenario", "receivers", "channel", "at", "every", "for"})
 PATH = tuple[str | int, ...]
 
@@ -44,6 +51,9 @@ class FleetOptions:
     tick: float | None = None
     drain: float | None = None
     base_port: int | None = None
+    hosts: HostPlan | None = None
+    """Each receiver's own address (a range or a list); ``port`` is their shared port."""
+    port: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +199,55 @@ class _Validator:
             tick=self.duration(raw, path, "tick"),
             drain=self.number(raw, path, "drain"),
             base_port=self.integer(raw, path, "base_port", low=0),
+            **self.addresses(raw, path),
         )
+
+    def addresses(self, raw: Mapping[str, Any], path: PATH) -> dict[str, Any]:
+        """``hosts`` (a range, or a list of ``host`` / ``host:port``) and their ``port``."""
+        hosts, port = raw.get("hosts"), raw.get("port")
+        if hosts is None:
+            if port is not None:
+                raise self.fail(
+                    (*path, "port"),
+                    "is the port of each receiver's own address: set hosts too "
+                    "(base_port numbers the ports on one address)",
+                )
+            return {}
+        if raw.get("base_port") is not None:
+            raise self.fail(
+                (*path, "base_port"),
+                "numbers the ports on one address, but hosts gives each receiver its own: "
+                "use hosts and port",
+            )
+        return {"hosts": self.hosts(hosts, (*path, "hosts")), "port": self.port(port, path)}
+
+    def hosts(self, data: object, path: PATH) -> HostPlan:
+        try:
+            if isinstance(data, str):
+                return parse_host_range(data)
+            if not isinstance(data, list):
+                raise ValueError("must be a range like 127.0.0.2-127.0.0.200 or a list")
+        except ValueError as error:
+            raise self.fail(path, str(error)) from None
+        entries = []
+        for index, item in enumerate(data):
+            try:
+                if not isinstance(item, str):
+                    raise ValueError(f"{item!r} is not an address like 127.0.0.2 or 127.0.0.2:2202")
+                entries.append(parse_address(item))
+            except ValueError as error:
+                raise self.fail((*path, index), str(error)) from None
+        return HostList(tuple(entries))
+
+    def port(self, data: object, path: PATH) -> int | None:
+        if data is None:
+            return None
+        try:
+            if not isinstance(data, int | str):
+                raise ValueError(f"port {data!r} is not a number")
+            return parse_port(data)
+        except ValueError as error:
+            raise self.fail((*path, "port"), str(error)) from None
 
     def event(self, data: object, path: PATH) -> Event:
         if not isinstance(data, dict):

@@ -3,26 +3,33 @@
 with Fleet([receiver_spec("ULXD4Q"), receiver_spec("QLXD4", 1)], battery_drain=0) as fleet:
     snapshot = ShureDriver("shure-tcp").poll(fleet.receiver(0).address(), channels=4)
     fleet.receiver(1).silent = True  # from any thread
+
+Receivers share one host (ports ``base_port + i``, or OS-chosen), or each has an address
+of its own (``addresses``: ``127.0.0.2:2202``, ``127.0.0.3:2202``... as on a venue LAN).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import threading
 from collections.abc import Sequence
 from types import TracebackType
 
+from micboard.integrations.shure.families import Transport
 from micboard.integrations.shure.simulator import SimulatedReceiver
+from micboard.integrations.shure.simulator.ports import distinct_free_ports
 from micboard.integrations.shure.specs import ReceiverSpec
 
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
-PORT_TRIES = 10
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+Address = tuple[str, int]
 
 
 class Fleet:
-    """Receivers on loopback ports: ``base_port + i``, or OS-assigned when ``base_port`` is 0.
+    """Receivers on ``host`` at ports ``base_port + i`` (OS-assigned when ``base_port`` is
+    0), or each at its own ``addresses[i]``. Every receiver has an address no other has.
 
     Every ``tick_interval`` seconds batteries drain by ``battery_drain`` simulated minutes
     (0 keeps every value still, which tests want). ``seed`` makes the meters and the
@@ -35,12 +42,16 @@ class Fleet:
         *,
         host: str = "127.0.0.1",
         base_port: int = 0,
+        addresses: Sequence[Address] | None = None,
         tick_interval: float = 1.0,
         battery_drain: float = 1.0,
         seed: int | None = None,
     ) -> None:
+        if addresses is not None:
+            check_addresses(addresses, len(specs))
         self.host = host
         self.base_port = base_port
+        self.addresses = None if addresses is None else tuple(addresses)
         self.tick_interval = tick_interval
         self.battery_drain = battery_drain
         self.receivers = [
@@ -107,16 +118,10 @@ class Fleet:
             self._ready.set()
 
     async def _serve(self, stopping: asyncio.Event) -> None:
-        results = await asyncio.gather(
-            *(
-                receiver.start(self.host, self.base_port + i if self.base_port else 0)
-                for i, receiver in enumerate(self.receivers)
-            ),
-            return_exceptions=True,
-        )
-        self._failure = next((r for r in results if isinstance(r, BaseException)), None)
-        if self._failure is None and not self.base_port:
-            await self._give_each_its_own_port()
+        try:
+            await self._listen()
+        except OSError as error:
+            self._failure = error
         if self._failure is None:
             ticker = asyncio.create_task(self._tick())
             self._ready.set()
@@ -125,17 +130,26 @@ class Fleet:
         await asyncio.gather(*(receiver.stop() for receiver in self.receivers))
         await _finish_other_tasks()
 
-    async def _give_each_its_own_port(self) -> None:
-        """The OS hands out ports per transport: a UDP receiver may get a number a TCP one
-        has. Move such receivers to new ports, so every receiver has its own address."""
-        for _ in range(PORT_TRIES):
-            moving = clashing([receiver.port for receiver in self.receivers])
-            if not moving:
-                return
-            for index in moving:
-                await self.receivers[index].stop()
-                await self.receivers[index].start(self.host, 0)
-        self._failure = OSError(f"no distinct ports after {PORT_TRIES} tries")
+    async def _listen(self) -> None:
+        """Open every receiver's socket; raises the first ``OSError``, naming its address."""
+        if self.addresses is not None:
+            await _start_all(self.receivers, self.addresses)
+        elif self.base_port:
+            ports = range(self.base_port, self.base_port + len(self.receivers))
+            await _start_all(self.receivers, [(self.host, port) for port in ports])
+        else:
+            await self._listen_on_free_ports()
+
+    async def _listen_on_free_ports(self) -> None:
+        """The OS numbers ports per transport, so a UDP port may carry a TCP receiver's
+        number. TCP receivers take what the OS gives; UDP ones then get ports the OS hands
+        out with every TCP receiver's number held back, in one pass that cannot clash."""
+        tcp = [r for r in self.receivers if r.family.transport is Transport.TCP]
+        udp = [r for r in self.receivers if r.family.transport is not Transport.TCP]
+        await _start_all(tcp, [(self.host, 0)] * len(tcp))
+        taken = {receiver.port for receiver in tcp}
+        ports = distinct_free_ports(self.host, len(udp), avoid=taken)
+        await _start_all(udp, [(self.host, port) for port in ports])
 
     async def _tick(self) -> None:
         while True:
@@ -144,15 +158,43 @@ class Fleet:
                 receiver.tick(self.battery_drain)
 
 
-def clashing(ports: Sequence[int]) -> list[int]:
-    """Indexes of the ports an earlier entry already has."""
-    seen: set[int] = set()
-    repeats = []
-    for index, port in enumerate(ports):
-        if port in seen:
-            repeats.append(index)
-        seen.add(port)
-    return repeats
+def check_addresses(addresses: Sequence[Address], count: int) -> None:
+    """Raises ``ValueError`` unless there is one address per receiver, none repeated."""
+    if len(addresses) != count:
+        raise ValueError(f"{len(addresses)} addresses for {count} receivers")
+    first: dict[Address, int] = {}
+    for index, (host, port) in enumerate(addresses):
+        if not 0 < port < 65536:
+            raise ValueError(f"receiver {index}: port {port} is not 1-65535")
+        earlier = first.setdefault((host, port), index)
+        if earlier != index:
+            raise ValueError(f"receivers {earlier} and {index} both listen on {host}:{port}")
+
+
+async def _start_all(receivers: Sequence[SimulatedReceiver], addresses: Sequence[Address]) -> None:
+    results = await asyncio.gather(
+        *(_start(r, host, port) for r, (host, port) in zip(receivers, addresses, strict=True)),
+        return_exceptions=True,
+    )
+    failure = next((r for r in results if isinstance(r, BaseException)), None)
+    if failure is not None:
+        raise failure
+
+
+async def _start(receiver: SimulatedReceiver, host: str, port: int) -> None:
+    try:
+        await receiver.start(host, port)
+    except OSError as error:
+        where = f"{host}:{port}" if port else host
+        hint = NOT_LOCAL_HINT if error.errno == errno.EADDRNOTAVAIL else ""
+        raise OSError(
+            error.errno,
+            f"cannot listen on {where} ({receiver.family.transport.value}): "
+            f"{error.strerror or error}{hint}",
+        ) from error
+
+
+NOT_LOCAL_HINT = " (the address is not on this machine; Linux routes all of 127.0.0.0/8 to lo)"
 
 
 async def _finish_other_tasks() -> None:

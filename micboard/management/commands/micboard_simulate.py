@@ -1,8 +1,10 @@
 """``manage.py micboard_simulate``: run a simulated fleet and register it in a venue.
 
+Receivers share one host (``--base-port``, default 24000) or each has its own address at
+the device port (``--hosts 127.0.0.2-127.0.0.200``), and are registered at that address.
 Registration goes through the device and location services and is idempotent: a rerun
-with the same base port updates the same receivers instead of adding new ones. With
-``--replace``, the venue's receivers on the simulator's host that this run does not simulate
+with the same addresses updates the same receivers instead of adding new ones. With
+``--replace``, the venue's receivers on the simulator's hosts that this run does not simulate
 (left by an earlier, larger run or another base port) are removed.
 """
 
@@ -23,6 +25,8 @@ from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput
 from micboard.services.scheduling import schedules_apply
 from micboard.simulator import ScenarioError, Simulation, plan_simulation
+from micboard.simulator.arguments import add_address_arguments
+from micboard.simulator.limits import raise_open_file_limit
 
 DEFAULT_BASE_PORT = 24000
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -37,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--models", default="", help="comma-separated models, round-robin")
         parser.add_argument("--families", default="", help="comma-separated families, or all")
         parser.add_argument("--scenario", type=Path, help="scenario file (YAML or JSON)")
-        parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT)
+        add_address_arguments(parser)
         parser.add_argument("--poll-interval", type=int, default=5)
         parser.add_argument("--seed", type=int)
         parser.add_argument(
@@ -59,12 +63,17 @@ class Command(BaseCommand):
                 models=_names(options["models"]),
                 families=_names(options["families"]),
                 scenario=options["scenario"],
+                host=options["host"],
                 base_port=options["base_port"],
+                hosts=options["hosts"],
+                port=options["port"],
                 seed=options["seed"],
+                default_base_port=DEFAULT_BASE_PORT,
             )
         except (ScenarioError, MicboardError, ValueError) as error:
             raise CommandError(str(error)) from None
         try:
+            raise_open_file_limit(len(simulation.receivers))
             simulation.start()
         except OSError as error:
             raise CommandError(f"cannot start the simulator: {error}") from None
@@ -101,7 +110,9 @@ class Command(BaseCommand):
                 else:
                     devices.receiver_update(receiver=current, data=data)
             except MicboardError as error:
-                raise CommandError(f"{simulated.model} on port {simulated.port}: {error}") from None
+                raise CommandError(
+                    f"{simulated.model} at {simulated.host}:{simulated.port}: {error}"
+                ) from None
             self.stdout.write(
                 f"{simulated.model:<7} {simulated.host}:{simulated.port:<5} "
                 f"{simulated.channel_count} ch  {simulated.spec.device_id}"
@@ -113,8 +124,9 @@ class Command(BaseCommand):
         simulated = {(s.host, s.port) for s in simulation.receivers}
         hosts = {host for host, _ in simulated}
         devices = device_service()
-        for receiver in listings.receivers_on_hosts(venue=venue, hosts=hosts):
-            if (receiver.host, receiver.port) not in simulated:
+        # Filtered here, not with host__in: a fleet of its own addresses has thousands of hosts.
+        for receiver in listings.receivers_on_hosts(venue=venue):
+            if receiver.host in hosts and (receiver.host, receiver.port) not in simulated:
                 devices.receiver_remove(receiver=receiver)
                 self.stdout.write(f"removed {receiver.name} ({receiver.host}:{receiver.port})")
 

@@ -1,35 +1,82 @@
-"""Fleet: receivers on OS-chosen ports each get an address of their own, TCP and UDP alike."""
+"""Fleet: every receiver gets an address of its own: its own port on one host (TCP and UDP
+alike), or its own loopback address at the device port."""
 
 from __future__ import annotations
 
-import asyncio
+import errno
+import socket
 
-from micboard.integrations.shure.fleet import Fleet, clashing
+import pytest
+
+from micboard.integrations.shure.driver import ShureDriver
+from micboard.integrations.shure.fleet import Fleet
+from micboard.integrations.shure.simulator.ports import distinct_free_ports
 from micboard.integrations.shure.specs import receiver_spec
+from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
 from tests.conftest import StartFleet
+from tests.loopback import on_free_hosts
 
 
-def test_clashing_names_every_repeat_after_the_first() -> None:
-    assert clashing([5, 6, 5, 7, 6, 5]) == [2, 4, 5]
-    assert clashing([]) == []
+def test_udp_ports_never_carry_a_number_in_use() -> None:
+    with socket.socket() as tcp:
+        tcp.bind(("127.0.0.1", 0))
+        taken = {int(tcp.getsockname()[1])}
+        ports = distinct_free_ports("127.0.0.1", 200, avoid=taken)
+    assert len(set(ports)) == 200
+    assert not taken & set(ports)
 
 
-def test_a_udp_receiver_on_a_tcp_receivers_port_number_is_moved() -> None:
-    fleet = Fleet([receiver_spec("ULXD4"), receiver_spec("UR4D", 1)], battery_drain=0.0)
-    tcp, udp = fleet.receivers
+def test_an_address_list_must_match_the_receivers_and_never_repeat() -> None:
+    specs = [receiver_spec("ULXD4"), receiver_spec("UR4D", 1)]
+    with pytest.raises(ValueError, match="1 addresses for 2 receivers"):
+        Fleet(specs, addresses=[("127.0.0.2", 2202)])
+    with pytest.raises(ValueError, match=r"receivers 0 and 1 both listen on 127.0.0.2:2202"):
+        Fleet(specs, addresses=[("127.0.0.2", 2202)] * 2)
+    with pytest.raises(ValueError, match="receiver 1: port 0 is not 1-65535"):
+        Fleet(specs, addresses=[("127.0.0.2", 2202), ("127.0.0.3", 0)])
 
-    async def clash_then_separate() -> tuple[int, int]:
-        await tcp.start("127.0.0.1", 0)
-        await udp.start("127.0.0.1", tcp.port)  # the OS may hand out this pair on its own
-        assert udp.port == tcp.port
-        await fleet._give_each_its_own_port()  # the step Fleet.start runs after binding
-        ports = (tcp.port, udp.port)
-        await tcp.stop()
-        await udp.stop()
-        return ports
 
-    tcp_port, udp_port = asyncio.run(clash_then_separate())
-    assert tcp_port != udp_port
+def test_receivers_on_their_own_loopback_addresses_answer_at_one_port() -> None:
+    models = ["ULXD4Q", "UR4D", "AD4D", "SLXD4", "P10T", "QLXD4"]
+    specs = [receiver_spec(model, index) for index, model in enumerate(models)]
+
+    def start(hosts: HostRange) -> Fleet:
+        fleet = Fleet(specs, addresses=assign_addresses(hosts, len(specs)), battery_drain=0)
+        fleet.start(timeout=10)
+        return fleet
+
+    fleet = on_free_hosts(len(specs), start)
+    try:
+        hosts = [receiver.host for receiver in fleet.receivers]
+        assert len(set(hosts)) == len(models)
+        assert {receiver.port for receiver in fleet.receivers} == {DEVICE_PORT}
+        for receiver in fleet.receivers:
+            driver = ShureDriver(receiver.family.protocol)
+            snapshot = driver.poll(receiver.address(), channels=receiver.channel_count)
+            assert snapshot.model == receiver.model
+    finally:
+        fleet.stop(timeout=10)
+
+
+def test_an_address_in_use_fails_the_start_naming_it() -> None:
+    def occupy_then_start(hosts: HostRange) -> str:
+        addresses = assign_addresses(hosts, 2)
+        with socket.socket() as taken:
+            taken.bind(addresses[1])  # raises EADDRINUSE itself when another run has it
+            fleet = Fleet([receiver_spec("ULXD4"), receiver_spec("QLXD4", 1)], addresses=addresses)
+            with pytest.raises(OSError, match="cannot listen on") as raised:
+                fleet.start(timeout=10)
+        assert raised.value.errno == errno.EADDRINUSE
+        return str(raised.value)
+
+    message = on_free_hosts(2, occupy_then_start)
+    assert f":{DEVICE_PORT} (tcp): " in message
+
+
+def test_an_address_not_on_this_machine_says_so() -> None:
+    fleet = Fleet([receiver_spec("ULXD4")], addresses=[("192.0.2.1", DEVICE_PORT)])
+    with pytest.raises(OSError, match=r"192.0.2.1:2202 \(tcp\).*not on this machine"):
+        fleet.start(timeout=10)
 
 
 def test_a_mixed_fleet_on_os_ports_has_one_address_per_receiver(start_fleet: StartFleet) -> None:
