@@ -12,8 +12,16 @@ def raise_open_file_limit(receivers: int) -> int:
     """Raise the soft ``RLIMIT_NOFILE`` to the hard limit when ``receivers`` need more than
     the soft one allows; returns the limit in force. Raises ``OSError`` when even the hard
     limit is too low, saying what to raise."""
-    needed = receivers + SPARE_FILES
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = soft_limit_for(receivers, soft, hard)
+    if wanted != soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return wanted
+
+
+def soft_limit_for(receivers: int, soft: int, hard: int) -> int:
+    """The soft limit ``receivers`` need: ``soft`` when it is enough, else ``hard``."""
+    needed = receivers + SPARE_FILES
     if soft == resource.RLIM_INFINITY or needed <= soft:
         return soft
     if hard != resource.RLIM_INFINITY and needed > hard:
@@ -22,5 +30,4 @@ def raise_open_file_limit(receivers: int) -> int:
             f"open at most {hard} (the hard limit, `ulimit -Hn`): raise it, for example "
             f"with LimitNOFILE= in a systemd unit or nofile in /etc/security/limits.conf"
         )
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return int(hard)
+    return hard

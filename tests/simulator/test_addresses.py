@@ -148,7 +148,7 @@ def test_the_plan_refuses_mixed_or_short_address_options(tmp_path: Path) -> None
         plan_simulation(hosts=hosts, base_port=24000)
     with pytest.raises(ValueError, match="--port is the port of each receiver's own address"):
         plan_simulation(port=2202)
-    with pytest.raises(ValueError, match="^--hosts 127.0.0.2-127.0.0.3: holds 2 addresses"):
+    with pytest.raises(ValueError, match=r"^--hosts 127\.0\.0\.2-127\.0\.0\.3: holds 2 addresses"):
         plan_simulation(count=3, hosts=hosts)
     scenario = write(tmp_path, "fleet: {hosts: [127.0.0.2]}")
     with pytest.raises(ScenarioError, match=r"venue.yaml: fleet.hosts: lists 1 addresses for 2"):

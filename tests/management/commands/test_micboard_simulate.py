@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from micboard.models import Receiver, ReceiverFamily
+from micboard.simulator.addresses import HostRange
+from tests.loopback import on_free_hosts
 from tests.ports import free_port_block
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,27 @@ def test_a_bad_scenario_is_a_command_error_naming_the_line(tmp_path: Path) -> No
 def test_an_unknown_model_is_a_command_error() -> None:
     with pytest.raises(CommandError, match="unknown Shure receiver model 'XLR9'"):
         simulate("--venue", "sim-bad", "--models", "XLR9")
+
+
+def test_registers_receivers_at_their_own_addresses_and_port() -> None:
+    def run(hosts: HostRange) -> HostRange:
+        try:
+            simulate("--venue", "sim-lan", "--families", "all", "--hosts", str(hosts))
+        except CommandError as error:
+            if "Address already in use" in str(error):
+                raise OSError(errno.EADDRINUSE, str(error)) from None
+            raise
+        return hosts
+
+    hosts = on_free_hosts(12, run)
+
+    receivers = list(Receiver.objects.filter(venue__slug="sim-lan").order_by("id"))
+    expected = [str(hosts.first + offset) for offset in range(12)]
+    assert [r.host for r in receivers] == expected
+    assert {r.port for r in receivers} == {2202}
+    assert receivers[4].protocol == "shure-uhfr"
+
+
+def test_address_options_that_conflict_are_a_command_error() -> None:
+    with pytest.raises(CommandError, match="--hosts gives each receiver its own address"):
+        simulate("--venue", "sim-bad", "--hosts", "127.0.0.2", "--base-port", "24000")
