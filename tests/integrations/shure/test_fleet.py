@@ -12,9 +12,12 @@ from micboard.integrations.shure.driver import ShureDriver
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator.ports import distinct_free_ports
 from micboard.integrations.shure.specs import receiver_spec
+from micboard.simulator import demo_specs
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
 from tests.conftest import StartFleet
 from tests.loopback import on_free_hosts
+
+LARGE_FLEET = 3000
 
 
 def test_udp_ports_never_carry_a_number_in_use() -> None:
@@ -83,3 +86,28 @@ def test_a_mixed_fleet_on_os_ports_has_one_address_per_receiver(start_fleet: Sta
     fleet = start_fleet(*["UR4D", "ULXD4Q"] * 50)
     ports = [receiver.port for receiver in fleet.receivers]
     assert len(set(ports)) == len(ports)
+
+
+@pytest.mark.parametrize("own_addresses", [True, False], ids=["own addresses", "one host"])
+def test_a_few_thousand_receivers_start_each_on_an_address_of_its_own(
+    own_addresses: bool,
+) -> None:
+    specs = demo_specs(LARGE_FLEET, families=["all"])  # one in six is a UDP UHF-R
+
+    def start(hosts: HostRange | None) -> Fleet:
+        addresses = assign_addresses(hosts, len(specs)) if hosts else None
+        fleet = Fleet(specs, addresses=addresses, battery_drain=0, seed=1)
+        fleet.start(timeout=60)
+        return fleet
+
+    fleet = on_free_hosts(LARGE_FLEET, start) if own_addresses else start(None)
+    try:
+        addresses = {(r.host, r.port) for r in fleet.receivers}
+        assert len(addresses) == LARGE_FLEET
+        last_udp = next(r for r in reversed(fleet.receivers) if r.family.transport.value == "udp")
+        for receiver in (fleet.receivers[-1], last_udp):
+            driver = ShureDriver(receiver.family.protocol)
+            snapshot = driver.poll(receiver.address(), channels=receiver.channel_count)
+            assert snapshot.device_id == receiver.spec.device_id
+    finally:
+        fleet.stop(timeout=30)
