@@ -49,6 +49,9 @@ class ChannelSnapshot:
     tx_type: str = ""
     tx_offset_db: int | None = None
     rf_level: int | None = None
+    rf_levels: tuple[int, ...] = ()
+    """RF per antenna (A, B...) on the ``rf_level`` scale, where the device reports each;
+    ``rf_level`` is the strongest. Empty: only ``rf_level`` is known."""
     audio_level: int | None = None
     antenna: str = ""
     audio_peak: bool = False

@@ -32,8 +32,8 @@ class Fleet:
     0), or each at its own ``addresses[i]``. Every receiver has an address no other has.
 
     Every ``tick_interval`` seconds batteries drain by ``battery_drain`` simulated minutes
-    (0 keeps every value still, which tests want). ``seed`` makes the meters and the
-    fault timing repeatable.
+    (0 keeps batteries still, which tests want) and meters move a step of that many
+    seconds. ``seed`` makes the meters and the fault timing repeatable.
     """
 
     def __init__(
@@ -155,7 +155,7 @@ class Fleet:
         while True:
             await asyncio.sleep(self.tick_interval)
             for receiver in self.receivers:
-                receiver.tick(self.battery_drain)
+                receiver.tick(self.battery_drain, seconds=self.tick_interval)
 
 
 def check_addresses(addresses: Sequence[Address], count: int) -> None:

@@ -18,6 +18,7 @@ from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families.base import Family
 from micboard.integrations.shure.families.meters import (
+    antenna_rf_levels,
     audio_from_offset120,
     leds_from_audio,
     offset120_from_audio,
@@ -146,13 +147,14 @@ def _sample(channel: ChannelSnapshot) -> tuple[str, ...]:
     audio = channel.audio_level or 0
     peak = max(audio, AUDIO_PEAK_LEVEL) if channel.audio_peak else audio
     on = channel.battery_bars is not None
-    rssi = offset120_from_rf(channel.rf_level or 0)
     antenna = channel.antenna or "XX"
     status = "".join("B" if led != "X" else "X" for led in antenna)
     lit = (1 << min(leds_from_audio(audio), AUDIO_LEDS - 1)) - 1
     leds = f"{(PEAK_LED if channel.audio_peak else 0) | lit:03d}"
+    levels = antenna_rf_levels(channel, len(status))
     pairs = [
-        (RSSI_LEDS_ON if led == "B" else "00", rssi if led == "B" else "000") for led in status
+        (RSSI_LEDS_ON if led == "B" else "00", offset120_from_rf(level) if level else "000")
+        for led, level in zip(status, levels, strict=True)
     ]
     return (
         "005" if on else "255",

@@ -7,6 +7,7 @@ from micboard.integrations.base import (
     AUDIO_PEAK_LEVEL,
     MAX_AUDIO_LEVEL,
     RF_DBM_OFFSET,
+    ChannelSnapshot,
 )
 from micboard.integrations.shure.values import (
     audio_level_from_dbfs,
@@ -54,3 +55,12 @@ def audio_from_leds(leds: int) -> int:
 
 def leds_from_audio(audio_level: int) -> int:
     return round(audio_level * LED_STEPS / MAX_AUDIO_LEVEL)
+
+
+def antenna_rf_levels(channel: ChannelSnapshot, antennas: int = 2) -> tuple[int, ...]:
+    """RF per antenna: the snapshot's own levels, or else its one level on every lit
+    antenna of ``channel.antenna`` and 0 (no signal) on the others."""
+    if len(channel.rf_levels) == antennas:
+        return channel.rf_levels
+    lit = (channel.antenna or "").ljust(antennas, "X")
+    return tuple((channel.rf_level or 0) if led != "X" else 0 for led in lit[:antennas])

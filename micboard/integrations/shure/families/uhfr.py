@@ -16,7 +16,11 @@ from micboard.exceptions import ProtocolError
 from micboard.integrations.base import RF_DBM_OFFSET, ChannelSnapshot
 from micboard.integrations.shure.codec import STAR_FRAMING, Dialect, Message, Verb
 from micboard.integrations.shure.families.base import Family, Identity, Transport, expect_count
-from micboard.integrations.shure.families.meters import audio_from_leds, leds_from_audio
+from micboard.integrations.shure.families.meters import (
+    antenna_rf_levels,
+    audio_from_leds,
+    leds_from_audio,
+)
 from micboard.integrations.shure.values import (
     format_channel_name,
     format_frequency_khz,
@@ -35,6 +39,7 @@ from micboard.integrations.shure.values import (
 UNKNOWN_BATTERY = "U"
 UNKNOWN_TX_TYPE = "UNKNOWN"
 NO_GROUP_CHANNEL = "-- --"
+NO_RF = "100"
 METER_PARAMS = ("ANTENNA", "RF_A", "RF_B", "TX_BAT", "AUDIO_LEDS")
 METER_UNIT_MS = 30
 PEAK_BIT = 0x80
@@ -137,14 +142,19 @@ def meter_interval(raw: str) -> float | None:
 
 
 def _sample(channel: ChannelSnapshot) -> tuple[str, ...]:
-    rf = f"{min(255, RF_DBM_OFFSET - (channel.rf_level or 0)):03d}"
+    rf_a, rf_b = (_rf_dbm(level) for level in antenna_rf_levels(channel))
     antenna = channel.antenna or "XX"
     leds = leds_from_audio(channel.audio_level or 0)
     bitmap = (1 << leds) - 1 | (PEAK_BIT if channel.audio_peak else 0)
     return (
         antenna,
-        rf if antenna[0] != "X" else "100",
-        rf if antenna[1] != "X" else "100",
+        rf_a,
+        rf_b,
         format_tx_bat(channel.battery_bars),
         f"{bitmap:03d}",
     )
+
+
+def _rf_dbm(rf_level: int) -> str:
+    """-dBm in three digits; ``100`` for an antenna without signal."""
+    return f"{min(255, RF_DBM_OFFSET - rf_level):03d}" if rf_level else NO_RF

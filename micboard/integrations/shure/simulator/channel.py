@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
+from micboard.integrations.shure.simulator import meters
 from micboard.integrations.shure.specs import (
     FULL_RUNTIME_MINUTES,
     ChannelSpec,
@@ -13,8 +14,9 @@ from micboard.integrations.shure.specs import (
 )
 
 SWAP_TICKS = 3
-IDLE_RF, IDLE_AUDIO = 95, 20
+IDLE_RF, IDLE_AUDIO = meters.TYPICAL_RF, 20
 PEAK_AUDIO = 48
+NO_RF = (0, 0)
 
 
 @dataclass(slots=True)
@@ -27,7 +29,10 @@ class SimulatedChannel:
     runtime_minutes: int | None = None
     battery_bars: int | None = None
     rf_level: int = 0
+    rf_levels: tuple[int, ...] = NO_RF
+    """Per antenna (A, B); ``rf_level`` is the strongest."""
     audio_level: int = 0
+    programme_level: int = IDLE_AUDIO
     antenna: str = "XX"
     swap_ticks_left: int = 0
     rf_dropout: bool = False
@@ -86,13 +91,16 @@ class SimulatedChannel:
         self.peaking = peaking
         self._settle_meters()
 
-    def step_meters(self, rng: random.Random) -> None:
+    def step_meters(self, rng: random.Random, seconds: float) -> None:
+        """Move the meters by one step of ``seconds`` (the model is in ``meters``)."""
         if not self._live:
             return
-        self.rf_level = min(110, max(70, self.rf_level + rng.randint(-3, 3)))
-        peak = self.peaking or rng.random() < 0.03
-        self.audio_level = rng.randint(40, 48) if peak else rng.randint(12, 34)
-        self.antenna = rng.choices(("AX", "XB", "AB"), weights=(6, 6, 1))[0]
+        self.rf_levels = meters.step_rf(self.rf_levels, rng)
+        self.rf_level = max(self.rf_levels)
+        self.antenna = meters.lit_antennas(self.rf_levels)
+        self.programme_level = meters.step_programme(self.programme_level, rng)
+        peak = meters.peaks(seconds, rng) or self.peaking
+        self.audio_level = meters.peak_level(rng) if peak else self.programme_level
 
     def snapshot(self, number: int) -> ChannelSnapshot:
         on = self.transmitter_on
@@ -105,6 +113,7 @@ class SimulatedChannel:
             tx_type=self.transmitter if on else "",
             tx_offset_db=self.tx_offset_db if on else None,
             rf_level=self.rf_level,
+            rf_levels=self.rf_levels,
             audio_level=self.audio_level,
             antenna=self.antenna,
             audio_peak=self.audio_level >= AUDIO_PEAK_LEVEL,
@@ -117,10 +126,11 @@ class SimulatedChannel:
 
     def _settle_meters(self) -> None:
         if not self._live:
-            self.rf_level, self.audio_level, self.antenna = 0, 0, "XX"
+            self.rf_level, self.rf_levels, self.audio_level, self.antenna = 0, NO_RF, 0, "XX"
             return
         if self.antenna == "XX":
-            self.rf_level, self.audio_level, self.antenna = IDLE_RF, IDLE_AUDIO, "AX"
+            self.rf_level, self.rf_levels, self.antenna = IDLE_RF, (IDLE_RF, IDLE_RF), "AB"
+            self.audio_level = self.programme_level = IDLE_AUDIO
         if self.peaking:
             self.audio_level = PEAK_AUDIO
         elif self.audio_level >= AUDIO_PEAK_LEVEL:

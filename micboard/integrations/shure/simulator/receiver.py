@@ -153,15 +153,18 @@ class SimulatedReceiver(Switches):
         """Run one transmitter's battery down by ``minutes``."""
         self._in_loop(lambda: self._change(channel, lambda state: state.drain(minutes)))
 
-    def tick(self, drain_minutes: float) -> None:
-        """Advance simulated time by one tick: batteries drain ``drain_minutes``."""
-        self._in_loop(lambda: self._tick(drain_minutes))
+    def tick(self, drain_minutes: float, *, seconds: float = 0.0) -> None:
+        """Advance simulated time by one tick: batteries drain ``drain_minutes`` and meters
+        move by a step of ``seconds`` (0: they stay)."""
+        self._in_loop(lambda: self._tick(drain_minutes, seconds))
 
-    def _tick(self, drain_minutes: float) -> None:
+    def _tick(self, drain_minutes: float, seconds: float) -> None:
         self._pending_drain += drain_minutes
         whole = int(self._pending_drain)
         self._pending_drain -= whole
         for number, channel in enumerate(self._channels, start=1):
+            if seconds:
+                channel.step_meters(self.rng, seconds)
             if whole or channel.swap_ticks_left:
                 self._change(number, lambda state: state.drain(whole))
 
@@ -226,9 +229,10 @@ class SimulatedReceiver(Switches):
         self.configure(lose_value=False)
         return [m for m in reports if m is not lost]
 
-    def meter_messages(self, channel: int) -> list[Message]:
+    def meter_messages(self, channel: int, seconds: float) -> list[Message]:
+        """One SAMPLE of ``channel``, its meters moved by a step of ``seconds``."""
         state = self._channel(channel)
-        state.step_meters(self.rng)
+        state.step_meters(self.rng, seconds)
         return self.family.meter_messages(state.snapshot(channel))
 
     def _handle(self, command: Message, peer: Peer) -> list[Message]:

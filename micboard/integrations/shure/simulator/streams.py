@@ -18,7 +18,7 @@ MAX_PENDING_PUSHES = 64
 class Peer(abc.ABC):
     """One client (a TCP connection, or a UDP address): answers, pushes and meters."""
 
-    def __init__(self, sample: Callable[[int], list[Message]]) -> None:
+    def __init__(self, sample: Callable[[int, float], list[Message]]) -> None:
         self._sample = sample
         self._meters: dict[int, asyncio.Task[None]] = {}
         self._pushes: set[asyncio.Task[None]] = set()
@@ -63,7 +63,7 @@ class Peer(abc.ABC):
     async def _meter(self, channel: int, interval: float) -> None:
         while True:
             await asyncio.sleep(interval)
-            await self.send(self._sample(channel), reply=False)
+            await self.send(self._sample(channel, interval), reply=False)
 
 
 class Endpoint(abc.ABC):
