@@ -67,7 +67,8 @@ def measure(count: int, *, one_host: bool, idle_seconds: float, polls: int) -> R
         text=True,
     )
     try:
-        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout is not None
+        assert child.stderr is not None
         receivers = [json.loads(child.stdout.readline()) for _ in range(count)]
         ready = child.stderr.readline()
         if "simulating" not in ready:
@@ -117,7 +118,10 @@ def main() -> None:
         measure(int(n), one_host=args.one_host, idle_seconds=args.idle, polls=args.polls)
         for n in args.series.split(",")
     ]
-    print("| receivers | placement | start | open files | memory (RSS) | idle CPU | poll p50 / max |")
+    print(
+        "| receivers | placement | start | open files | memory (RSS) | idle CPU "
+        "| poll p50 / max |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(
