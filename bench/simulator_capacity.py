@@ -119,8 +119,7 @@ def main() -> None:
         for n in args.series.split(",")
     ]
     print(
-        "| receivers | placement | start | open files | memory (RSS) | idle CPU "
-        "| poll p50 / max |"
+        "| receivers | placement | start | open files | memory (RSS) | idle CPU | poll p50 / max |"
     )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
