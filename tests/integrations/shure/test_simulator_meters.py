@@ -23,6 +23,7 @@ from micboard.integrations.shure.simulator.meters import PEAK_EVERY
 from micboard.integrations.shure.specs import receiver_spec
 from micboard.integrations.shure.values import AUDIO_PEAK_LEVEL
 from tests.conftest import StartFleet
+from tests.waiting import wait_for
 
 HOLD_SECONDS = 10.0  # how long a client shows AUDIO_PEAK after a peak
 
@@ -151,4 +152,6 @@ def _meter(receiver: SimulatedReceiver, start: Message, *, count: int) -> list[M
             assert time.monotonic() < deadline, f"only {len(samples)} SAMPLEs in 30 s"
             messages = decoder.feed(sock.recv(65536))
             samples += [m for m in messages if m.verb is Verb.SAMPLE]
+    if not udp:  # the receiver has let the connection go before the fleet stops
+        wait_for(lambda: receiver.connection_count == 0, timeout=5, what="the client gone")
     return samples
