@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from micboard.simulator.limits import SPARE_FILES, raise_open_file_limit, soft_limit_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -45,3 +50,22 @@ def test_the_soft_limit_a_fleet_needs() -> None:
 def test_a_fleet_beyond_the_hard_limit_says_what_to_raise() -> None:
     with pytest.raises(OSError, match=r"4000 receivers need about 4256 open files.*at most 4096"):
         soft_limit_for(4000, 1024, 4096)
+
+
+def test_the_simulator_refuses_a_fleet_its_hard_limit_cannot_hold() -> None:
+    def low_limits() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (512, 512))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "micboard.simulator", "--count", "300", "--hosts", "127.0.0.2"],
+        cwd=ROOT,
+        preexec_fn=low_limits,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "300 receivers need about 556 open files" in result.stderr
+    assert "at most 512 (the hard limit, `ulimit -Hn`)" in result.stderr
