@@ -4,12 +4,13 @@ Receivers share one host (``--base-port``, default 24000) or each has its own ad
 the device port (``--hosts 127.0.0.2-127.0.0.200``), and are registered at that address.
 Registration goes through the device and location services and is idempotent: a rerun
 with the same addresses updates the same receivers instead of adding new ones. With
-``--replace``, the venue's receivers on the simulator's hosts that this run does not simulate
-(left by an earlier, larger run or another base port) are removed.
+``--replace``, the venue's receivers on the simulator's hosts or on loopback addresses that
+this run does not simulate (left by an earlier, larger run or other addresses) are removed.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import threading
 from pathlib import Path
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="remove the venue's receivers on the simulator's host that this run does not "
-            "simulate (left by an earlier run)",
+            help="remove the venue's receivers on the simulator's hosts or on loopback addresses "
+            "that this run does not simulate (left by an earlier run)",
         )
         parser.add_argument(
             "--exit-after", type=float, default=0.0, help="stop after N seconds (0: Ctrl-C)"
@@ -124,11 +125,19 @@ class Command(BaseCommand):
         simulated = {(s.host, s.port) for s in simulation.receivers}
         hosts = {host for host, _ in simulated}
         devices = device_service()
-        # Filtered here, not with host__in: a fleet of its own addresses has thousands of hosts.
         for receiver in listings.receivers_on_hosts(venue=venue):
-            if receiver.host in hosts and (receiver.host, receiver.port) not in simulated:
+            ours = receiver.host in hosts or _is_loopback(receiver.host)
+            if ours and (receiver.host, receiver.port) not in simulated:
                 devices.receiver_remove(receiver=receiver)
                 self.stdout.write(f"removed {receiver.name} ({receiver.host}:{receiver.port})")
+
+
+def _is_loopback(host: str) -> bool:
+    """Only a simulator (or something else on this machine) answers there."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _names(text: str) -> list[str]:

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from micboard.models import Receiver, ReceiverFamily
+from micboard.models import Receiver, ReceiverFamily, Venue
 from micboard.simulator.addresses import HostRange
+from tests.factories import make_receiver
 from tests.loopback import on_free_hosts
 from tests.ports import free_port_block
 
@@ -72,23 +73,44 @@ def test_an_unknown_model_is_a_command_error() -> None:
         simulate("--venue", "sim-bad", "--models", "XLR9")
 
 
-def test_registers_receivers_at_their_own_addresses_and_port() -> None:
-    def run(hosts: HostRange) -> HostRange:
-        try:
-            simulate("--venue", "sim-lan", "--families", "all", "--hosts", str(hosts))
-        except CommandError as error:
-            if "Address already in use" in str(error):
-                raise OSError(errno.EADDRINUSE, str(error)) from None
-            raise
-        return hosts
+def simulate_on_hosts(hosts: HostRange, *args: str) -> HostRange:
+    """``simulate`` at ``hosts``; a taken address raises ``OSError`` for ``on_free_hosts``."""
+    try:
+        simulate(*args, "--hosts", str(hosts))
+    except CommandError as error:
+        if "Address already in use" in str(error):
+            raise OSError(errno.EADDRINUSE, str(error)) from None
+        raise
+    return hosts
 
-    hosts = on_free_hosts(12, run)
+
+def test_registers_receivers_at_their_own_addresses_and_port() -> None:
+    args = ("--venue", "sim-lan", "--families", "all")
+    hosts = on_free_hosts(12, lambda hosts: simulate_on_hosts(hosts, *args))
 
     receivers = list(Receiver.objects.filter(venue__slug="sim-lan").order_by("id"))
     expected = [str(hosts.first + offset) for offset in range(12)]
     assert [r.host for r in receivers] == expected
     assert {r.port for r in receivers} == {2202}
     assert receivers[4].protocol == "shure-uhfr"
+
+
+def test_replace_removes_the_addresses_an_earlier_larger_run_had() -> None:
+    args = ("--venue", "sim-lan-shrink", "--models", "ULXD4D")
+    hosts = on_free_hosts(4, lambda hosts: simulate_on_hosts(hosts, *args, "--count", "4"))
+    venue = Venue.objects.get(slug="sim-lan-shrink")
+    for real in ("10.0.4.21", "rx9.venue.example"):  # receivers no simulator plays
+        make_receiver(venue, host=real, port=2202, model="ULXD4")
+    output = simulate(*args, "--count", "2", "--hosts", str(hosts.first), "--replace")
+
+    remaining = Receiver.objects.filter(venue__slug="sim-lan-shrink").values_list("host", flat=True)
+    assert set(remaining) == {
+        str(hosts.first),
+        str(hosts.first + 1),
+        "10.0.4.21",
+        "rx9.venue.example",
+    }
+    assert f"removed Sim 4 ULXD4D ({hosts.first + 3}:2202)" in output
 
 
 def test_address_options_that_conflict_are_a_command_error() -> None:
