@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import socket
 import threading
 from collections.abc import Sequence
 from types import TracebackType
 
 from micboard.integrations.shure.families import Transport
 from micboard.integrations.shure.simulator import SimulatedReceiver
-from micboard.integrations.shure.simulator.ports import distinct_free_ports
+from micboard.integrations.shure.simulator.ports import hold_udp_port
 from micboard.integrations.shure.specs import ReceiverSpec
 
 START_TIMEOUT = 60.0
@@ -141,15 +142,27 @@ class Fleet:
             await self._listen_on_free_ports()
 
     async def _listen_on_free_ports(self) -> None:
-        """The OS numbers ports per transport, so a UDP port may carry a TCP receiver's
-        number. TCP receivers take what the OS gives; UDP ones then get ports the OS hands
-        out with every TCP receiver's number held back, in one pass that cannot clash."""
-        tcp = [r for r in self.receivers if r.family.transport is Transport.TCP]
-        udp = [r for r in self.receivers if r.family.transport is not Transport.TCP]
-        await _start_all(tcp, [(self.host, 0)] * len(tcp))
-        taken = {receiver.port for receiver in tcp}
-        ports = distinct_free_ports(self.host, len(udp), avoid=taken)
-        await _start_all(udp, [(self.host, port) for port in ports])
+        await _start_all(self.receivers, [(self.host, 0)] * len(self.receivers))
+        await self._separate_udp_ports()
+
+    async def _separate_udp_ports(self) -> None:
+        """The OS numbers ports per transport, so a UDP receiver may get a TCP receiver's
+        number. Such a receiver is moved to a new port while its old number stays held,
+        so the OS never hands that number out again: every round ends clashes for good."""
+        tcp = {r.port for r in self.receivers if r.family.transport is Transport.TCP}
+        held: list[socket.socket] = []
+        try:
+            while clashing := [
+                r for r in self.receivers if r.family.transport is Transport.UDP and r.port in tcp
+            ]:
+                for receiver in clashing:
+                    port = receiver.port
+                    await receiver.stop()
+                    held += hold_udp_port(self.host, port)
+                    await _start(receiver, self.host, 0)
+        finally:
+            for sock in held:
+                sock.close()
 
     async def _tick(self) -> None:
         while True:

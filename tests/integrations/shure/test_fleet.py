@@ -3,6 +3,7 @@ alike), or its own loopback address at the device port."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 
@@ -10,7 +11,7 @@ import pytest
 
 from micboard.integrations.shure.driver import ShureDriver
 from micboard.integrations.shure.fleet import Fleet
-from micboard.integrations.shure.simulator.ports import distinct_free_ports
+from micboard.integrations.shure.simulator.ports import hold_udp_port
 from micboard.integrations.shure.specs import receiver_spec
 from micboard.simulator import demo_specs
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
@@ -20,13 +21,37 @@ from tests.loopback import on_free_hosts
 LARGE_FLEET = 3000
 
 
-def test_udp_ports_never_carry_a_number_in_use() -> None:
-    with socket.socket() as tcp:
-        tcp.bind(("127.0.0.1", 0))
-        taken = {int(tcp.getsockname()[1])}
-        ports = distinct_free_ports("127.0.0.1", 200, avoid=taken)
-    assert len(set(ports)) == 200
-    assert not taken & set(ports)
+def test_a_udp_receiver_on_a_tcp_receivers_port_number_is_moved() -> None:
+    fleet = Fleet([receiver_spec("ULXD4"), receiver_spec("UR4D", 1)], battery_drain=0.0)
+    tcp, udp = fleet.receivers
+
+    async def clash_then_separate() -> tuple[int, int, int]:
+        await tcp.start("127.0.0.1", 0)
+        await udp.start("127.0.0.1", tcp.port)  # the OS may hand out this pair on its own
+        clashed = udp.port
+        await fleet._separate_udp_ports()  # the step Fleet.start runs after binding
+        ports = (clashed, tcp.port, udp.port)
+        await tcp.stop()
+        await udp.stop()
+        return ports
+
+    clashed, tcp_port, udp_port = asyncio.run(clash_then_separate())
+    assert clashed == tcp_port
+    assert udp_port != tcp_port
+
+
+def test_a_held_port_is_never_handed_out() -> None:
+    with socket.socket(type=socket.SOCK_DGRAM) as first:
+        first.bind(("127.0.0.1", 0))
+        port = int(first.getsockname()[1])
+        assert hold_udp_port("127.0.0.1", port) == []  # already held: nothing to add
+    (held,) = hold_udp_port("127.0.0.1", port)
+    with (
+        held,
+        socket.socket(type=socket.SOCK_DGRAM) as other,
+        pytest.raises(OSError, match="in use"),
+    ):
+        other.bind(("127.0.0.1", port))
 
 
 def test_an_address_list_must_match_the_receivers_and_never_repeat() -> None:
