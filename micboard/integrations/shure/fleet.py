@@ -26,6 +26,7 @@ from micboard.integrations.shure.specs import ReceiverSpec
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 Address = tuple[str, int]
+NOT_LOCAL_HINT = " (the address is not on this machine; Linux routes all of 127.0.0.0/8 to lo)"
 
 
 class Fleet:
@@ -121,7 +122,7 @@ class Fleet:
     async def _serve(self, stopping: asyncio.Event) -> None:
         try:
             await self._listen()
-        except OSError as error:
+        except Exception as error:  # start() raises it again in the caller's thread
             self._failure = error
         if self._failure is None:
             ticker = asyncio.create_task(self._tick())
@@ -205,9 +206,6 @@ async def _start(receiver: SimulatedReceiver, host: str, port: int) -> None:
             f"cannot listen on {where} ({receiver.family.transport.value}): "
             f"{error.strerror or error}{hint}",
         ) from error
-
-
-NOT_LOCAL_HINT = " (the address is not on this machine; Linux routes all of 127.0.0.0/8 to lo)"
 
 
 async def _finish_other_tasks() -> None:
