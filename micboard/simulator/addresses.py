@@ -1,5 +1,8 @@
-"""One address per receiver at the device port, as on a venue LAN: from a range of hosts
-(``127.0.0.2-127.0.0.200``, or ``127.0.0.2`` and on) or a list (``127.0.0.9:2203``)."""
+"""One address per receiver at the device port, as on a venue LAN.
+
+From a range of hosts (``127.0.0.2-127.0.0.200``, or ``127.0.0.2`` and on) or a list
+(``127.0.0.2``, ``127.0.0.9:2203``).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Fleet: every receiver gets an address of its own: its own port on one host (TCP and UDP
-alike), or its own loopback address at the device port."""
+"""Fleet: every receiver gets an address of its own, on one host or each on its own.
+
+On one host each has its own port, TCP and UDP alike; on its own loopback address, each
+listens at the device port.
+"""
 
 from __future__ import annotations
 

@@ -14,14 +14,13 @@ from collections import Counter
 
 import pytest
 
-from micboard.integrations.base import ChannelSnapshot
+from micboard.integrations.base import AUDIO_PEAK_LEVEL, ChannelSnapshot
 from micboard.integrations.shure.codec import FrameDecoder, Message, Verb
 from micboard.integrations.shure.families import receiver_model
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.integrations.shure.simulator.channel import SimulatedChannel
 from micboard.integrations.shure.simulator.meters import PEAK_EVERY
 from micboard.integrations.shure.specs import receiver_spec
-from micboard.integrations.shure.values import AUDIO_PEAK_LEVEL
 from tests.conftest import StartFleet
 from tests.waiting import wait_for
 
