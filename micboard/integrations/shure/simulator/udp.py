@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from micboard.integrations.shure.codec import FrameDecoder, Message
 from micboard.integrations.shure.simulator.faults import garble_datagrams
+from micboard.integrations.shure.simulator.ports import bound_udp_socket
 from micboard.integrations.shure.simulator.streams import Endpoint, Peer
 
 if TYPE_CHECKING:
@@ -34,13 +35,7 @@ class UdpEndpoint(Endpoint, asyncio.DatagramProtocol):
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def open(self, host: str, port: int) -> int:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            sock.close()
-            raise
+        sock = bound_udp_socket(host, port)
         sock.setblocking(False)
         loop = asyncio.get_running_loop()
         self._transport, _ = await loop.create_datagram_endpoint(lambda: self, sock=sock)
