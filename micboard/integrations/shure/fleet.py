@@ -25,6 +25,8 @@ from micboard.integrations.shure.specs import ReceiverSpec
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+TICK_SLICE = 250
+"""Receivers ticked between two turns of the event loop."""
 Address = tuple[str, int]
 NOT_LOCAL_HINT = " (the address is not on this machine; Linux routes all of 127.0.0.0/8 to lo)"
 
@@ -166,10 +168,14 @@ class Fleet:
                 sock.close()
 
     async def _tick(self) -> None:
+        """Every receiver each ``tick_interval``, a slice at a time, so a poll arriving during
+        a tick of a large fleet waits for one slice rather than for the whole fleet."""
         while True:
             await asyncio.sleep(self.tick_interval)
-            for receiver in self.receivers:
-                receiver.tick(self.battery_drain, seconds=self.tick_interval)
+            for start in range(0, len(self.receivers), TICK_SLICE):
+                for receiver in self.receivers[start : start + TICK_SLICE]:
+                    receiver.tick(self.battery_drain, seconds=self.tick_interval)
+                await asyncio.sleep(0)
 
 
 def check_addresses(addresses: Sequence[Address], count: int) -> None:
