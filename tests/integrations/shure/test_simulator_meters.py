@@ -100,6 +100,15 @@ def test_both_antennas_report_their_level_on_the_wire(model: str) -> None:
     assert family.channel_snapshot(1, {**reported, **raw}).rf_level == 96  # the stronger one
 
 
+def test_an_slxd_reports_each_antennas_own_level() -> None:
+    family = receiver_model("SLXD4").family
+    channel = ChannelSnapshot(number=1, battery_bars=5, rf_level=96, rf_levels=(96, 83))
+
+    reports = family.channel_reports(channel)
+
+    assert (reports["RSSI 1"], reports["RSSI 2"]) == ("088", "075")  # dBm + 120
+
+
 def test_an_idle_transmitter_has_no_rf_on_either_antenna() -> None:
     channel = live_channel()
     channel.set_transmitter(on=False)

@@ -123,9 +123,13 @@ def _sample(channel: ChannelSnapshot) -> tuple[str, str, str]:
 
 
 def _antennas(channel: ChannelSnapshot) -> tuple[str, str]:
-    """Each antenna's RSSI: the active one hears the channel's level, the idle one less."""
-    rf = channel.rf_level or 0
-    idle = max(0, rf - IDLE_ANTENNA_DROP) if rf else 0
-    active = channel.antenna or "XX"
-    first, second = (rf if led != "X" else idle for led in active)  # an antenna per LED
+    """Each antenna's RSSI: its own level when the snapshot has one per antenna; else the
+    active one hears the channel's level, the idle one less."""
+    if len(channel.rf_levels) == len(ANTENNAS):
+        first, second = channel.rf_levels
+    else:
+        rf = channel.rf_level or 0
+        idle = max(0, rf - IDLE_ANTENNA_DROP) if rf else 0
+        active = channel.antenna or "XX"
+        first, second = (rf if led != "X" else idle for led in active)  # an antenna per LED
     return offset120_from_rf(first), offset120_from_rf(second)
