@@ -12,11 +12,11 @@ from micboard.simulator import ALL_FAMILIES_MODELS, specs_for_models
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
 from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
-from tests.system.conftest import StartWorker
 from tests.loopback import on_free_hosts
+from tests.system.conftest import StartWorker
 from tests.waiting import wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 @pytest.fixture
