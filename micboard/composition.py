@@ -20,11 +20,23 @@ from micboard.infrastructure.clock import SystemClock
 from micboard.infrastructure.enqueuer import CeleryTaskEnqueuer
 from micboard.infrastructure.events import RedisEventPublisher
 from micboard.infrastructure.locks import LockManager, RedisLockManager
+from micboard.infrastructure.notification_queue import (
+    CeleryNotificationQueue,
+    NotificationQueue,
+)
+from micboard.infrastructure.notifiers import DjangoEmailSender, UrllibWebhookPoster
 from micboard.infrastructure.redis import RedisProfile, redis_client
 from micboard.infrastructure.wall_feed import RedisWallFeed
 from micboard.integrations.registry import default_registry
 from micboard.selectors.wall import WallFeed
-from micboard.services.contracts import DeviceService, LocationService, SynchronizationService
+from micboard.services.alerts.delivery import DeliveryPolicy, NotificationDelivery
+from micboard.services.alerts.service import DjangoAlertService
+from micboard.services.contracts import (
+    AlertService,
+    DeviceService,
+    LocationService,
+    SynchronizationService,
+)
 from micboard.services.devices import DjangoDeviceService
 from micboard.services.locations import DjangoLocationService
 from micboard.services.scheduling import schedules_apply
@@ -62,6 +74,34 @@ def device_service() -> DeviceService:
             redis_connection(RedisProfile.FAIL_FAST), prefix=settings.MICBOARD_KEY_PREFIX
         ),
         telemetry_interval=timedelta(seconds=settings.MICBOARD_TELEMETRY_INTERVAL),
+        alerts=alert_service() if settings.MICBOARD_ALERTS_ENABLED else None,
+    )
+
+
+def notification_queue() -> NotificationQueue:
+    """Where notification deliveries are published: the housekeeping queue."""
+    return CeleryNotificationQueue(celery_app(), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+@lru_cache(maxsize=1)
+def alert_service() -> AlertService:
+    """Alert rules, lifecycle and the outbox; deliveries go to the housekeeping queue."""
+    timeout = float(settings.MICBOARD_WEBHOOK_TIMEOUT)
+    return DjangoAlertService(
+        clock=SystemClock(),
+        queue=notification_queue(),
+        delivery=NotificationDelivery(
+            clock=SystemClock(),
+            email=DjangoEmailSender(
+                from_email=settings.DEFAULT_FROM_EMAIL, timeout=float(settings.EMAIL_TIMEOUT)
+            ),
+            webhook=UrllibWebhookPoster(timeout=timeout),
+            policy=DeliveryPolicy(
+                max_attempts=settings.MICBOARD_NOTIFY_MAX_ATTEMPTS,
+                first_retry_seconds=settings.MICBOARD_NOTIFY_FIRST_RETRY_SECONDS,
+                lease_seconds=max(60.0, 3 * timeout),
+            ),
+        ),
     )
 
 
@@ -103,6 +143,7 @@ if TYPE_CHECKING:
     _device: type[DeviceService] = DjangoDeviceService
     _sync: type[SynchronizationService] = DjangoSynchronizationService
     _location: type[LocationService] = DjangoLocationService
+    _alerts: type[AlertService] = DjangoAlertService
     _feed: type[WallFeed] = RedisWallFeed
     _locks: type[LockManager] = RedisLockManager
     _events: type[EventPublisher] = RedisEventPublisher

@@ -79,3 +79,9 @@ class UnknownProtocolError(MicboardError):
     """No driver is registered for a receiver's protocol."""
 
     code = "unknown_protocol"
+
+
+class NotificationError(MicboardError):
+    """A notification could not be delivered."""
+
+    code = "notification_failed"

@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from micboard.composition import device_service, location_service, sync_service
+from micboard.composition import alert_service, device_service, location_service, sync_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.specs import receiver_spec
 
@@ -37,6 +37,18 @@ def _clean_redis(redis_client: redis.Redis) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_services() -> None:
+    device_service.cache_clear()
+    sync_service.cache_clear()
+    alert_service.cache_clear()
+
+
+@pytest.fixture
+def alerts_off(settings: Any) -> Iterator[None]:
+    """Services built without alert evaluation: for tests that pin the batch write alone."""
+    settings.MICBOARD_ALERTS_ENABLED = False
+    device_service.cache_clear()
+    sync_service.cache_clear()
+    yield
     device_service.cache_clear()
     sync_service.cache_clear()
 

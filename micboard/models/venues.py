@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 ALL_VENUES = "*"
 """Names the wall of every venue where a venue's slug or id would stand (never a slug)."""
+
+
+def validate_time_zone(name: str) -> None:
+    """An IANA time zone name this system knows (``Europe/Berlin``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone {name!r}") from None
 
 
 class Venue(models.Model):
@@ -15,6 +26,12 @@ class Venue(models.Model):
         max_length=120,
         unique=True,
         help_text="Celery queue the venue's workers consume; they must reach its LAN.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="IANA name; watched and quiet hours use it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

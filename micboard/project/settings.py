@@ -170,6 +170,23 @@ MICBOARD_TELEMETRY_INTERVAL = env_int("MICBOARD_TELEMETRY_INTERVAL", 60)
 MICBOARD_TELEMETRY_RETENTION_DAYS = env_int("MICBOARD_TELEMETRY_RETENTION_DAYS", 30)
 MICBOARD_DISPATCH_STATS_RETENTION_HOURS = env_int("MICBOARD_DISPATCH_STATS_RETENTION_HOURS", 24)
 
+# --- alerts and their notifications (docs/operations.md) --------------------------------
+# Off, a sync writes its batch without evaluating alert rules (bench/fleet.py compares).
+MICBOARD_ALERTS_ENABLED = env_bool("MICBOARD_ALERTS_ENABLED", default=True)
+MICBOARD_ALERT_RETENTION_DAYS = env_int("MICBOARD_ALERT_RETENTION_DAYS", 90)
+MICBOARD_ALERT_CHECK_SECONDS = env_int("MICBOARD_ALERT_CHECK_SECONDS", 15)
+MICBOARD_WEBHOOK_TIMEOUT = env_float("MICBOARD_WEBHOOK_TIMEOUT", 10.0)
+MICBOARD_NOTIFY_MAX_ATTEMPTS = env_int("MICBOARD_NOTIFY_MAX_ATTEMPTS", 8)
+MICBOARD_NOTIFY_FIRST_RETRY_SECONDS = env_float("MICBOARD_NOTIFY_FIRST_RETRY_SECONDS", 5.0)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "micboard@localhost")
+
 # --- REST API and its OpenAPI schema (micboard/api/) -----------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous API call gets 401 with a WWW-Authenticate header.

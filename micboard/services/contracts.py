@@ -6,7 +6,10 @@ from datetime import datetime
 from typing import Protocol
 
 from micboard.integrations.base import ReceiverSnapshot
-from micboard.models import Receiver, Venue
+from micboard.models import Alert, Receiver, Venue
+from micboard.services.alerts.delivery import DeliveryOutcome
+from micboard.services.alerts.evaluation import Changes
+from micboard.services.alerts.service import CheckReport, TestDelivery
 from micboard.services.dto import (
     DispatchStats,
     PolledSnapshot,
@@ -59,3 +62,19 @@ class SynchronizationService(Protocol):
     def venue_dispatch(self, *, venue_id: int) -> ServiceResult[DispatchStats]: ...
 
     def receivers_resync(self, *, receiver_ids: list[int], requested_by: str) -> ResyncReport: ...
+
+
+class AlertEvaluation(Protocol):
+    def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes: ...
+
+
+class AlertService(AlertEvaluation, Protocol):
+    def alert_acknowledge(self, *, alert_id: int, by: str, note: str = "") -> Alert: ...
+
+    def alert_resolve(self, *, alert_id: int, by: str) -> Alert: ...
+
+    def alerts_check(self) -> CheckReport: ...
+
+    def notification_deliver(self, *, notification_id: int) -> DeliveryOutcome: ...
+
+    def venue_notify_test(self, *, venue: Venue) -> list[TestDelivery]: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import structlog
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from micboard.exceptions import (
     ConflictError,
@@ -18,6 +18,7 @@ from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.events import EventPublisher
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import Channel, Receiver, Venue
+from micboard.services.contracts import AlertEvaluation
 from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
 from micboard.services.poll_results import PollResultWriter
 from micboard.services.validation import validate_address
@@ -37,8 +38,10 @@ class DjangoDeviceService:
         clock: Clock,
         events: EventPublisher,
         telemetry_interval: timedelta = timedelta(seconds=60),
+        alerts: AlertEvaluation | None = None,
     ) -> None:
         self._registry = registry
+        self._alerts = alerts
         self._clock = clock
         self._writer = PollResultWriter(
             clock=clock, events=events, telemetry_interval=telemetry_interval
@@ -129,8 +132,16 @@ class DjangoDeviceService:
         """Write a batch of polls, both outcomes: receivers that answered get their
         snapshot (1 read and 2 to 4 writes), those that did not are marked offline (3
         writes), whatever the receivers and channels. Returns the ids of answered receivers
-        deleted while they were polled; the others are written all the same."""
-        return self._writer.apply(answered=answered, unreachable=unreachable)
+        deleted while they were polled; the others are written all the same. The venue's
+        alert rules are then evaluated on the batch, in a fixed number of queries too."""
+        vanished = self._writer.apply(answered=answered, unreachable=unreachable)
+        if self._alerts is not None:
+            ids = [p.receiver.pk for p in answered] + [p.receiver.pk for p in unreachable]
+            try:
+                self._alerts.receivers_evaluate(receiver_ids=[i for i in ids if i not in vanished])
+            except DatabaseError as error:  # the batch is written; the periodic check retries
+                log.error("alert_evaluation_failed", batch=len(ids), error=repr(error))
+        return vanished
 
     def snapshot_apply(
         self,

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.models import Venue
+from micboard.services.alerts.rules import rules_create_defaults
 from micboard.services.scheduling import ScheduleReport
 
 
@@ -29,6 +30,7 @@ class DjangoLocationService:
                 venue = Venue.objects.create(
                     name=name.strip(), slug=slug, queue_name=self._queue_for(slug)
                 )
+                rules_create_defaults(venue=venue)
         except IntegrityError:
             raise ConflictError(f"venue {slug!r} already exists", details={"slug": slug}) from None
         self._apply_schedules()

@@ -16,6 +16,8 @@ DISPATCH_EVERY_SECONDS = 1
 PRUNE_ROW = "micboard.housekeeping:prune-history"
 PRUNE_TASK = "micboard.history_prune"
 PRUNE_EVERY_SECONDS = 300
+ALERTS_ROW = "micboard.housekeeping:alerts-check"
+ALERTS_TASK = "micboard.alerts_check"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,18 @@ def schedules_apply(*, every_seconds: int = DISPATCH_EVERY_SECONDS) -> ScheduleR
                     setattr(row, field, value)
                 row.save()
                 updated += 1
-        updated += _ensure_housekeeping_row()
+        updated += _ensure_housekeeping_row(
+            PRUNE_ROW,
+            PRUNE_TASK,
+            PRUNE_EVERY_SECONDS,
+            "Delete dispatcher statistics and telemetry past their retention",
+        )
+        updated += _ensure_housekeeping_row(
+            ALERTS_ROW,
+            ALERTS_TASK,
+            settings.MICBOARD_ALERT_CHECK_SECONDS,
+            "Alerts no sync sees: unreached receivers, watched hours, escalations, the outbox",
+        )
         stale = [name for name in existing if name not in wanted]
         removed, _ = PeriodicTask.objects.filter(name__in=stale).delete()
         if created or updated or removed:
@@ -70,25 +83,25 @@ def schedules_apply(*, every_seconds: int = DISPATCH_EVERY_SECONDS) -> ScheduleR
     return ScheduleReport(created=created, updated=updated, removed=removed)
 
 
-def _ensure_housekeeping_row() -> int:
-    """The history pruning row on the housekeeping queue; 1 when it had to change."""
+def _ensure_housekeeping_row(name: str, task: str, seconds: int, description: str) -> int:
+    """A periodic row on the housekeeping queue; 1 when it had to change."""
     every, _ = IntervalSchedule.objects.get_or_create(
-        every=PRUNE_EVERY_SECONDS, period=IntervalSchedule.SECONDS
+        every=seconds, period=IntervalSchedule.SECONDS
     )
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    row = PeriodicTask.objects.filter(name=PRUNE_ROW).first()
-    if row is not None and (row.task, row.interval_id, row.queue) == (PRUNE_TASK, every.pk, queue):
+    row = PeriodicTask.objects.filter(name=name).first()
+    if row is not None and (row.task, row.interval_id, row.queue) == (task, every.pk, queue):
         return 0
     PeriodicTask.objects.update_or_create(
-        name=PRUNE_ROW,
+        name=name,
         defaults={
-            "task": PRUNE_TASK,
+            "task": task,
             "interval": every,
             "queue": queue,
             "routing_key": queue,
-            "expire_seconds": PRUNE_EVERY_SECONDS,
+            "expire_seconds": seconds,
             "enabled": True,
-            "description": "Delete dispatcher statistics and telemetry past their retention",
+            "description": description,
         },
     )
     return 1

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from structlog.contextvars import bound_contextvars
 
-from micboard.composition import sync_service
+from micboard.composition import alert_service, notification_queue, sync_service
 from micboard.services import housekeeping
 from micboard.workers.celery import app
 
@@ -56,3 +56,27 @@ def dispatch_due_syncs(venue_id: int) -> int:
 def ping() -> str:
     """Does nothing: measures the broker and worker overhead a sync task sits on."""
     return "pong"
+
+
+@app.task(name="micboard.alerts_check", ignore_result=True, time_limit=120)
+def alerts_check() -> int:
+    """What no sync sees: unreached receivers, watched hours, escalations, outbox left-overs."""
+    report = alert_service().alerts_check()
+    return report.opened + report.resolved + report.escalated
+
+
+@app.task(name="micboard.notifications_deliver", ignore_result=True, time_limit=120)
+def notifications_deliver(notification_ids: list[int]) -> int:
+    """Send outbox rows, one attempt each; the failed ones come back after their backoff."""
+    alerts = alert_service()
+    retries: dict[float, list[int]] = {}
+    sent = 0
+    for notification_id in notification_ids:
+        with bound_contextvars(notification_id=notification_id):
+            outcome = alerts.notification_deliver(notification_id=notification_id)
+        sent += outcome.state == "sent"
+        if outcome.retry_in is not None:
+            retries.setdefault(outcome.retry_in, []).append(notification_id)
+    for wait, ids in retries.items():
+        notification_queue().deliver(ids, countdown=wait)
+    return sent

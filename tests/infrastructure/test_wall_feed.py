@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import redis
@@ -14,6 +14,7 @@ from micboard.composition import device_service, wall_feed
 from micboard.exceptions import NotFoundError
 from micboard.infrastructure.redis import RedisProfile, redis_client
 from micboard.infrastructure.wall_feed import MIN_RENDER_INTERVAL, RedisWallFeed
+from tests.clock import SteppedClock
 from tests.factories import make_receiver, make_venue, snapshot
 from tests.queries import query_budget
 
@@ -35,17 +36,6 @@ def test_a_version_is_rendered_once_then_served_from_redis() -> None:
         again = feed.frame(venue_id=venue.pk, version=version)
     assert again == first
     assert json.loads(first.json)["version"] == str(version)
-
-
-class SteppedClock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def monotonic(self) -> float:
-        return self.at.timestamp()
 
 
 def test_a_new_version_is_rendered_after_the_render_interval(redis_client: redis.Redis) -> None:

@@ -113,6 +113,7 @@ def test_mark_unreachable_sets_offline_and_rx_com_error() -> None:
     assert receiver.channels.filter(battery_bars=4).count() == 4
 
 
+@pytest.mark.usefixtures("alerts_off")
 @pytest.mark.parametrize("channels", [1, 4, 8])
 def test_apply_snapshot_query_budget_is_fixed(channels: int) -> None:
     """Same number of queries whatever the channel count (first and steady-state polls)."""

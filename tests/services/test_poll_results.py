@@ -31,6 +31,7 @@ def a_mixed_batch_costs(queries: int, size: int) -> None:
         write()
 
 
+@pytest.mark.usefixtures("alerts_off")
 def test_a_mixed_batch_costs_the_same_for_1_or_8_receivers_of_each_outcome() -> None:
     # answered: read channels, update receivers, upsert channels; silent: 3 updates
     a_mixed_batch_costs(6, 1)

@@ -1,0 +1,39 @@
+"""A venue's alert rules: the defaults every new venue gets."""
+
+from __future__ import annotations
+
+from micboard.models import AlertRule, RuleKind, Venue
+
+DEFAULT_RULES: dict[str, dict[str, object]] = {
+    RuleKind.BATTERY: {
+        "runtime_minutes": 30,
+        "delay_seconds": 0,
+        "hold_seconds": 60,
+        "escalate_after_minutes": 10,
+    },
+    RuleKind.RECEIVER_OFFLINE: {
+        "delay_seconds": 60,
+        "hold_seconds": 30,
+        "escalate_after_minutes": 10,
+    },
+    RuleKind.TRANSMITTER_LOST: {
+        "delay_seconds": 10,
+        "hold_seconds": 30,
+        "watched_hours_only": True,
+        "escalate_after_minutes": 5,
+    },
+    RuleKind.LEFT_ON: {"delay_seconds": 900, "hold_seconds": 60},
+}
+
+
+def rules_create_defaults(*, venue: Venue) -> list[AlertRule]:
+    """Give ``venue`` every rule it lacks, with the default thresholds; returns them all."""
+    existing = set(AlertRule.objects.filter(venue=venue).values_list("kind", flat=True))
+    AlertRule.objects.bulk_create(
+        [
+            AlertRule(venue=venue, kind=kind, **values)
+            for kind, values in DEFAULT_RULES.items()
+            if kind not in existing
+        ]
+    )
+    return list(AlertRule.objects.filter(venue=venue))

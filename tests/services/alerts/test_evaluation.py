@@ -1,0 +1,156 @@
+"""Rules evaluated on a batch: what opens, when, what counts and resolves, at what cost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from micboard.composition import device_service
+from micboard.models import Alert, AlertRule, AlertState, Notification, RuleKind
+from micboard.services.dto import PolledSnapshot, UnreachablePoll
+from tests.factories import make_receiver, make_venue
+from tests.services.alerts.conftest import AlertBench, add_contact
+from tests.services.test_devices import snapshot
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_SQL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
+
+
+def only(rule: RuleKind) -> Alert:
+    return Alert.objects.get(rule__kind=rule)
+
+
+def test_a_critical_battery_opens_at_once_and_resolves_after_the_hold(bench: AlertBench) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    add_contact(venue)
+    bench.answer(receiver, 1, 4)
+    alert = only(RuleKind.BATTERY)
+    assert (alert.state, alert.channel.number, alert.count) == (AlertState.OPEN, 1, 1)
+    assert "battery critical (1 bar)" in alert.summary
+    assert list(Notification.objects.values_list("event", flat=True)) == ["opened"]
+    bench.answer(receiver, 4, 4)  # a fresh battery: clear, but within the hold time
+    assert only(RuleKind.BATTERY).state == AlertState.OPEN
+    bench.clock.advance(61)
+    bench.answer(receiver, 4, 4)
+    alert.refresh_from_db()
+    assert (alert.state, alert.resolved_by) == (AlertState.RESOLVED, "")
+    assert sorted(Notification.objects.values_list("event", flat=True)) == ["opened", "resolved"]
+
+
+def test_a_flapping_battery_is_one_alert_with_a_count(bench: AlertBench) -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4D")
+    for _ in range(3):
+        bench.answer(receiver, 2, 4)
+        bench.clock.advance(5)
+        bench.answer(receiver, 4, 4)
+        bench.clock.advance(5)
+    alert = only(RuleKind.BATTERY)
+    assert (Alert.objects.count(), alert.count, alert.state) == (1, 3, AlertState.OPEN)
+
+
+def test_runtime_under_the_threshold_alerts_before_the_bars_do(bench: AlertBench) -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4D")
+    bench.answer(receiver, 5, 5, runtime=29)
+    assert Alert.objects.filter(rule__kind=RuleKind.BATTERY).count() == 2
+    assert "29 min of battery left" in Alert.objects.first().summary  # type: ignore[union-attr]
+
+
+def test_an_offline_receiver_opens_after_the_rule_delay(bench: AlertBench) -> None:
+    receiver = make_receiver(make_venue())
+    bench.answer(receiver, 4, 4, 4, 4)
+    bench.silent(receiver)
+    assert only(RuleKind.RECEIVER_OFFLINE).state == AlertState.PENDING
+    bench.clock.advance(59)
+    bench.silent(receiver)
+    assert only(RuleKind.RECEIVER_OFFLINE).state == AlertState.PENDING
+    bench.clock.advance(2)
+    bench.silent(receiver)
+    assert only(RuleKind.RECEIVER_OFFLINE).state == AlertState.OPEN
+
+
+def test_a_condition_gone_within_the_delay_leaves_no_alert(bench: AlertBench) -> None:
+    receiver = make_receiver(make_venue())
+    bench.answer(receiver, 4)
+    bench.silent(receiver)
+    bench.clock.advance(10)
+    bench.answer(receiver, 4)
+    assert not Alert.objects.exists()
+
+
+def test_a_receiver_no_worker_reaches_is_found_by_the_periodic_check(bench: AlertBench) -> None:
+    receiver = make_receiver(make_venue(), poll_interval=5)
+    bench.answer(receiver, 4)
+    bench.clock.advance(16)  # three poll intervals without an answer or a failed poll
+    report = bench.alerts.alerts_check()
+    assert report.evaluated == 1
+    alert = only(RuleKind.RECEIVER_OFFLINE)
+    assert alert.condition_since == bench.clock.at - timedelta(seconds=16)
+    bench.clock.advance(60)
+    assert bench.alerts.alerts_check().opened == 1
+
+
+def test_a_lost_transmitter_alerts_only_where_it_was_on(bench: AlertBench) -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4D")
+    bench.answer(receiver, 4, None)  # channel 2 never had a transmitter on
+    bench.answer(receiver, None, None)
+    bench.clock.advance(11)
+    bench.answer(receiver, None, None)
+    lost = only(RuleKind.TRANSMITTER_LOST)
+    assert (lost.state, lost.channel.number) == (AlertState.OPEN, 1)
+
+
+def test_a_disabled_rule_finds_nothing(bench: AlertBench) -> None:
+    venue = make_venue()
+    AlertRule.objects.filter(venue=venue, kind=RuleKind.BATTERY).update(enabled=False)
+    bench.answer(make_receiver(venue, model="ULXD4D"), 1, 1)
+    assert not Alert.objects.exists()
+
+
+def queries_of_a_batch(size: int) -> int:
+    """Queries of a steady-state batch write with alert evaluation, ``size`` receivers of
+    each outcome, some channels critical."""
+    venue = make_venue()
+    add_contact(venue)
+    answering = [make_receiver(venue) for _ in range(size)]
+    silent = [make_receiver(venue) for _ in range(size)]
+    devices = device_service()
+
+    def write() -> None:
+        devices.polls_apply(
+            answered=[PolledSnapshot(r, snapshot(4, bars=1)) for r in answering],
+            unreachable=[UnreachablePoll(r, "refused") for r in silent],
+        )
+
+    write()  # creates the channels, opens the battery alerts, the offline ones pending
+    with CaptureQueriesContext(connection) as captured:
+        write()
+    return len([q for q in captured if not q["sql"].startswith(SKIPPED_SQL)])
+
+
+def test_evaluation_costs_the_same_for_1_or_8_receivers_of_each_outcome() -> None:
+    one, eight = queries_of_a_batch(1), queries_of_a_batch(8)
+    # the write's 6, then receivers, channels, rules, weekly hours, events, active alerts
+    assert one == eight == 12
+
+
+def test_opening_alerts_costs_the_same_for_1_or_8_receivers(bench: AlertBench) -> None:
+    def opening(size: int) -> int:
+        venue = make_venue()
+        add_contact(venue)
+        receivers = [make_receiver(venue) for _ in range(size)]
+        for receiver in receivers:
+            bench.answer(receiver, 4, 4, 4, 4)
+        bench.writer.apply(
+            answered=[PolledSnapshot(r, snapshot(4, bars=1)) for r in receivers], unreachable=[]
+        )
+        with CaptureQueriesContext(connection) as captured:
+            bench.alerts.receivers_evaluate(receiver_ids=[r.pk for r in receivers])
+        return len([q for q in captured if not q["sql"].startswith(SKIPPED_SQL)])
+
+    # 6 reads, then create the alerts, read the contacts, create the notifications
+    assert opening(1) == opening(8) == 9
