@@ -15,8 +15,11 @@ from django.conf import settings
 from micboard.composition import alert_service, device_service, location_service, sync_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.specs import receiver_spec
+from tests.mail_server import MailServer
+from tests.webhook_server import WebhookServer
 
 StartFleet = Callable[..., Fleet]
+WEBHOOK_SECRET = "webhook-test-secret"
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +72,25 @@ def start_fleet() -> Iterator[StartFleet]:
     yield start
     for fleet in fleets:
         fleet.stop(timeout=10)
+
+
+@pytest.fixture
+def mail_server(settings: Any) -> Iterator[MailServer]:
+    """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
+    server = MailServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = False
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook_server() -> Iterator[WebhookServer]:
+    """A real HTTP server on loopback checking signatures made with ``WEBHOOK_SECRET``."""
+    server = WebhookServer(secret=WEBHOOK_SECRET).start()
+    yield server
+    server.stop()
 
 
 def queue_depth(client: redis.Redis, queue: str) -> int:

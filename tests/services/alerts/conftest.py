@@ -18,6 +18,7 @@ from micboard.services.alerts.service import DjangoAlertService
 from micboard.services.dto import PolledSnapshot, UnreachablePoll
 from micboard.services.poll_results import PollResultWriter
 from tests.clock import SteppedClock
+from tests.conftest import WEBHOOK_SECRET
 
 
 class NoEvents:
@@ -89,5 +90,5 @@ def add_contact(
         name=f"Contact {step}",
         channel=channel,
         target=target or f"lead{step}@example.test",
-        secret="s3cret" if channel == ContactChannel.WEBHOOK else "",
+        secret=WEBHOOK_SECRET if channel == ContactChannel.WEBHOOK else "",
     )
