@@ -22,7 +22,7 @@ from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
 from tests.waiting import wait_for
 
-StartWorker = Callable[[Venue], AbstractContextManager[WorkController]]
+StartWorker = Callable[..., AbstractContextManager[WorkController]]
 
 
 def end_other_sessions() -> None:
@@ -46,15 +46,17 @@ def _close_worker_connections(django_db_setup: None, django_db_blocker: Any) -> 
 
 @pytest.fixture
 def venue_worker() -> StartWorker:
-    """An in-process worker (threads pool) consuming exactly one venue's queue."""
+    """An in-process worker (threads pool) consuming exactly one venue's queue, and the
+    other queues named (the housekeeping queue, for alerts)."""
 
     @contextmanager
-    def run(venue: Venue) -> Iterator[WorkController]:
+    def run(venue: Venue, *also: str) -> Iterator[WorkController]:
+        queues = [venue.queue_name, *also]
         with start_worker(
             app,
             pool="threads",
             concurrency=4,
-            queues=[venue.queue_name],
+            queues=queues,
             perform_ping_check=False,
             shutdown_timeout=20,
             loglevel="WARNING",
@@ -64,7 +66,8 @@ def venue_worker() -> StartWorker:
             finally:
                 # The test worker stops without waiting for running tasks: stop consuming,
                 # then let the syncs in flight finish, so none writes during the teardown.
-                worker.consumer.cancel_task_queue(venue.queue_name)
+                for queue in queues:
+                    worker.consumer.cancel_task_queue(queue)
                 wait_for(
                     lambda: not (worker_state.active_requests or worker_state.reserved_requests),
                     timeout=20,
