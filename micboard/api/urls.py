@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from micboard.api import views
+from micboard.api import alerts, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -12,6 +12,8 @@ router.register("venues", views.VenueViewSet, basename="venue")
 router.register("receivers", views.ReceiverViewSet, basename="receiver")
 router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("groups", views.ChannelGroupViewSet, basename="group")
+router.register("alerts", alerts.AlertViewSet, basename="alert")
+router.register("alert-rules", alerts.AlertRuleViewSet, basename="alert-rule")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),

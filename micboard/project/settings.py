@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChannelStateEnum": "micboard.models.receivers.ChannelState",
         "ReceiverStatusEnum": "micboard.models.receivers.ReceiverStatus",
+        "AlertStateEnum": "micboard.models.alerts.AlertState",
+        "RuleKindEnum": "micboard.models.alerts.RuleKind",
     },
 }
 # Seconds a wall's signed pass spares the state endpoint from re-checking who asks.

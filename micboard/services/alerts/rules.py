@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
+
+from micboard.exceptions import ConflictError
 from micboard.models import AlertRule, RuleKind, Venue
 
 DEFAULT_RULES: dict[str, dict[str, object]] = {
@@ -37,3 +40,15 @@ def rules_create_defaults(*, venue: Venue) -> list[AlertRule]:
         ]
     )
     return list(AlertRule.objects.filter(venue=venue))
+
+
+def rule_save(*, rule: AlertRule) -> AlertRule:
+    """Create or change a rule; a venue has one rule of each kind (``ConflictError``)."""
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:
+        raise ConflictError(
+            f"the venue already has a {rule.kind} rule", details={"kind": rule.kind}
+        ) from None
+    return rule
