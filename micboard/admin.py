@@ -319,4 +319,4 @@ class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
         return False
 
 
-from micboard import admin_wall  # noqa: E402,F401
+from micboard import admin_alerts, admin_wall  # noqa: E402,F401
