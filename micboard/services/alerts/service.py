@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.notification_queue import NotificationQueue
-from micboard.models import Alert, Contact, Notification, NotificationEvent, Receiver, Venue
+from micboard.models import (
+    Alert,
+    Contact,
+    Notification,
+    NotificationEvent,
+    NotificationState,
+    Receiver,
+    Venue,
+)
 from micboard.services.alerts.delivery import DeliveryOutcome, NotificationDelivery
 from micboard.services.alerts.evaluation import AlertEvaluator, Changes
 from micboard.services.alerts.lifecycle import AlertLifecycle
@@ -87,11 +95,17 @@ class DjangoAlertService:
             now=self._clock.now(),
         )
         for row in rows:
-            row.state = "pending"  # a test ignores quiet hours: someone is asking for it
+            row.state = (
+                NotificationState.PENDING
+            )  # a test ignores quiet hours: someone is asking for it
         saved = Notification.objects.bulk_create(rows)
         results = []
         for row in saved:
             outcome = self._delivery.notification_deliver(notification_id=row.pk)
+            # A test is tried once: whoever asked reads the outcome now, nothing retries it.
+            Notification.objects.filter(pk=row.pk, state=NotificationState.PENDING).update(
+                state=NotificationState.FAILED
+            )
             error = Notification.objects.values_list("last_error", flat=True).get(pk=row.pk)
             results.append(TestDelivery(row.contact, outcome, error))
         return results
