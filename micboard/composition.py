@@ -90,6 +90,9 @@ def alert_service() -> AlertService:
     return DjangoAlertService(
         clock=SystemClock(),
         queue=notification_queue(),
+        events=RedisEventPublisher(
+            redis_connection(RedisProfile.FAIL_FAST), prefix=settings.MICBOARD_KEY_PREFIX
+        ),
         delivery=NotificationDelivery(
             clock=SystemClock(),
             email=DjangoEmailSender(

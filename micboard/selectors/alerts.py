@@ -24,7 +24,7 @@ def alert_rule_list(*, venue_slug: str = "") -> QuerySet[AlertRule]:
     return rules.filter(venue__slug=venue_slug) if venue_slug else rules
 
 
-def raised_alerts_by_channel(*, venue_ids: list[int]) -> dict[str, list[Alert]]:
+def raised_alerts_by_subject(*, venue_ids: list[int]) -> dict[str, list[Alert]]:
     """Open and acknowledged alerts of the venues, keyed ``c<channel id>`` or ``r<receiver
     id>`` as the wall's tiles find them (one query)."""
     found: dict[str, list[Alert]] = {}

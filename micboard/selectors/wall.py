@@ -22,6 +22,8 @@ from micboard.integrations.base import (
     RF_DBM_OFFSET,
 )
 from micboard.models import (
+    Alert,
+    AlertState,
     Channel,
     ChannelGroup,
     ChannelGroupMember,
@@ -30,6 +32,7 @@ from micboard.models import (
     ReceiverStatus,
     Venue,
 )
+from micboard.selectors.alerts import raised_alerts_by_subject
 
 NO_DATA = "NO_DATA"
 STATE_LABELS = {str(value): str(label) for value, label in ChannelState.choices} | {
@@ -94,7 +97,17 @@ def _placeholder(receiver: Receiver) -> Tile:
     }
 
 
-def _tiles(receivers: list[Receiver], channels: list[Channel]) -> list[Tile]:
+def _alert_values(alerts: list[Alert]) -> Tile:
+    """A tile's badge: the worst of its raised alerts (open before acknowledged)."""
+    if not alerts:
+        return {"alert": None, "alert_text": ""}
+    open_first = sorted(alerts, key=lambda a: a.state != AlertState.OPEN)
+    return {"alert": open_first[0].state, "alert_text": "; ".join(a.summary for a in open_first)}
+
+
+def _tiles(
+    receivers: list[Receiver], channels: list[Channel], alerts: dict[str, list[Alert]]
+) -> list[Tile]:
     by_receiver: dict[int, dict[int, Channel]] = defaultdict(dict)
     for channel in channels:
         by_receiver[channel.receiver_id][channel.number] = channel
@@ -106,6 +119,10 @@ def _tiles(receivers: list[Receiver], channels: list[Channel]) -> list[Tile]:
             row = reported.get(number)
             values = _channel_values(row) if row else _placeholder(receiver)
             values["state_label"] = STATE_LABELS[values["state"]]
+            raised = alerts.get(f"r{receiver.pk}", []) + (
+                alerts.get(f"c{row.pk}", []) if row else []
+            )
+            values |= _alert_values(raised)
             tiles.append(
                 {
                     "key": tile_key(receiver.pk, number),
@@ -136,7 +153,7 @@ def _groups(venue: Venue, channels: list[Channel]) -> list[dict[str, Any]]:
 
 
 def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
-    """The wall of ``venue`` (None: every venue): 2 queries, 4 with a venue's groups."""
+    """The wall of ``venue`` (None: every venue): 3 queries, 5 with a venue's groups."""
     receivers = list(
         Receiver.objects.filter(enabled=True)
         .filter(**({"venue": venue} if venue else {}))
@@ -150,14 +167,25 @@ def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
         .order_by("receiver_id", "number")
     )
     venues = {r.venue_id: {"slug": r.venue.slug, "name": r.venue.name} for r in receivers}
+    alerts = raised_alerts_by_subject(venue_ids=[venue.pk] if venue else list(venues))
     return {
         "version": str(version),
         "generated_at": timezone.now().isoformat(),
         "venue": {"slug": venue.slug, "name": venue.name} if venue else None,
         "venues": list(venues.values()),
-        "tiles": _tiles(receivers, channels),
+        "tiles": _tiles(receivers, channels, alerts),
+        "alerts": _banner(alerts),
         "groups": _groups(venue, channels) if venue else [],
     }
+
+
+def _banner(alerts: dict[str, list[Alert]]) -> list[dict[str, Any]]:
+    """The raised alerts, open ones first, oldest first: what the wall's banner lists."""
+    raised = sorted(
+        (a for found in alerts.values() for a in found),
+        key=lambda a: (a.state != AlertState.OPEN, a.opened_at or a.condition_since, a.pk),
+    )
+    return [{"id": a.pk, "state": a.state, "summary": a.summary, "count": a.count} for a in raised]
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,8 @@ return Array.from(document.querySelectorAll('#tiles .tile')).map((tile) => ({
   tx: tile.querySelector('.tx').textContent,
   bars: tile.querySelectorAll('.battery i.on').length,
   aria: tile.getAttribute('aria-label'),
+  alert: tile.dataset.alert || null,
+  badge: ((b) => (b.hidden ? '' : b.textContent))(tile.querySelector('.alert-badge')),
 }));
 """
 

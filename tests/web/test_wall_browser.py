@@ -15,11 +15,19 @@ from pytest_django.live_server_helper import LiveServer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from micboard.composition import device_service, sync_service
+from micboard.composition import alert_service, device_service, sync_service
 from micboard.formatting import format_frequency, format_runtime, split_channel_name
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.integrations.shure.fleet import Fleet
-from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Venue
+from micboard.models import (
+    Alert,
+    AlertState,
+    Channel,
+    ChannelState,
+    Receiver,
+    ReceiverStatus,
+    Venue,
+)
 from micboard.services.dto import UnreachablePoll
 from micboard.services.groups import GroupInput, group_create
 from micboard.services.kiosk import kiosk_link_create
@@ -309,3 +317,36 @@ def test_the_all_venues_wall_shows_each_venue(
     assert len(shown) == 12
     headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".venue-section h2")]
     assert headings == sorted([first.name, second.name])
+
+
+def alerts_banner(browser: WebDriver) -> str:
+    text: str = browser.execute_script(
+        "const b = document.getElementById('alerts-banner'); return b.hidden ? '' : b.textContent;"
+    )
+    return text
+
+
+def test_an_alert_shows_in_the_banner_and_rings_its_tile_without_hiding_its_state(
+    browser: WebDriver, open_wall: Callable[..., list[dict[str, Any]]]
+) -> None:
+    venue = theatre()
+    shown = open_wall(kiosk_path(venue))
+    critical = next(t for t in shown if t["state"] == "CRITICAL")
+    assert (critical["alert"], critical["badge"]) == ("open", "ALERT")
+    assert all(t["alert"] is None for t in shown if t["key"] != critical["key"])
+    banner = wait_for(lambda: alerts_banner(browser), timeout=LIVE_BUDGET, what="the banner")
+    assert banner.startswith("⚠ 1 ALERT · ")
+    assert "BP03 Keys: battery critical (1 bar)" in banner
+    screenshot(browser, "wall-alert", element_id="wall")
+    alert = Alert.objects.get(venue=venue, state=AlertState.OPEN)
+    alert_service().alert_acknowledge(alert_id=alert.pk, by="sam")
+    wait_for(
+        lambda: alerts_banner(browser).startswith("⚠ 1 ACKNOWLEDGED"),
+        timeout=LIVE_BUDGET,
+        what="the acknowledgement on the wall",
+    )
+    assert tile_of(tiles(browser), critical["key"])["badge"] == "ACK"
+    alert_service().alert_resolve(alert_id=alert.pk, by="sam")
+    wait_for(lambda: not alerts_banner(browser), timeout=LIVE_BUDGET, what="the banner gone")
+    after = tile_of(tiles(browser), critical["key"])
+    assert (after["state"], after["alert"], after["badge"]) == ("CRITICAL", None, "")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from micboard.infrastructure.bulk import update_rows
 from micboard.infrastructure.clock import Clock
+from micboard.infrastructure.events import EventPublisher
 from micboard.infrastructure.notification_queue import NotificationQueue
 from micboard.models import (
     ACTIVE_STATES,
@@ -57,9 +58,10 @@ _UPDATED_FIELDS = [
 
 
 class AlertEvaluator:
-    def __init__(self, *, clock: Clock, queue: NotificationQueue) -> None:
+    def __init__(self, *, clock: Clock, queue: NotificationQueue, events: EventPublisher) -> None:
         self._clock = clock
         self._queue = queue
+        self._events = events
 
     def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes:
         """Open, count, clear and resolve the alerts of these receivers: 6 reads, and at
@@ -179,6 +181,10 @@ class AlertEvaluator:
             return
         for alert, event in changes.events:
             log.info("alert_" + event, alert_id=alert.pk, summary=alert.summary)
+        # The wall shows raised alerts: an alert opened or resolved is a change to show.
+        self._events.receivers_changed(
+            list(dict.fromkeys((a.receiver_id, a.venue_id) for a, _ in changes.events))
+        )
         due = [n.pk for n in notifications if n.state == NotificationState.PENDING]
         if due:
             transaction.on_commit(lambda: self._queue.deliver(due))

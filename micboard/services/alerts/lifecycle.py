@@ -9,6 +9,7 @@ from django.db import transaction
 
 from micboard.exceptions import ConflictError, NotFoundError
 from micboard.infrastructure.clock import Clock
+from micboard.infrastructure.events import EventPublisher
 from micboard.infrastructure.notification_queue import NotificationQueue
 from micboard.models import (
     RAISED_STATES,
@@ -26,9 +27,10 @@ NOTE_LIMIT = 2000
 
 
 class AlertLifecycle:
-    def __init__(self, *, clock: Clock, queue: NotificationQueue) -> None:
+    def __init__(self, *, clock: Clock, queue: NotificationQueue, events: EventPublisher) -> None:
         self._clock = clock
         self._queue = queue
+        self._events = events
 
     def _raised(self, alert_id: int) -> Alert:
         alert = Alert.objects.select_related("venue", "rule").filter(pk=alert_id).first()
@@ -52,6 +54,7 @@ class AlertLifecycle:
         alert.save(
             update_fields=["state", "acknowledged_at", "acknowledged_by", "acknowledgement_note"]
         )
+        self._events.receiver_changed(receiver_id=alert.receiver_id, venue_id=alert.venue_id)
         log.info("alert_acknowledged", alert_id=alert.pk, by=by)
         return alert
 
@@ -67,6 +70,7 @@ class AlertLifecycle:
                 ContactBook({alert.venue_id}), [(alert, NotificationEvent.RESOLVED)], now=now
             )
             self._send(Notification.objects.bulk_create(rows))
+        self._events.receiver_changed(receiver_id=alert.receiver_id, venue_id=alert.venue_id)
         log.info("alert_resolved", alert_id=alert.pk, by=by)
         return alert
 

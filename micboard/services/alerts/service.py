@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from micboard.infrastructure.clock import Clock
+from micboard.infrastructure.events import EventPublisher
 from micboard.infrastructure.notification_queue import NotificationQueue
 from micboard.models import (
     Alert,
@@ -41,12 +42,17 @@ class TestDelivery:
 
 class DjangoAlertService:
     def __init__(
-        self, *, clock: Clock, queue: NotificationQueue, delivery: NotificationDelivery
+        self,
+        *,
+        clock: Clock,
+        queue: NotificationQueue,
+        delivery: NotificationDelivery,
+        events: EventPublisher,
     ) -> None:
         self._clock = clock
         self._queue = queue
-        self._evaluator = AlertEvaluator(clock=clock, queue=queue)
-        self._lifecycle = AlertLifecycle(clock=clock, queue=queue)
+        self._evaluator = AlertEvaluator(clock=clock, queue=queue, events=events)
+        self._lifecycle = AlertLifecycle(clock=clock, queue=queue, events=events)
         self._delivery = delivery
 
     def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes:

@@ -18,6 +18,7 @@
     tiles: document.getElementById("tiles"),
     empty: document.getElementById("empty"),
     banner: document.getElementById("banner"),
+    alerts: document.getElementById("alerts-banner"),
     status: document.getElementById("status"),
     viewTitle: document.getElementById("view-title"),
     legend: document.getElementById("legend"),
@@ -151,6 +152,14 @@
     const antennas = [t.antenna_a ? "A" : "", t.antenna_b ? "B" : ""].join("") || "none";
     tile.querySelector(".antenna").setAttribute("aria-label", "antenna " + antennas);
     setText(tile.querySelector(".slot"), t.receiver + " · ch " + t.number);
+    // An alert rings the tile and adds a badge; the state's colour stays visible.
+    const badge = tile.querySelector(".alert-badge");
+    if (t.alert) tile.dataset.alert = t.alert;
+    else delete tile.dataset.alert;
+    badge.hidden = !t.alert;
+    if (t.alert) badge.dataset.alert = t.alert;
+    setText(badge, t.alert === "acknowledged" ? "ACK" : t.alert ? "ALERT" : "");
+    badge.title = t.alert_text || "";
     tile.setAttribute("aria-label", [t.id, name + ":", label + ",", battery + ",",
       "runtime " + t.runtime + ",", t.frequency + " MHz"].join(" "));
   }
@@ -187,6 +196,19 @@
     }
     layout(sections());
     renderGroupList();
+    renderAlerts(state.alerts || []);
+  }
+
+  // The alerts banner: every raised alert, open ones first, readable across the room.
+  function renderAlerts(alerts) {
+    const open = alerts.filter((a) => a.state === "open").length;
+    el.alerts.hidden = alerts.length === 0;
+    el.alerts.classList.toggle("all-acknowledged", alerts.length > 0 && open === 0);
+    const head = open ? open + (open === 1 ? " ALERT" : " ALERTS")
+      : alerts.length + " ACKNOWLEDGED";
+    const shown = alerts.slice(0, 3).map((a) => a.summary + (a.count > 1 ? " (×" + a.count + ")" : ""));
+    const more = alerts.length > 3 ? " · +" + (alerts.length - 3) + " more" : "";
+    setText(el.alerts, alerts.length ? "⚠ " + head + " · " + shown.join(" · ") + more : "");
   }
 
   function layout(parts) {

@@ -24,7 +24,10 @@ from tests.conftest import WEBHOOK_SECRET
 class NoEvents:
     """The wall's events are not what these tests look at."""
 
-    def receivers_changed(self, receivers: list[tuple[int, int]]) -> None:
+    def receivers_changed(self, changes: list[tuple[int, int]]) -> None:
+        return None
+
+    def receiver_changed(self, *, receiver_id: int, venue_id: int) -> None:
         return None
 
 
@@ -55,7 +58,7 @@ class AlertBench:
 
 def alert_service_for(clock: SteppedClock, delivery: NotificationDelivery) -> DjangoAlertService:
     queue = CeleryNotificationQueue(celery_app(), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-    return DjangoAlertService(clock=clock, queue=queue, delivery=delivery)
+    return DjangoAlertService(clock=clock, queue=queue, delivery=delivery, events=NoEvents())
 
 
 def delivery_for(clock: SteppedClock, *, timeout: float = 5.0) -> NotificationDelivery:
