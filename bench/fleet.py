@@ -58,6 +58,7 @@ class Result:
     concurrency: int
     pool: str
     duration: float
+    alerts: bool = True
     syncs_per_s: float = 0.0
     expected_per_s: float = 0.0
     fresh_t: float = 0.0
@@ -515,6 +516,7 @@ def run(args: argparse.Namespace, receivers: int) -> Result:
 def print_table(results: list[Result]) -> None:
     rows = [
         ("receivers (N)", lambda r: f"{r.receivers}"),
+        ("alert evaluation", lambda r: "on" if r.alerts else "off"),
         ("of which silent", lambda r: f"{r.silent} (not in freshness)"),
         ("poll interval T", lambda r: f"{r.interval:.0f} s"),
         ("workers x concurrency", lambda r: f"{r.workers} x {r.concurrency} ({r.pool})"),
@@ -540,6 +542,16 @@ def print_table(results: list[Result]) -> None:
     for r in results:
         for note in r.notes:
             print(f"note (N={r.receivers}): {note}")
+
+
+def print_alert_cost(results: list[Result]) -> None:
+    """Worker CPU per sync with alert evaluation on over off, for each N measured both ways."""
+    for size in dict.fromkeys(r.receivers for r in results):
+        on = [r for r in results if r.receivers == size and r.alerts]
+        off = [r for r in results if r.receivers == size and not r.alerts]
+        if on and off and off[0].cpu_s_per_1000_syncs:
+            ratio = on[0].cpu_s_per_1000_syncs / off[0].cpu_s_per_1000_syncs
+            print(f"N={size}: CPU per sync, alert evaluation on / off = {ratio:.2f}")
 
 
 def plot(results: list[Result], out_dir: Path) -> None:
@@ -605,6 +617,12 @@ def main() -> int:
         default=DEFAULT_MODELS,
         help="comma-separated, round-robin (default: one per family, its 4-channel model if any)",
     )
+    parser.add_argument(
+        "--alerts",
+        choices=["on", "off", "both"],
+        default="on",
+        help="alert evaluation after each batch write; both: each N with it on, then off",
+    )
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)
@@ -623,12 +641,18 @@ def main() -> int:
     os.environ["MICBOARD_SYNC_BATCH_SIZE"] = str(args.batch_size)
     os.environ["MICBOARD_POLL_CONCURRENCY"] = str(args.poll_concurrency)
     sizes = [int(n) for n in args.series.split(",")] if args.series else [args.receivers]
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.alerts]
     results = []
     for size in sizes:
-        print(f"running N={size} ...", file=sys.stderr, flush=True)
-        results.append(run(args, size))
+        for alerts in modes:
+            print(f"running N={size}, alerts {'on' if alerts else 'off'} ...", file=sys.stderr)
+            os.environ["MICBOARD_ALERTS_ENABLED"] = "true" if alerts else "false"
+            result = run(args, size)
+            result.alerts = alerts
+            results.append(result)
     print(f"command: {' '.join(sys.argv)}")
     print_table(results)
+    print_alert_cost(results)
     if args.json_out:
         args.json_out.write_text(json.dumps([asdict(r) for r in results], indent=2))
     if args.plot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import threading
+import time
 from email.message import Message
 from email.policy import default
 from typing import Any
@@ -16,11 +17,13 @@ from tests.ports import free_port
 class _Keeper:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.arrivals: list[float] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+            self.arrivals.append(time.time())
         return "250 OK"
 
 
@@ -46,3 +49,8 @@ class MailServer:
     def messages(self) -> list[Message]:
         with self._keeper.lock:
             return list(self._keeper.messages)
+
+    def arrived(self) -> list[tuple[float, Message]]:
+        """Each message with the wall-clock time it was received."""
+        with self._keeper.lock:
+            return list(zip(self._keeper.arrivals, self._keeper.messages, strict=True))

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +17,8 @@ class Delivery:
     body: dict[str, Any]
     headers: dict[str, str]
     signature_ok: bool
+    at: float = 0.0
+    """Wall-clock time it was received."""
 
 
 def signature_ok(secret: str, headers: dict[str, str], raw: bytes) -> bool:
@@ -45,7 +48,7 @@ class WebhookServer:
                     headers = dict(self.headers.items())
                     ok = signature_ok(server.secret, headers, raw)
                     with server._lock:
-                        server.received.append(Delivery(json.loads(raw), headers, ok))
+                        server.received.append(Delivery(json.loads(raw), headers, ok, time.time()))
                 else:
                     server.refused += 1
                 self.send_response(status)
