@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from micboard.composition import device_service
+from micboard.composition import alert_service, device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
-from micboard.models import DispatchCycle, TelemetrySample
+from micboard.models import Alert, DispatchCycle, Notification, TelemetrySample
 from micboard.services.housekeeping import history_prune
 from micboard.workers import tasks
 from tests.factories import make_receiver, make_venue
+from tests.services.alerts.conftest import add_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,31 @@ def test_prune_task_uses_the_configured_retention() -> None:
     venue = make_venue()
     DispatchCycle.objects.create(venue=venue, started_at=timezone.now() - timedelta(days=2))
     assert tasks.history_prune.run() == 1
+
+
+def test_resolved_alerts_are_pruned_after_their_retention_with_their_notifications() -> None:
+    venue = make_venue()
+    add_contact(venue)
+    receiver = make_receiver(venue, model="ULXD4D")
+    device_service().snapshot_apply(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(channels=(ChannelSnapshot(1, "HH01", battery_bars=1),)),
+    )
+    alert = Alert.objects.get()
+    alert_service().alert_resolve(alert_id=alert.pk, by="sam")
+    now = timezone.now()
+    kept = history_prune(
+        now=now,
+        dispatch_retention=timedelta(hours=24),
+        telemetry_retention=timedelta(days=30),
+        alert_retention=timedelta(days=90),
+    )
+    assert kept.alerts == 0
+    Alert.objects.update(resolved_at=now - timedelta(days=91))
+    report = history_prune(
+        now=now,
+        dispatch_retention=timedelta(hours=24),
+        telemetry_retention=timedelta(days=30),
+        alert_retention=timedelta(days=90),
+    )
+    assert (report.alerts, Alert.objects.count(), Notification.objects.count()) == (1, 0, 0)

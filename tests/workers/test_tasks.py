@@ -5,13 +5,25 @@ from __future__ import annotations
 import pytest
 import redis
 from celery.contrib.testing.app import set_trap
+from django.conf import settings
 
+from micboard.composition import device_service
 from micboard.integrations.shure.fleet import Fleet
-from micboard.models import Receiver, ReceiverStatus
+from micboard.models import (
+    ContactChannel,
+    Notification,
+    NotificationState,
+    Receiver,
+    ReceiverStatus,
+)
 from micboard.workers import tasks
 from micboard.workers.celery import app
 from tests.conftest import StartFleet, queue_depth
 from tests.factories import make_receiver, make_venue
+from tests.mail_server import MailServer
+from tests.services.alerts.conftest import add_contact
+from tests.services.test_devices import snapshot
+from tests.webhook_server import WebhookServer
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +72,13 @@ def test_nothing_uses_the_default_celery_app(redis_client: redis.Redis) -> None:
 
 
 def test_tasks_are_registered_under_stable_names() -> None:
-    names = {"micboard.sync_receivers", "micboard.dispatch_due_syncs", "micboard.history_prune"}
+    names = {
+        "micboard.sync_receivers",
+        "micboard.dispatch_due_syncs",
+        "micboard.history_prune",
+        "micboard.alerts_check",
+        "micboard.notifications_deliver",
+    }
     assert names <= set(app.tasks)
     assert "micboard.sync_receiver" not in app.tasks  # one sync task, for one or many
     assert tasks.sync_receivers.ignore_result
@@ -69,3 +87,27 @@ def test_tasks_are_registered_under_stable_names() -> None:
 
 def test_ping_does_nothing_but_answer() -> None:
     assert tasks.ping.run() == "pong"
+
+
+def test_delivery_task_sends_and_requeues_a_failed_notification_after_its_backoff(
+    redis_client: redis.Redis, webhook_server: WebhookServer, mail_server: MailServer
+) -> None:
+    venue = make_venue()
+    add_contact(venue)
+    add_contact(venue, channel=ContactChannel.WEBHOOK, target=webhook_server.url)
+    webhook_server.statuses = [500, 500]
+    receiver = make_receiver(venue, model="ULXD4D")
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2, bars=1))
+    ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    redis_client.delete(queue)
+    assert tasks.notifications_deliver.run(ids) == 2  # the emails; the webhooks answered 500
+    assert len(mail_server.messages) == 2
+    assert queue_depth(redis_client, queue) == 1  # the failed ones, back after their backoff
+    assert Notification.objects.filter(state=NotificationState.PENDING).count() == 2
+
+
+def test_alerts_check_task_reports_what_it_changed() -> None:
+    receiver = make_receiver(make_venue(), model="ULXD4D")
+    device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2, bars=1))
+    assert tasks.alerts_check.run() == 0  # the battery alerts opened with the sync already
