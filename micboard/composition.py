@@ -102,7 +102,11 @@ def alert_service() -> AlertService:
             policy=DeliveryPolicy(
                 max_attempts=settings.MICBOARD_NOTIFY_MAX_ATTEMPTS,
                 first_retry_seconds=settings.MICBOARD_NOTIFY_FIRST_RETRY_SECONDS,
-                lease_seconds=max(60.0, 3 * timeout),
+                lease_seconds=max(
+                    settings.MICBOARD_NOTIFY_LEASE_SECONDS,
+                    3 * timeout,
+                    3 * float(settings.EMAIL_TIMEOUT),
+                ),
             ),
         ),
     )

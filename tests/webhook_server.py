@@ -34,6 +34,9 @@ class WebhookServer:
 
     def __init__(self, *, secret: str, statuses: list[int] | None = None) -> None:
         self.secret = secret
+        self.hold: threading.Event | None = None
+        """Set: the next POST is received, then left unanswered until the event is set."""
+        self.held = threading.Event()
         self.statuses = list(statuses or [])
         self.received: list[Delivery] = []
         self.refused = 0
@@ -43,6 +46,11 @@ class WebhookServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                hold, server.hold = server.hold, None
+                if hold is not None:
+                    server.held.set()
+                    hold.wait(30)
+                    return  # the client is gone: no answer
                 status = server._next_status()
                 if status < 300:
                     headers = dict(self.headers.items())
