@@ -168,8 +168,9 @@ class AlertEvaluator:
             with transaction.atomic():
                 if changes.created:
                     Alert.objects.bulk_create(changes.created)
-                if changes.updated:
-                    update_rows(Alert, changes.updated, _UPDATED_FIELDS)
+                if changes.updated:  # in key order, so concurrent evaluations cannot deadlock
+                    ordered = sorted(changes.updated, key=lambda a: a.pk)
+                    update_rows(Alert, ordered, _UPDATED_FIELDS)
                 if changes.dropped:
                     Alert.objects.filter(pk__in=changes.dropped).delete()
                 if changes.events:
