@@ -9,9 +9,8 @@ from django.test import Client
 from micboard.composition import device_service
 from micboard.models import Alert, AlertState, Notification
 from micboard.services.dto import PolledSnapshot
-from tests.factories import make_receiver, make_venue
+from tests.factories import make_receiver, make_venue, snapshot
 from tests.services.alerts.conftest import add_contact
-from tests.services.test_devices import snapshot
 
 pytestmark = pytest.mark.django_db
 

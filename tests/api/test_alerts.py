@@ -8,8 +8,7 @@ from rest_framework.test import APIClient
 from micboard.composition import alert_service, device_service
 from micboard.models import Alert, AlertRule, AlertState, RuleKind
 from micboard.services.dto import PolledSnapshot
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_receiver, make_venue, snapshot
 
 pytestmark = pytest.mark.django_db
 

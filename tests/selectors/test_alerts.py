@@ -9,8 +9,7 @@ from micboard.models import Alert, AlertState
 from micboard.selectors.alerts import alert_list, alert_rule_list
 from micboard.selectors.wall import wall_read
 from micboard.services.dto import PolledSnapshot, UnreachablePoll
-from tests.factories import make_receiver, make_venue
-from tests.services.test_devices import snapshot
+from tests.factories import make_receiver, make_venue, snapshot
 
 pytestmark = pytest.mark.django_db
 

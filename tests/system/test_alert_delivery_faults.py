@@ -13,10 +13,9 @@ from django.conf import settings
 from micboard.composition import alert_service, device_service
 from micboard.devtools.processes import Child, ProcessGroup, tail
 from micboard.models import ContactChannel, Notification, NotificationState
-from tests.factories import make_receiver, make_venue
-from tests.system.conftest import child_env
+from tests.factories import make_receiver, make_venue, snapshot
 from tests.services.alerts.conftest import add_contact
-from tests.services.test_devices import snapshot
+from tests.system.conftest import child_env
 from tests.waiting import wait_for
 from tests.webhook_server import WebhookServer
 

@@ -24,9 +24,9 @@ from micboard.simulator.scenario_file import Event
 from micboard.simulator.timeline import Timeline
 from micboard.workers.celery import app
 from tests.conftest import StartFleet
-from tests.system.conftest import StartWorker, register_fleet
 from tests.mail_server import MailServer
 from tests.services.alerts.conftest import add_contact
+from tests.system.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
 from tests.webhook_server import WebhookServer
 

@@ -19,10 +19,9 @@ from micboard.models import (
 from micboard.workers import tasks
 from micboard.workers.celery import app
 from tests.conftest import StartFleet, queue_depth
-from tests.factories import make_receiver, make_venue
+from tests.factories import make_receiver, make_venue, snapshot
 from tests.mail_server import MailServer
 from tests.services.alerts.conftest import add_contact
-from tests.services.test_devices import snapshot
 from tests.webhook_server import WebhookServer
 
 pytestmark = pytest.mark.django_db

@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from micboard.composition import device_service
 from micboard.models import Alert, AlertRule, AlertState, Notification, RuleKind
 from micboard.services.dto import PolledSnapshot, UnreachablePoll
-from tests.factories import make_receiver, make_venue
+from tests.factories import make_receiver, make_venue, snapshot
+from tests.queries import TRANSACTION_CONTROL, query_budget
 from tests.services.alerts.conftest import AlertBench, add_contact
-from tests.services.test_devices import snapshot
 
 pytestmark = pytest.mark.django_db
-
-SKIPPED_SQL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
 
 
 def only(rule: RuleKind) -> Alert:
@@ -111,9 +107,9 @@ def test_a_disabled_rule_finds_nothing(bench: AlertBench) -> None:
     assert not Alert.objects.exists()
 
 
-def queries_of_a_batch(size: int) -> int:
-    """Queries of a steady-state batch write with alert evaluation, ``size`` receivers of
-    each outcome, some channels critical."""
+def steady_batch_costs(size: int, queries: int) -> None:
+    """A steady-state batch write with alert evaluation, ``size`` receivers of each outcome,
+    every channel critical, costs ``queries``."""
     venue = make_venue()
     add_contact(venue)
     answering = [make_receiver(venue) for _ in range(size)]
@@ -127,19 +123,18 @@ def queries_of_a_batch(size: int) -> int:
         )
 
     write()  # creates the channels, opens the battery alerts, the offline ones pending
-    with CaptureQueriesContext(connection) as captured:
+    with query_budget(queries, ignore=TRANSACTION_CONTROL):
         write()
-    return len([q for q in captured if not q["sql"].startswith(SKIPPED_SQL)])
 
 
 def test_evaluation_costs_the_same_for_1_or_8_receivers_of_each_outcome() -> None:
-    one, eight = queries_of_a_batch(1), queries_of_a_batch(8)
     # the write's 6, then receivers, channels, rules, weekly hours, events, active alerts
-    assert one == eight == 12
+    steady_batch_costs(1, 12)
+    steady_batch_costs(8, 12)
 
 
 def test_opening_alerts_costs_the_same_for_1_or_8_receivers(bench: AlertBench) -> None:
-    def opening(size: int) -> int:
+    def opening_costs(size: int, queries: int) -> None:
         venue = make_venue()
         add_contact(venue)
         receivers = [make_receiver(venue) for _ in range(size)]
@@ -148,9 +143,9 @@ def test_opening_alerts_costs_the_same_for_1_or_8_receivers(bench: AlertBench) -
         bench.writer.apply(
             answered=[PolledSnapshot(r, snapshot(4, bars=1)) for r in receivers], unreachable=[]
         )
-        with CaptureQueriesContext(connection) as captured:
+        with query_budget(queries, ignore=TRANSACTION_CONTROL):
             bench.alerts.receivers_evaluate(receiver_ids=[r.pk for r in receivers])
-        return len([q for q in captured if not q["sql"].startswith(SKIPPED_SQL)])
 
     # 6 reads, then create the alerts, read the contacts, create the notifications
-    assert opening(1) == opening(8) == 9
+    opening_costs(1, 9)
+    opening_costs(8, 9)
