@@ -81,7 +81,7 @@ class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
 class VenueAdmin(admin.ModelAdmin[Venue]):
     list_display = ("name", "slug", "queue_name", "receiver_count", "offline_count")
     search_fields = ("name", "slug")
-    fields = ("name", "slug", "queue_name", "created_at", "dispatch_statistics")
+    fields = ("name", "slug", "time_zone", "queue_name", "created_at", "dispatch_statistics")
     actions = ("resync_venues",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
@@ -126,6 +126,8 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
             return
         created = location_service().venue_create(name=obj.name, slug=obj.slug)
         obj.pk, obj.queue_name = created.pk, created.queue_name
+        if obj.time_zone != created.time_zone:  # watched and quiet hours are in venue time
+            Venue.objects.filter(pk=created.pk).update(time_zone=obj.time_zone)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Venue | None = None

@@ -119,7 +119,8 @@ def test_receiver_page_shows_channels_inline(admin_client: Client) -> None:
 
 def test_venue_added_in_the_admin_gets_queue_and_dispatcher(admin_client: Client) -> None:
     response = admin_client.post(
-        "/admin/micboard/venue/add/", {"name": "North Campus", "slug": "north-campus"}
+        "/admin/micboard/venue/add/",
+        {"name": "North Campus", "slug": "north-campus", "time_zone": "UTC"},
     )
     assert response.status_code == 302
     venue = Venue.objects.get(slug="north-campus")

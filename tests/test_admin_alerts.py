@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from micboard.composition import device_service
-from micboard.models import Alert, AlertState, Notification
+from micboard.models import Alert, AlertState, Notification, Venue
 from micboard.services.dto import PolledSnapshot
 from tests.factories import make_receiver, make_venue, snapshot
 from tests.services.alerts.conftest import add_contact
@@ -80,3 +80,16 @@ def test_a_rule_is_changed_in_the_admin(admin_client: Client) -> None:
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.runtime_minutes == 45
+
+
+def test_a_venue_gets_its_time_zone_in_the_admin(admin_client: Client) -> None:
+    response = admin_client.post(
+        "/admin/micboard/venue/add/",
+        {"name": "Chapel", "slug": "chapel", "time_zone": "Europe/Berlin"},
+    )
+    assert response.status_code == 302
+    assert Venue.objects.get(slug="chapel").time_zone == "Europe/Berlin"
+    refused = admin_client.post(
+        "/admin/micboard/venue/add/", {"name": "Moon", "slug": "moon", "time_zone": "Moon/Base"}
+    )
+    assert "unknown time zone" in refused.content.decode()
