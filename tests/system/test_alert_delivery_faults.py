@@ -19,7 +19,7 @@ from tests.system.conftest import child_env
 from tests.waiting import wait_for
 from tests.webhook_server import WebhookServer
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 LEASE = 3
 

@@ -30,7 +30,7 @@ from tests.system.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
 from tests.webhook_server import WebhookServer
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
 @pytest.fixture(autouse=True)
