@@ -16,7 +16,11 @@ def test_command_repairs_rows_and_is_idempotent() -> None:
     PeriodicTask.objects.all().delete()
     out = StringIO()
     call_command("micboard_schedules", stdout=out)
-    assert "1 created, 1 updated, 0 removed" in out.getvalue()
+    # the venue's dispatcher; the housekeeping rows: history pruning and the alerts check
+    assert "1 created, 2 updated, 0 removed" in out.getvalue()
+    assert PeriodicTask.objects.get(name="micboard.housekeeping:alerts-check").task == (
+        "micboard.alerts_check"
+    )
     call_command("micboard_schedules", stdout=out)
     assert "0 created, 0 updated, 0 removed" in out.getvalue()
     row = PeriodicTask.objects.get(name__startswith="micboard.dispatch:")
