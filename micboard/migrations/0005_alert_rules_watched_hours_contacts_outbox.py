@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('micboard', '0003_wall_groups_kiosk'),
+        ('micboard', '0004_receiver_poll_diagnostics'),
     ]
 
     operations = [
