@@ -24,7 +24,9 @@ def update_rows(
 ) -> None:
     """Write ``fields`` of each object to its row, as ``save(update_fields=...)`` would, and
     add ``added[name](obj)`` to each counter column in the same statement (``n = n + %s``:
-    no update is lost to a row read before another write)."""
+    no update is lost to a row read before another write). Rows are written in ascending
+    primary-key order, the order every multi-row write takes its row locks in, so two
+    writers over overlapping rows wait for each other instead of deadlocking."""
     if not objects:
         return
     added = added or {}
@@ -43,7 +45,7 @@ def update_rows(
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
         + [amount(obj) for amount in added.values()]
         + [obj.pk]
-        for obj in objects
+        for obj in sorted(objects, key=lambda obj: cast(int, obj.pk))
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
