@@ -242,8 +242,11 @@ class DjangoSynchronizationService:
             if next_sync_at is not None and now - next_sync_at > timedelta(seconds=interval):
                 late += 1
         # Push each due receiver one interval ahead: a lost message is retried, never doubled.
+        # The rows are locked in ascending pk, as every multi-row write locks them, within
+        # the one statement (sliced so the subquery keeps its ORDER BY).
         for interval, pks in by_interval.items():
-            Receiver.objects.filter(pk__in=pks).update(
+            in_order = Receiver.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+            Receiver.objects.filter(pk__in=in_order[: len(pks)]).update(
                 next_sync_at=now + timedelta(seconds=interval)
             )
         # A receiver whose lock is held is still being synced: don't queue a second sync.

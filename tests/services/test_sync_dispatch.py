@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -174,3 +176,15 @@ def test_a_batch_size_of_one_sends_one_message_per_receiver(redis_client: redis.
     queued = queued_tasks(redis_client, venue.queue_name)
     assert {name for name, _ in queued} == {"micboard.sync_receivers"}
     assert sorted(kwargs["receiver_ids"] for _, kwargs in queued) == [[r.pk] for r in receivers]
+
+
+def test_dispatch_locks_the_due_rows_in_ascending_pk_within_its_update() -> None:
+    venue = make_venue()
+    for _ in range(3):
+        make_receiver(venue)
+    with query_budget() as queries:
+        sync_service().venue_dispatch(venue_id=venue.pk)
+    (update,) = [sql for sql in queries.statements if sql.startswith("UPDATE")]
+    assert re.search(r'IN \(SELECT .* ORDER BY \S*"id" ASC', update), update
+    if connection.vendor == "postgresql":
+        assert update.rstrip(")").endswith("FOR UPDATE")
