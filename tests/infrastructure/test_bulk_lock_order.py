@@ -32,7 +32,7 @@ def _in_thread(write: Callable[[], None], errors: list[BaseException]) -> thread
         try:
             with transaction.atomic():
                 write()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:  # reported by the test
             errors.append(error)
         finally:
             connections.close_all()
