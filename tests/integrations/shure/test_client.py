@@ -17,6 +17,7 @@ from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
 from micboard.integrations.shure.client import ReplyCollector, read_receiver
 from micboard.integrations.shure.codec import Message, Verb
 from micboard.integrations.shure.families import RequestForm
+from micboard.integrations.shure.families.slxd import SlxdFamily
 from micboard.integrations.shure.families.ulxd import UlxdFamily
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
@@ -369,3 +370,30 @@ class TestReplyCollector:
     def test_never_returns_a_partial_snapshot(self) -> None:
         with pytest.raises(ProtocolError, match="incomplete"):
             ReplyCollector(ULXD, 2).snapshot()
+
+
+class PerAntennaMarkerFamily(SlxdFamily):
+    """SLX-D with its end marker on a value reported once per antenna (``RSSI``)."""
+
+    def end_marker(self, channels: int) -> Message:
+        return Message(Verb.GET, channels, "RSSI")
+
+
+def test_a_value_reported_per_antenna_counts_once_per_answer_not_once_per_antenna() -> None:
+    collector = ReplyCollector(PerAntennaMarkerFamily(), 1, RequestForm.ALL)
+    for param, value in (
+        ("CHAN_NAME", "{Vocal 1" + " " * 23 + "}"),
+        ("FREQUENCY", "0578350"),
+        ("TX_MODEL", "SLXD2"),
+        ("TX_BATT_BARS", "004"),
+        ("TX_BATT_MINS", "00120"),
+    ):
+        collector.add(Message(Verb.REP, 1, param, (value,)))
+    # The GET ALL answer's two antenna reports are one answer: the marker's is still due.
+    collector.add(Message(Verb.REP, 1, "RSSI", ("1", "083")))
+    collector.add(Message(Verb.REP, 1, "RSSI", ("2", "064")))
+    assert collector.reports_of(Message(Verb.GET, 1, "RSSI")) == 1
+    assert collector.values_complete
+    assert not collector.complete
+    collector.add(Message(Verb.REP, 1, "RSSI", ("1", "083")))
+    assert collector.complete

@@ -31,8 +31,9 @@ class ReplyCollector:
         """``REP ERR`` answers so far."""
         self.skipped = 0
         self.last_skipped = ""
-        self._reports: Counter[tuple[int, str]] = Counter()
-        """Reports per (channel, parameter as sent), whatever key their value is kept under."""
+        self._reports: Counter[tuple[int, str, str]] = Counter()
+        """Reports per (channel, parameter as sent, key kept under): a parameter reported once
+        per antenna (``RSSI 1``, ``RSSI 2``) counts once per answer, not once per antenna."""
         self._marker = family.end_marker(channels)
 
     def add(self, message: Message) -> None:
@@ -83,19 +84,24 @@ class ReplyCollector:
         """Under ``ALL``: the end marker's answer came after the ``GET ALL`` answers (its
         value reported twice), or alone (the device ignored ``GET ALL``)."""
         number, param = self._marker.channel or 0, self._marker.param
-        reported = self._reports[(number, param)]
-        others = any(ch == number and p != param for ch, p in self._reports)
+        reported = self._answers(number, param)
+        others = any(ch == number and p != param for ch, p, _ in self._reports)
         return reported >= 2 or (reported >= 1 and not others)
 
     def reports_of(self, command: Message) -> int:
         """How many reports of the parameter ``command`` asks for arrived so far."""
-        return self._reports[(command.channel or 0, command.param)]
+        return self._answers(command.channel or 0, command.param)
+
+    def _answers(self, number: int, param: str) -> int:
+        """Answers for ``param`` on channel ``number``: its most reported key's count."""
+        counts = [n for (ch, p, _), n in self._reports.items() if ch == number and p == param]
+        return max(counts, default=0)
 
     @property
     def answered_get_all(self) -> bool:
         """Whether any channel reported something other than the end marker's value."""
         end = (self._marker.channel, self._marker.param)
-        return any(report != end for report in self._reports)
+        return any((ch, p) != end for ch, p, _ in self._reports)
 
     @property
     def complete(self) -> bool:
@@ -169,7 +175,7 @@ class ReplyCollector:
                 self.device[key] = value
         elif message.channel in self.channel_values:
             self.channel_values[message.channel][key] = value
-            self._reports[(message.channel, message.param)] += 1
+            self._reports[(message.channel, message.param, key)] += 1
 
     def _add_sample(self, message: Message) -> None:
         if message.param != "ALL":
