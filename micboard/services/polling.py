@@ -20,6 +20,20 @@ from micboard.models import Receiver
 
 log = structlog.get_logger(__name__)
 
+FORM_RECHECK_SECONDS = 3600
+"""How often a receiver's remembered request form is forgotten for one poll (ADR 0021)."""
+FORM_RECHECK_SPREAD_SECONDS = 997
+"""Each receiver's recheck is offset by this many seconds per pk, so a fleet's are spread."""
+
+
+def remembered_form(receiver: Receiver, now: datetime) -> str:
+    """The request form to hand the driver: the remembered one, except for the one poll in
+    each ``FORM_RECHECK_SECONDS`` that falls in the receiver's window, which hands "" so the
+    driver starts with its richest form again (firmware may have gained it). A receiver
+    already on that form is asked the same way either way: healthy polls cost nothing."""
+    phase = (now.timestamp() + receiver.pk * FORM_RECHECK_SPREAD_SECONDS) % FORM_RECHECK_SECONDS
+    return "" if phase < receiver.poll_interval else receiver.request_form
+
 
 @dataclass(frozen=True, slots=True)
 class Poll:
@@ -67,7 +81,9 @@ class ReceiverPoller:
             try:
                 driver = self._registry.get(receiver.protocol)
                 reply = driver.poll(
-                    address, channels=receiver.channel_count, request_form=receiver.request_form
+                    address,
+                    channels=receiver.channel_count,
+                    request_form=remembered_form(receiver, started),
                 )
             except (DeviceError, UnknownProtocolError) as error:
                 reply = error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +13,11 @@ from micboard.integrations.base import ReceiverSnapshot
 from micboard.integrations.registry import default_registry
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver
-from micboard.services.polling import ReceiverPoller
+from micboard.services.polling import (
+    FORM_RECHECK_SECONDS,
+    FORM_RECHECK_SPREAD_SECONDS,
+    ReceiverPoller,
+)
 from tests.conftest import StartFleet
 from tests.factories import make_receiver, make_venue
 
@@ -90,3 +95,41 @@ def test_batches_in_different_threads_never_share_a_pool() -> None:
     assert pools[0] is pools[1]
     assert pools[2] is pools[3]
     assert pools[0] is not pools[2]
+
+
+class FixedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def monotonic(self) -> float:
+        return 0.0
+
+
+def test_a_receiver_on_the_per_parameter_form_tries_get_all_again_once_in_each_span(
+    start_fleet: StartFleet,
+) -> None:
+    """Firmware that gained ``GET ALL`` since: the recheck poll finds it; the other polls
+    keep the remembered form; a device still without it answers the recheck anyway."""
+    fleet = start_fleet("ULXD4")
+    simulated = fleet.receiver(0)
+    simulated.configure(no_get_all=True)
+    receiver = make_receiver(make_venue(), model="ULXD4", port=simulated.port)
+    receiver.request_form = "param"
+    window = FORM_RECHECK_SECONDS * 10**6 - receiver.pk * FORM_RECHECK_SPREAD_SECONDS
+    recheck = datetime.fromtimestamp(window, UTC)
+    later = recheck + timedelta(seconds=receiver.poll_interval)
+
+    def form_at(at: datetime) -> str:
+        polled = ReceiverPoller(
+            registry=default_registry(), clock=FixedClock(at), device_timeout=2.0, concurrency=1
+        ).poll(receiver)
+        assert isinstance(polled.reply, ReceiverSnapshot), polled.reply
+        return polled.reply.diagnostics.request_form
+
+    assert form_at(recheck) == "param"  # still no GET ALL: the fallback answers in time
+    simulated.configure(no_get_all=False)
+    assert form_at(later) == "param"
+    assert form_at(recheck) == "all"
