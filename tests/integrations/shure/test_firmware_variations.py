@@ -221,3 +221,16 @@ def test_a_malformed_required_value_fails_the_poll_naming_the_device(variants: F
 
     with pytest.raises(ProtocolError, match=r"127\.0\.0\.1:\d+ FREQUENCY '57835'"):
         poll(receiver)
+
+
+def test_slx_d_read_per_parameter_still_gets_each_antennas_rf_level(variants: Fleet) -> None:
+    """SLX-D's document lets a GET ask for RSSI (one REP per antenna): the PARAM form asks."""
+    receiver = variants.receiver(MODELS.index("SLXD4D"))
+    receiver.configure(no_get_all=True)
+    every_form, _ = poll(receiver)
+    per_parameter, _ = poll(receiver, form=RequestForm.PARAM.value)
+    assert per_parameter.diagnostics.request_form == RequestForm.PARAM
+    for channel in per_parameter.channels:
+        assert channel.rf_level is not None
+    assert_read_whole(receiver, per_parameter)
+    assert every_form.diagnostics.request_form == RequestForm.PARAM

@@ -79,6 +79,8 @@ class Family(abc.ABC):
     """Whether the transmitter reports its remaining runtime."""
     meter_params: ClassVar[tuple[str, ...]] = ()
     """Reported values that are meters: pushed at the meter rate, never as changes."""
+    meters_by_get: ClassVar[tuple[str, ...]] = ()
+    """Meters the family's document lets a ``GET`` ask for, asked in the ``PARAM`` form."""
 
     @property
     def request_forms(self) -> tuple[RequestForm, ...]:
@@ -94,16 +96,23 @@ class Family(abc.ABC):
     def request(self, channels: int, form: RequestForm | None = None) -> list[Message]:
         """The commands of one poll, in order. ``ALL``: ``GET n ALL`` per channel (each
         answer carries the device's properties too) and the end marker; ``PARAM``: the
-        identity, then every channel value."""
+        identity, each channel's meters that a ``GET`` answers (before the values, so they
+        are in when the last value completes the reply), then every channel value."""
         if (form or self.request_forms[0]) is RequestForm.ALL:
             per_channel = [Message(Verb.GET, n, "ALL") for n in range(1, channels + 1)]
             return [*per_channel, self.end_marker(channels)]
         device = [Message(Verb.GET, None, param) for param in self.identity.params]
-        return device + [
+        meters = [
+            Message(Verb.GET, number, param)
+            for number in range(1, channels + 1)
+            for param in self.meters_by_get
+        ]
+        values = [
             Message(Verb.GET, number, param)
             for number in range(1, channels + 1)
             for param in self.channel_params
         ]
+        return device + meters + values
 
     def end_marker(self, channels: int) -> Message:
         """A single ``GET`` sent after the ``GET ALL`` requests: answered in order, its report

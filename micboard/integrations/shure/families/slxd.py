@@ -59,6 +59,7 @@ class SlxdFamily(Family):
     models = {"SLXD4": 1, "SLXD4D": 2, "SLXD4Q+": 4}
     channel_params = ("CHAN_NAME", "FREQUENCY", "TX_MODEL", "TX_BATT_BARS", "TX_BATT_MINS")
     meter_params = (*SAMPLE_PARAMS[:2], *RSSI_KEYS)
+    meters_by_get = ("RSSI",)  # Command Strings > RSSI: one REP per antenna
     set_frequency_digits = 6
 
     def report_item(self, param: str, values: tuple[str, ...]) -> tuple[str, str]:
