@@ -64,7 +64,13 @@ def start_fleet() -> Iterator[StartFleet]:
 
     def start(*models: str, tick_interval: float = 1.0, battery_drain: float = 0.0) -> Fleet:
         specs = [receiver_spec(model, index) for index, model in enumerate(models)]
-        fleet = Fleet(specs, tick_interval=tick_interval, battery_drain=battery_drain, seed=7)
+        fleet = Fleet(
+            specs,
+            tick_interval=tick_interval,
+            battery_drain=battery_drain,
+            meters_move=False,  # a poll's values can be compared with the receiver's after it
+            seed=7,
+        )
         fleet.start(timeout=10)
         fleets.append(fleet)
         return fleet

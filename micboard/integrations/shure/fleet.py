@@ -37,7 +37,8 @@ class Fleet:
 
     Every ``tick_interval`` seconds batteries drain by ``battery_drain`` simulated minutes
     (0 keeps batteries still, which tests want) and meters move a step of that many
-    seconds. ``seed`` makes the meters and the fault timing repeatable.
+    seconds (``meters_move=False`` keeps them still between metering SAMPLEs). ``seed``
+    makes the meters and the fault timing repeatable.
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class Fleet:
         addresses: Sequence[Address] | None = None,
         tick_interval: float = 1.0,
         battery_drain: float = 1.0,
+        meters_move: bool = True,
         seed: int | None = None,
     ) -> None:
         if addresses is not None:
@@ -58,6 +60,7 @@ class Fleet:
         self.addresses = None if addresses is None else tuple(addresses)
         self.tick_interval = tick_interval
         self.battery_drain = battery_drain
+        self.meter_step = tick_interval if meters_move else 0.0
         self.receivers = [
             SimulatedReceiver(spec, seed=None if seed is None else f"{seed}:{i}")
             for i, spec in enumerate(specs)
@@ -174,7 +177,7 @@ class Fleet:
             await asyncio.sleep(self.tick_interval)
             for start in range(0, len(self.receivers), TICK_SLICE):
                 for receiver in self.receivers[start : start + TICK_SLICE]:
-                    receiver.tick(self.battery_drain, seconds=self.tick_interval)
+                    receiver.tick(self.battery_drain, seconds=self.meter_step)
                 await asyncio.sleep(0)
 
 
