@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import structlog
+from django.db import transaction
 from django.db.models import Q
 
 from micboard.exceptions import DeviceError, NotFoundError, UnknownProtocolError
@@ -243,12 +244,14 @@ class DjangoSynchronizationService:
                 late += 1
         # Push each due receiver one interval ahead: a lost message is retried, never doubled.
         # The rows are locked in ascending pk, as every multi-row write locks them, within
-        # the one statement (sliced so the subquery keeps its ORDER BY).
-        for interval, pks in by_interval.items():
-            in_order = Receiver.objects.select_for_update().filter(pk__in=pks).order_by("pk")
-            Receiver.objects.filter(pk__in=in_order[: len(pks)]).update(
-                next_sync_at=now + timedelta(seconds=interval)
-            )
+        # the one statement (sliced so the subquery keeps its ORDER BY). FOR UPDATE needs a
+        # transaction: a worker runs in autocommit (no savepoint when already inside one).
+        with transaction.atomic(savepoint=False):
+            for interval, pks in by_interval.items():
+                in_order = Receiver.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+                Receiver.objects.filter(pk__in=in_order[: len(pks)]).update(
+                    next_sync_at=now + timedelta(seconds=interval)
+                )
         # A receiver whose lock is held is still being synced: don't queue a second sync.
         held = self._locks.held_many([keys.receiver_lock(row[0]) for row in due])
         free = [row for row, locked in zip(due, held, strict=True) if not locked]

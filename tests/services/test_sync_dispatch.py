@@ -188,3 +188,15 @@ def test_dispatch_locks_the_due_rows_in_ascending_pk_within_its_update() -> None
     assert re.search(r'IN \(SELECT .* ORDER BY \S*"id" ASC', update), update
     if connection.vendor == "postgresql":
         assert update.rstrip(")").endswith("FOR UPDATE")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dispatch_outside_a_transaction_pushes_its_receivers_ahead() -> None:
+    # A worker runs in autocommit: the row lock must come with a transaction of its own.
+    venue = make_venue()
+    receiver = make_receiver(venue)
+    stats = sync_service().venue_dispatch(venue_id=venue.pk).unwrap()
+    assert (stats.due, stats.enqueued) == (1, 1)
+    receiver.refresh_from_db()
+    assert receiver.next_sync_at is not None
+    assert receiver.next_sync_at > timezone.now()
