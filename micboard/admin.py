@@ -162,12 +162,14 @@ class ReceiverAdminForm(forms.ModelForm[Receiver]):
         if self.errors:
             return cleaned
         try:
-            device_service().receiver_validate(data=ReceiverInput.from_values(cleaned))
+            fields = device_service().receiver_validate(data=ReceiverInput.from_values(cleaned))
         except MicboardError as error:
             for field, problem in error.details.items():
                 self.add_error(field if field in self.fields else None, str(problem))
             if not error.details:
                 self.add_error(None, error.message)
+            return cleaned
+        cleaned["host"] = fields["host"]  # the normalised spelling, checked for uniqueness
         return cleaned
 
 

@@ -13,6 +13,9 @@ from rest_framework import serializers
 
 from micboard.models import Venue
 
+# The largest primary key the databases store (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
 
 def _require(data: Any, kind: type, name: str) -> None:
     if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
@@ -52,3 +55,17 @@ class VenueSlug(serializers.SlugRelatedField[Venue]):
     def to_internal_value(self, data: Any) -> Venue:
         _require(data, str, "a venue slug")
         return super().to_internal_value(data)
+
+
+class StrictBody(serializers.Serializer[dict[str, Any]]):
+    """A JSON object body that names only fields it may set: an unknown or read-only key
+    is a 400, not silently ignored."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: "not a field this request may set" for key in unknown}
+                )
+        return dict(super().to_internal_value(data))

@@ -26,6 +26,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return int(raw)
 
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        """The requested page: a whole number from 1, or "last"; anything else is a 400."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if raw in self.last_page_strings:
+            return int(paginator.num_pages)
+        if re.fullmatch(r"[0-9]{1,9}", raw) and int(raw) >= 1:
+            return int(raw)
+        raise serializers.ValidationError({self.page_query_param: "a whole number from 1"})
+
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         paginated = super().get_paginated_response_schema(schema)
         properties = paginated["properties"]

@@ -36,8 +36,12 @@ _DESCRIPTIONS = {
     "403": "Authenticated, but without the model permission this needs.",
     "404": "No such object, or a page past the end.",
     "409": "Conflicts with the current state, e.g. an address or group key already taken.",
+    "413": "The body is larger than the server accepts.",
     "415": "The body is not JSON.",
 }
+
+# A path ID as the routes take it: 1-18 digits (see ``ID_PATTERN`` in views).
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 
 
 def _error_codes(method: str, operation: dict[str, Any]) -> list[str]:
@@ -48,7 +52,7 @@ def _error_codes(method: str, operation: dict[str, Any]) -> list[str]:
     if any(p["in"] in {"path", "query"} for p in parameters):
         codes.append("404")
     if "requestBody" in operation:
-        codes.extend(["409", "415"])
+        codes.extend(["409", "413", "415"])
     return codes
 
 
@@ -60,6 +64,10 @@ def add_error_responses(
     reference = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    parameter["schema"] = dict(_ID_SCHEMA)
+                    parameter.setdefault("description", "The object's ID.")
             for code in _error_codes(method, operation):
                 content: dict[str, Any] = {"schema": reference}
                 if code in ERROR_EXAMPLES:

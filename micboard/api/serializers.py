@@ -6,7 +6,15 @@ from typing import Any
 
 from rest_framework import serializers
 
-from micboard.api.fields import JsonBoolean, JsonInteger, JsonSlug, JsonString, VenueSlug
+from micboard.api.fields import (
+    MAX_ID,
+    JsonBoolean,
+    JsonInteger,
+    JsonSlug,
+    JsonString,
+    StrictBody,
+    VenueSlug,
+)
 from micboard.formatting import format_frequency, format_runtime, split_channel_name
 from micboard.models import (
     Channel,
@@ -35,7 +43,7 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
         read_only_fields = fields
 
 
-class VenueCreateSerializer(serializers.Serializer[dict[str, Any]]):
+class VenueCreateSerializer(StrictBody):
     name = JsonString(max_length=120, help_text="Shown on the wall and in the admin.")
     slug = JsonSlug(
         max_length=60,
@@ -86,7 +94,7 @@ class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
         read_only_fields = fields
 
 
-class ReceiverUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+class ReceiverUpdateSerializer(StrictBody):
     name = JsonString(
         max_length=120, allow_blank=True, help_text="Left blank: the model and the host."
     )
@@ -223,13 +231,13 @@ class ChannelGroupSerializer(serializers.ModelSerializer[ChannelGroup]):
         return [member.channel_id for member in obj.members.all()]
 
 
-class ChannelGroupUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+class ChannelGroupUpdateSerializer(StrictBody):
     number = JsonInteger(
         min_value=0, max_value=MAX_GROUP_NUMBER, help_text="The key that shows it on the wall."
     )
     title = JsonString(max_length=MAX_TITLE_LENGTH)
     channels = serializers.ListField(
-        child=JsonInteger(min_value=1),
+        child=JsonInteger(min_value=1, max_value=MAX_ID),
         default=list,
         help_text="Channel IDs of the venue, in display order.",
     )
@@ -252,7 +260,7 @@ class ReceiverFilterSerializer(serializers.Serializer[dict[str, Any]]):
 class ChannelFilterSerializer(serializers.Serializer[dict[str, Any]]):
     venue = serializers.SlugField(required=False, help_text="Only this venue's channels.")
     receiver = serializers.IntegerField(
-        min_value=1, required=False, help_text="Only this receiver's channels."
+        min_value=1, max_value=MAX_ID, required=False, help_text="Only this receiver's channels."
     )
     state = serializers.ChoiceField(
         choices=ChannelState.choices, required=False, help_text="Only channels in this state."

@@ -45,6 +45,9 @@ from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 
+# An ID the databases can hold (up to 18 digits); a longer one is a 404 like any unknown ID.
+ID_PATTERN = "[0-9]{1,18}"
+
 
 def _validated(serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:
     serializer = serializer_class(data=data, **kwargs)
@@ -115,6 +118,7 @@ class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
 
     queryset = Receiver.objects.all()
     serializer_class = ReceiverSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Receiver]:
         if self.action != "list":
@@ -159,6 +163,7 @@ class ChannelViewSet(viewsets.ReadOnlyModelViewSet[Channel]):
 
     queryset = Channel.objects.all()
     serializer_class = ChannelSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Channel]:
         if self.action != "list":
@@ -198,6 +203,7 @@ class ChannelGroupViewSet(viewsets.ModelViewSet[ChannelGroup]):
 
     queryset = ChannelGroup.objects.all()
     serializer_class = ChannelGroupSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[ChannelGroup]:
         if self.action != "list":

@@ -8,3 +8,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("micboard.api.urls")),
     path("", include("micboard.web.urls")),
 ]
+
+# Under /api/ the error pages are the API's JSON envelope; elsewhere Django's templates.
+handler400 = "micboard.api.errors.bad_request"
+handler403 = "micboard.api.errors.permission_denied"
+handler404 = "micboard.api.errors.page_not_found"
+handler500 = "micboard.api.errors.server_error"

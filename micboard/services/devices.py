@@ -21,7 +21,7 @@ from micboard.models import Channel, Receiver, Venue
 from micboard.services.contracts import AlertEvaluation
 from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
 from micboard.services.poll_results import PollResultWriter
-from micboard.services.validation import validate_address
+from micboard.services.validation import normalize_host, validate_address, validate_text
 
 log = structlog.get_logger(__name__)
 
@@ -52,6 +52,7 @@ class DjangoDeviceService:
     def receiver_validate(self, *, data: ReceiverInput) -> dict[str, object]:
         """The model fields for ``data``; raises ``ValidationError`` with per-field details."""
         validate_address(host=data.host, port=data.port, poll_interval=data.poll_interval)
+        validate_text(name=data.name, model=data.model)
         protocol = self._protocol_for(data)
         try:
             model = self._registry.get(protocol).describe(data.model)
@@ -66,7 +67,7 @@ class DjangoDeviceService:
             "model": data.model.upper(),
             "family": data.family or model.family,
             "protocol": protocol,
-            "host": data.host,
+            "host": normalize_host(data.host),
             "port": data.port,
             "channel_count": model.channels,
             "poll_interval": data.poll_interval,
@@ -91,7 +92,7 @@ class DjangoDeviceService:
         except IntegrityError:
             raise ConflictError(
                 "a receiver with this address already exists in the venue",
-                details={"host": data.host, "port": data.port},
+                details={"host": fields["host"], "port": data.port},
             ) from None
         log.info("receiver_registered", receiver_id=receiver.pk, venue=venue.slug)
         return receiver
@@ -111,7 +112,7 @@ class DjangoDeviceService:
         except IntegrityError:
             raise ConflictError(
                 "a receiver with this address already exists in the venue",
-                details={"host": data.host, "port": data.port},
+                details={"host": fields["host"], "port": data.port},
             ) from None
         return receiver
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from micboard.exceptions import ConflictError, ValidationError
 from micboard.models import Channel, ChannelGroup, ChannelGroupMember, Venue
 from micboard.models.groups import MAX_GROUP_NUMBER
+from micboard.services.validation import text_problem
 
 log = structlog.get_logger(__name__)
 
@@ -31,6 +32,8 @@ def group_validate(*, venue: Venue, data: GroupInput) -> dict[str, object]:
     title = data.title.strip()
     if not title or len(title) > MAX_TITLE_LENGTH:
         errors["title"] = f"a title needs 1-{MAX_TITLE_LENGTH} characters"
+    elif problem := text_problem(title):
+        errors["title"] = problem
     if len(set(data.channel_ids)) != len(data.channel_ids):
         errors["channels"] = "a channel appears more than once"
     else:

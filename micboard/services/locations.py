@@ -11,6 +11,7 @@ from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.models import Venue
 from micboard.services.alerts.rules import rules_create_defaults
 from micboard.services.scheduling import ScheduleReport
+from micboard.services.validation import validate_text
 
 
 class DjangoLocationService:
@@ -25,6 +26,7 @@ class DjangoLocationService:
         slug = slugify(slug or name)
         if not name.strip() or not slug:
             raise ValidationError("a venue needs a name", details={"name": "required"})
+        validate_text(name=name)
         try:
             with transaction.atomic():
                 venue = Venue.objects.create(

@@ -25,6 +25,7 @@ from micboard.models import Venue
 from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput
 from micboard.services.scheduling import schedules_apply
+from micboard.services.validation import normalize_host
 from micboard.simulator import ScenarioError, Simulation, plan_simulation
 from micboard.simulator.arguments import add_address_arguments
 from micboard.simulator.limits import raise_open_file_limit
@@ -105,7 +106,7 @@ class Command(BaseCommand):
                 poll_interval=poll_interval,
             )
             try:
-                current = existing.get((simulated.host, simulated.port))
+                current = existing.get((normalize_host(simulated.host), simulated.port))
                 if current is None:
                     devices.receiver_register(venue=venue, data=data)
                 else:

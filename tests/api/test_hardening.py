@@ -1,0 +1,168 @@
+"""What a hostile client sends: each request the outside probe found, answered in JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client, override_settings
+from rest_framework.test import APIClient
+
+from micboard.models import Receiver
+from tests.api.test_receivers import receiver_body
+from tests.factories import make_polled_receiver, make_receiver, make_venue
+
+pytestmark = pytest.mark.django_db
+
+TOO_BIG = 9223372036854775808  # one past the largest signed 64-bit integer
+
+
+def error_code(response: object) -> str:
+    assert response["Content-Type"] == "application/json"  # type: ignore[index]
+    return str(response.json()["error"]["code"])  # type: ignore[attr-defined]
+
+
+def test_a_filter_past_64_bits_is_a_400(operator: APIClient) -> None:
+    response = operator.get(f"/api/v1/channels/?receiver={TOO_BIG}")
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    assert "receiver" in response.json()["error"]["details"]
+
+
+def test_an_id_past_64_bits_in_a_body_is_a_400(operator: APIClient) -> None:
+    venue = make_venue()
+    body = {"venue": venue.slug, "number": 1, "title": "Band", "channels": [TOO_BIG]}
+    response = operator.post("/api/v1/groups/", body)
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
+
+
+@pytest.mark.parametrize("path", ["receivers", "channels", "groups"])
+def test_an_id_past_64_bits_in_the_path_is_a_404(operator: APIClient, path: str) -> None:
+    response = operator.get(f"/api/v1/{path}/{TOO_BIG}/")
+    assert (response.status_code, error_code(response)) == (404, "not_found")
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_json_nested_ten_thousand_deep_is_a_parse_error(operator: APIClient, method: str) -> None:
+    receiver = make_receiver(make_venue())
+    url = "/api/v1/receivers/" + (f"{receiver.pk}/" if method == "patch" else "")
+    body = "[" * 10_000 + "]" * 10_000
+    response = getattr(operator, method)(url, body, content_type="application/json")
+    assert (response.status_code, error_code(response)) == (400, "parse_error")
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_a_body_over_the_size_limit_is_a_413(operator: APIClient) -> None:
+    body = json.dumps(receiver_body(make_venue().slug, name="x" * 2000))
+    response = operator.post("/api/v1/receivers/", body, content_type="application/json")
+    assert (response.status_code, error_code(response)) == (413, "request_too_large")
+    assert not Receiver.objects.exists()
+
+
+def test_a_bad_host_header_under_the_api_is_json() -> None:
+    response = Client().get("/api/v1/venues/", HTTP_HOST="evil.example")
+    assert (response.status_code, error_code(response)) == (400, "bad_request")
+
+
+def test_a_bad_host_header_elsewhere_stays_a_page() -> None:
+    response = Client().get("/wall/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("path", ["/api/nothing", "/api/v1/venues/no-such/", "/api/v2/"])
+def test_every_404_under_the_api_is_json(operator: APIClient, path: str) -> None:
+    response = operator.get(path)
+    assert (response.status_code, error_code(response)) == (404, "not_found")
+
+
+def test_a_crash_under_the_api_is_a_json_500(
+    operator: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("micboard.selectors.listings.venue_list", crash)
+    operator.raise_request_exception = False
+    response = operator.get("/api/v1/venues/")
+    assert (response.status_code, error_code(response)) == (500, "server_error")
+    assert "boom" not in response.content.decode()
+
+
+@pytest.mark.parametrize("host", ["a\n.b", "fe80::1%a b", "999.999.999.999", "1.2.3", "a..b"])
+def test_a_malformed_host_is_refused(operator: APIClient, host: str) -> None:
+    response = operator.post("/api/v1/receivers/", receiver_body(make_venue().slug, host=host))
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    assert "host" in response.json()["error"]["details"]
+    assert not Receiver.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "stored"),
+    [
+        ("RX.EXAMPLE", "rx.example.", "rx.example"),
+        ("10.20.30.40", "010.020.030.040", "10.20.30.40"),
+        ("10.20.30.40", "::ffff:10.20.30.40", "10.20.30.40"),
+        ("FE80::0:1%eth0", "fe80::1%eth0", "fe80::1%eth0"),
+    ],
+)
+def test_one_address_spelled_twice_is_one_receiver(
+    operator: APIClient, first: str, second: str, stored: str
+) -> None:
+    venue = make_venue()
+    created = operator.post("/api/v1/receivers/", receiver_body(venue.slug, host=first))
+    assert (created.status_code, created.json()["host"]) == (201, stored)
+    again = operator.post("/api/v1/receivers/", receiver_body(venue.slug, host=second))
+    assert (again.status_code, error_code(again)) == (409, "conflict")
+    assert again.json()["error"]["details"]["host"] == stored
+    assert Receiver.objects.get().host == stored
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x1b", "\n", "\u202e"])
+def test_names_with_control_characters_are_refused(operator: APIClient, char: str) -> None:
+    venue = make_venue()
+    name = f"Stage{char}left"
+    receiver = operator.post("/api/v1/receivers/", receiver_body(venue.slug, name=name))
+    assert (receiver.status_code, error_code(receiver)) == (400, "validation_error")
+    assert "name" in receiver.json()["error"]["details"]
+    new_venue = operator.post("/api/v1/venues/", {"name": name})
+    assert (new_venue.status_code, error_code(new_venue)) == (400, "validation_error")
+    group = operator.post("/api/v1/groups/", {"venue": venue.slug, "number": 1, "title": name})
+    assert (group.status_code, error_code(group)) == (400, "validation_error")
+    assert "title" in group.json()["error"]["details"]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "", "-1", "99999999999"])
+def test_a_malformed_page_is_a_400(operator: APIClient, page: str) -> None:
+    make_venue()
+    response = operator.get(f"/api/v1/venues/?page={page}")
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    assert "page" in response.json()["error"]["details"]
+
+
+def test_a_page_past_the_end_stays_a_404_and_page_one_works(operator: APIClient) -> None:
+    make_venue()
+    assert operator.get("/api/v1/venues/?page=1").status_code == 200
+    assert operator.get("/api/v1/venues/?page=last").status_code == 200
+    assert error_code(operator.get("/api/v1/venues/?page=2")) == "not_found"
+
+
+@pytest.mark.parametrize(
+    "change", [{"venue": "elsewhere"}, {"colour": "red"}, {"status": "online", "enabled": False}]
+)
+def test_a_patch_naming_an_unknown_or_read_only_field_is_a_400(
+    operator: APIClient, change: dict[str, object]
+) -> None:
+    receiver = make_polled_receiver(make_venue())
+    response = operator.patch(f"/api/v1/receivers/{receiver.pk}/", change)
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    refused = set(change) - {"enabled"}
+    assert set(response.json()["error"]["details"]) == refused
+    receiver.refresh_from_db()
+    assert receiver.enabled
+
+
+def test_a_group_patch_naming_its_venue_is_a_400(operator: APIClient) -> None:
+    venue = make_venue()
+    group = operator.post("/api/v1/groups/", {"venue": venue.slug, "number": 1, "title": "A"})
+    response = operator.patch(f"/api/v1/groups/{group.json()['id']}/", {"venue": venue.slug})
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
