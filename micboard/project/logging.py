@@ -1,7 +1,7 @@
 """structlog for web and workers: JSON when not on a TTY, readable in a terminal.
 
-Every line passes through ``SecretRedactor`` last, so no secret reaches a log, whichever
-library wrote the line and whatever the exception text says.
+Every line passes through ``SecretRedactor`` last, so no secret (nor a kiosk link's token)
+reaches a log, whichever library wrote the line and whatever the exception text says.
 """
 
 from __future__ import annotations
@@ -27,7 +27,14 @@ REDACTED = "***"
 _SENSITIVE_KEY = re.compile(r"pass|secret|token|authorization|cookie|api_?key", re.IGNORECASE)
 # user:password@ in any URL
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s/]+@", re.IGNORECASE)
+# A kiosk link's token, in its path (/kiosk/<token>/) or as ?kiosk=<token> on a wall.
+_KIOSK_TOKEN = re.compile(r"(?P<lead>/kiosk/|(?:^|[?&])kiosk=)[^/&\s\"']+")
 MIN_SECRET_LENGTH = 4
+
+
+def redact_kiosk_tokens(text: str) -> str:
+    """``text`` with every kiosk token in a URL replaced by ``***``."""
+    return _KIOSK_TOKEN.sub(rf"\g<lead>{REDACTED}", text)
 
 
 class SecretRedactor:
@@ -53,7 +60,7 @@ class SecretRedactor:
         return value
 
     def scrub(self, text: str) -> str:
-        text = _URL_PASSWORD.sub(rf"\g<scheme>:{REDACTED}@", text)
+        text = redact_kiosk_tokens(_URL_PASSWORD.sub(rf"\g<scheme>:{REDACTED}@", text))
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
         return text

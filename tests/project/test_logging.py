@@ -80,3 +80,15 @@ def test_a_real_process_never_logs_its_secrets() -> None:
     assert "failed" in output
     for secret in (secret_key, "hunter22", "dbpass99"):
         assert secret not in output
+
+
+def test_kiosk_tokens_leave_the_request_field_of_app_lines() -> None:
+    redactor = SecretRedactor([])
+    line = redactor(
+        None,
+        "info",
+        {"event": "request_finished", "request": "GET /kiosk/AbC123xyz/", "code": 200},
+    )
+    assert line["request"] == "GET /kiosk/***/"
+    wall = redactor(None, "info", {"request": "GET /wall/main/?kiosk=AbC123xyz"})
+    assert wall["request"] == "GET /wall/main/?kiosk=***"
