@@ -15,7 +15,7 @@ from tests.ports import free_port
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "k1osk-T0ken_abcdefghijklmnop"  # noqa: S105 - a made-up kiosk token
+TOKEN = "k1osk-T0ken_abcdefghijklmnop"
 
 
 def test_tokens_in_paths_and_queries_are_masked() -> None:
