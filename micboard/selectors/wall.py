@@ -129,7 +129,6 @@ def _tiles(
                     "venue": receiver.venue.slug,
                     "receiver": receiver.name,
                     "number": number,
-                    "address": f"{receiver.host}:{receiver.port}",
                     **values,
                 }
             )
@@ -158,7 +157,7 @@ def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
         Receiver.objects.filter(enabled=True)
         .filter(**({"venue": venue} if venue else {}))
         .select_related("venue")
-        .only("name", "host", "port", "status", "channel_count", "venue__name", "venue__slug")
+        .only("name", "status", "channel_count", "venue__name", "venue__slug")
         .order_by("venue__name", "venue_id", "name", "pk")
     )
     channels = list(

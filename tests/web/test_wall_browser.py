@@ -158,7 +158,7 @@ def test_tiles_match_the_database(
     }
     unreachable = next(t for t in shown if t["state"] == "RX_COM_ERROR")
     receiver = Receiver.objects.get(pk=int(unreachable["key"].split(":")[0]))
-    assert unreachable["label"].endswith(f"{receiver.host}:{receiver.port}")
+    assert unreachable["label"].endswith(receiver.name)  # its name, never its address
     wait_for(
         lambda: not browser.execute_script("return document.querySelector('.tile.flash')"),
         timeout=3,

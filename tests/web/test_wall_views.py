@@ -171,3 +171,16 @@ def test_browsers_get_the_state_gzipped(client: Client) -> None:
     )
     assert (response["Content-Encoding"], response["Vary"]) == ("gzip", "Accept-Encoding")
     assert len(json.loads(gzip.decompress(response.content))["tiles"]) == 2
+
+
+def test_a_kiosk_screen_is_shown_no_receiver_address(client: Client) -> None:
+    venue = polled_venue()
+    hosts = {f"{r.host}:{r.port}" for r in venue.receivers.all()} | {
+        r.host for r in venue.receivers.all()
+    }
+    kiosk = kiosk_link_create(venue=venue, label="TV", created_by="op").token
+    response = client.get(f"/wall/{venue.slug}/state.json", HTTP_X_KIOSK_TOKEN=kiosk)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert json.loads(body)["tiles"]
+    assert not [host for host in hosts if host in body]

@@ -132,7 +132,7 @@
     const name = t.name || (t.channel ? "Channel " + t.number : t.receiver);
     setText(tile.querySelector(".chan-id"), t.id);
     setText(tile.querySelector(".chan-name"), name);
-    const label = t.state === "RX_COM_ERROR" ? t.state_label + " · " + t.address : t.state_label;
+    const label = t.state === "RX_COM_ERROR" ? t.state_label + " · " + t.receiver : t.state_label;
     setText(tile.querySelector(".state-label"), label);
     const bars = t.battery;
     tile.querySelectorAll(".battery i").forEach((bar, i) => {
