@@ -134,9 +134,9 @@ def start_processes(
     )
     group.start(
         "flower",
-        [*celery, "flower", f"--port={options.flower_port}", "--address=127.0.0.1",
-         f"--basic-auth={flower.username}:{flower.password}"],
-        env,
+        [*celery, "flower", f"--port={options.flower_port}", "--address=127.0.0.1"],
+        # Through the environment, not the command line: ``ps`` shows every argv.
+        {**env, "FLOWER_BASIC_AUTH": f"{flower.username}:{flower.password}"},
     )  # fmt: skip
     group.start(
         "web",

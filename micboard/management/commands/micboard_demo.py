@@ -22,7 +22,7 @@ from micboard.devtools.demo import (
     start_processes,
     wait_until_online,
 )
-from micboard.devtools.processes import ProcessGroup, tail
+from micboard.devtools.processes import ProcessGroup, StopSignal, stopping_on_signals, tail
 from micboard.simulator import ALL_FAMILIES_MODELS, DEMO_MODELS
 
 
@@ -60,6 +60,10 @@ class Command(BaseCommand):
             log_dir=options["log_dir"],
         )
         group = ProcessGroup(demo.log_dir)
+        with stopping_on_signals():
+            self._run(group, demo, options["exit_after"])
+
+    def _run(self, group: ProcessGroup, demo: DemoOptions, exit_after: float) -> None:
         try:
             try:
                 self.stdout.write(start_broker(group, settings.REDIS_URL))
@@ -78,9 +82,11 @@ class Command(BaseCommand):
                 f"{online} of {demo.receivers} receivers online after "
                 f"{time.monotonic() - began:.1f} s. Ctrl-C stops the demo."
             )
-            self._supervise(group, options["exit_after"])
+            self._supervise(group, exit_after)
         except KeyboardInterrupt:
             self.stdout.write("\nstopping…")
+        except StopSignal as stop:
+            self.stdout.write(f"\n{stop}: stopping…")
         finally:
             group.stop_all()
             self.stdout.write("demo stopped.")

@@ -13,6 +13,7 @@ import pytest
 
 from tests.ports import free_port, free_port_block
 from tests.system.conftest import ROOT, child_database_url
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
@@ -64,3 +65,62 @@ def test_a_process_that_cannot_start_stops_the_demo_with_its_reason(tmp_path: Pa
     assert "simulator exited with code 1" in output
     assert "Address already in use" in output
     assert "demo stopped." in output
+
+
+def _children_of(pid: int) -> dict[int, str]:
+    """Direct children of ``pid``, with their command lines, read from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found[int(stat.parent.name)] = cmdline.replace(b"\0", b" ").decode(errors="replace")
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_signal_stops_everything_the_demo_started(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "micboard.project.settings_test",
+        "DATABASE_URL": child_database_url(),
+        "FLOWER_BASIC_AUTH": "ops:flower-secret-in-env",
+        "PYTHONUNBUFFERED": "1",
+    }
+    ports = [str(free_port()) for _ in range(2)]
+    command = [
+        sys.executable, "manage.py", "micboard_demo", "--receivers", "2",
+        "--web-port", ports[0], "--flower-port", ports[1],
+        "--simulator-base-port", str(free_port_block(2)), "--poll-interval", "1",
+        "--log-dir", str(tmp_path),
+    ]  # fmt: skip
+    output = tmp_path / "demo.out"
+    with output.open("w") as out:
+        demo = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
+    try:
+        wait_for(lambda: "receivers online after" in output.read_text(), timeout=90,
+                 what="the demo to come up")  # fmt: skip
+        children = _children_of(demo.pid)
+        assert len(children) >= 5, children  # simulator, worker, beat, Flower, web
+        assert not [argv for argv in children.values() if "flower-secret-in-env" in argv]
+        demo.send_signal(signum)
+        assert demo.wait(timeout=60) == 0
+    finally:
+        if demo.poll() is None:
+            demo.send_signal(signal.SIGINT)
+            demo.wait(timeout=30)
+    assert "demo stopped." in output.read_text()
+    wait_for(lambda: all(_gone(pid) for pid in children), timeout=10, what="every child to end")
