@@ -64,6 +64,12 @@ def beat_locks() -> LockManager:
     return RedisLockManager(redis_connection(), prefix=settings.MICBOARD_KEY_PREFIX)
 
 
+def receiver_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The receiver models and the protocols the installed drivers speak."""
+    registry = default_registry()
+    return registry.models, registry.protocols
+
+
 @lru_cache(maxsize=1)
 def device_service() -> DeviceService:
     return DjangoDeviceService(

@@ -34,6 +34,12 @@ class JsonSlug(serializers.SlugField):
         return super().to_internal_value(data)
 
 
+class JsonChoice(serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> str:
+        _require(data, str, "a string")
+        return str(super().to_internal_value(data))
+
+
 class JsonInteger(serializers.IntegerField):
     def to_internal_value(self, data: Any) -> int:
         _require(data, int, "an integer")

@@ -9,12 +9,14 @@ from rest_framework import serializers
 from micboard.api.fields import (
     MAX_ID,
     JsonBoolean,
+    JsonChoice,
     JsonInteger,
     JsonSlug,
     JsonString,
     StrictBody,
     VenueSlug,
 )
+from micboard.composition import receiver_vocabulary
 from micboard.formatting import format_frequency, format_runtime, split_channel_name
 from micboard.models import (
     Channel,
@@ -28,6 +30,8 @@ from micboard.models import (
 from micboard.models.groups import MAX_GROUP_NUMBER
 from micboard.services.groups import MAX_TITLE_LENGTH
 from micboard.services.validation import MAX_POLL_INTERVAL
+
+MODELS, PROTOCOLS = receiver_vocabulary()
 
 # --- venues -------------------------------------------------------------------------------
 
@@ -98,10 +102,14 @@ class ReceiverUpdateSerializer(StrictBody):
     name = JsonString(
         max_length=120, allow_blank=True, help_text="Left blank: the model and the host."
     )
-    model = JsonString(max_length=32, help_text="Model number, e.g. ULXD4Q or QLXD4.")
+    model = JsonChoice(choices=MODELS, help_text="Model number, e.g. ULXD4Q or QLXD4.")
     host = JsonString(max_length=253, help_text="IP address or host name.")
     port = JsonInteger(min_value=1, max_value=65535, default=2202)
-    protocol = JsonString(max_length=32, default="shure-tcp")
+    protocol = JsonChoice(
+        choices=PROTOCOLS,
+        default="shure-tcp",
+        help_text="Left at shure-tcp: the protocol that speaks the model.",
+    )
     poll_interval = JsonInteger(
         min_value=1, max_value=MAX_POLL_INTERVAL, default=5, help_text="Seconds between polls."
     )
@@ -203,7 +211,8 @@ class SampleFilterSerializer(serializers.Serializer[dict[str, Any]]):
         required=False, help_text="Only samples recorded at or after this time (ISO 8601)."
     )
     until = serializers.DateTimeField(
-        required=False, help_text="Only samples recorded before this time (ISO 8601)."
+        required=False,
+        help_text="Only samples recorded before this time (ISO 8601); later than since.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -109,6 +109,11 @@ class Driver(Protocol):
 
     protocol: str
 
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The model numbers it speaks, upper-case."""
+        ...
+
     def describe(self, model: str) -> ModelDescription:
         """The model's family, channels and protocol; raises ``DeviceError`` for a model
         this driver does not speak."""
@@ -154,6 +159,11 @@ class DriverRegistry:
     @property
     def protocols(self) -> tuple[str, ...]:
         return tuple(sorted(self._drivers))
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Every model number some registered driver speaks."""
+        return tuple(sorted({m for driver in self._drivers.values() for m in driver.models}))
 
 
 __all__ = [

@@ -71,12 +71,20 @@ def test_malformed_input_is_a_400_with_field_details(operator: APIClient) -> Non
 def test_input_the_service_refuses_is_a_400_with_its_details(operator: APIClient) -> None:
     venue = make_venue()
     response = operator.post(
-        "/api/v1/receivers/", receiver_body(venue.slug, host="not a host", model="XYZ9")
+        "/api/v1/receivers/", receiver_body(venue.slug, host="not a host", model="ULXD4D")
     )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert "host" in error["details"]
+    assert not Receiver.objects.exists()
+
+
+def test_a_model_or_protocol_outside_the_schemas_enums_is_a_400(operator: APIClient) -> None:
+    venue = make_venue()
+    for change, field in (({"model": "XYZ9"}, "model"), ({"protocol": "telnet"}, "protocol")):
+        response = operator.post("/api/v1/receivers/", receiver_body(venue.slug, **change))
+        assert (response.status_code, list(response.json()["error"]["details"])) == (400, [field])
     assert not Receiver.objects.exists()
 
 

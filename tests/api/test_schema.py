@@ -59,3 +59,16 @@ def test_the_schema_and_the_swagger_ui_are_served_without_a_cdn(client: Client) 
     page = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_schema_names_the_models_and_protocols_the_server_accepts(
+    schema: dict[str, Any],
+) -> None:
+    components = schema["components"]["schemas"]
+    receiver = components["ReceiverCreateRequest"]["properties"]
+    enums = {}
+    for field in ("model", "protocol"):
+        ref = receiver[field].get("$ref") or receiver[field]["allOf"][0]["$ref"]
+        enums[field] = components[ref.rsplit("/", 1)[1]]["enum"]
+    assert {"ULXD4Q", "QLXD4", "AD4Q", "UR4D", "P10T"} <= set(enums["model"])
+    assert {"shure-tcp", "shure-uhfr"} <= set(enums["protocol"])

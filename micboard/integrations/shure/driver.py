@@ -31,6 +31,10 @@ class ShureDriver:
         """The family whose dialect this driver speaks (ULX-D for ULX-D and QLX-D)."""
         return self._families[0]
 
+    @property
+    def models(self) -> tuple[str, ...]:
+        return tuple(model for family in self._families for model in family.models)
+
     def describe(self, model: str) -> ModelDescription:
         """A catalogued model; raises ``UnknownModelError`` (a ``DeviceError``)."""
         info = receiver_model(model)
