@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.test import RequestFactory
 from rest_framework import exceptions
 
+from micboard.api import errors
 from micboard.api.errors import api_exception_handler, status_for
 from micboard.exceptions import (
     ConfigurationError,
@@ -52,3 +55,17 @@ def test_framework_errors_share_the_envelope() -> None:
     assert missing is not None
     assert (missing.status_code, missing.data["error"]["code"]) == (404, "not_found")
     assert api_exception_handler(RuntimeError("bug"), {}) is None
+
+
+def test_django_error_pages_are_the_envelope_only_under_the_api() -> None:
+    factory = RequestFactory()
+    denied = errors.permission_denied(factory.get("/api/v1/venues/"), PermissionDenied())
+    assert (denied.status_code, denied["Content-Type"]) == (403, "application/json")
+    assert b'"permission_denied"' in denied.content
+    page = errors.permission_denied(factory.get("/wall/"), PermissionDenied())
+    assert page.status_code == 403
+    assert not page["Content-Type"].startswith("application/json")
+    assert errors.server_error(factory.get("/wall/")).status_code == 500
+    assert not errors.server_error(factory.get("/wall/"))["Content-Type"].startswith(
+        "application/json"
+    )
