@@ -18,21 +18,32 @@ from tests.waiting import wait_for
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
-def run_demo(tmp_path: Path, simulator_base_port: int) -> tuple[int, str, list[str]]:
-    env = {
+def demo_command(
+    tmp_path: Path, simulator_base_port: int, receivers: int, **env: str
+) -> tuple[list[str], dict[str, str], list[str]]:
+    """The demo's command line on free ports, its environment, and its web and Flower ports."""
+    environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "micboard.project.settings_test",
         "DATABASE_URL": child_database_url(),
-        "MICBOARD_DEMO_PASSWORD": "demo-pass",
         "PYTHONUNBUFFERED": "1",
+        **env,
     }
     ports = [str(free_port()) for _ in range(2)]
     command = [
-        sys.executable, "manage.py", "micboard_demo", "--receivers", "3",
+        sys.executable, "manage.py", "micboard_demo", "--receivers", str(receivers),
         "--web-port", ports[0], "--flower-port", ports[1],
         "--simulator-base-port", str(simulator_base_port), "--poll-interval", "1",
-        "--exit-after", "2", "--log-dir", str(tmp_path),
+        "--log-dir", str(tmp_path),
     ]  # fmt: skip
+    return command, environment, ports
+
+
+def run_demo(tmp_path: Path, simulator_base_port: int) -> tuple[int, str, list[str]]:
+    command, env, ports = demo_command(
+        tmp_path, simulator_base_port, 3, MICBOARD_DEMO_PASSWORD="demo-pass"
+    )
+    command += ["--exit-after", "2"]
     demo = subprocess.Popen(  # noqa: S603
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -93,20 +104,9 @@ def _gone(pid: int) -> bool:
 def test_a_stop_signal_stops_everything_the_demo_started(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "micboard.project.settings_test",
-        "DATABASE_URL": child_database_url(),
-        "FLOWER_BASIC_AUTH": "ops:flower-secret-in-env",
-        "PYTHONUNBUFFERED": "1",
-    }
-    ports = [str(free_port()) for _ in range(2)]
-    command = [
-        sys.executable, "manage.py", "micboard_demo", "--receivers", "2",
-        "--web-port", ports[0], "--flower-port", ports[1],
-        "--simulator-base-port", str(free_port_block(2)), "--poll-interval", "1",
-        "--log-dir", str(tmp_path),
-    ]  # fmt: skip
+    command, env, _ = demo_command(
+        tmp_path, free_port_block(2), 2, FLOWER_BASIC_AUTH="ops:flower-secret-in-env"
+    )
     output = tmp_path / "demo.out"
     with output.open("w") as out:
         demo = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
