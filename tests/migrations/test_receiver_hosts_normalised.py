@@ -10,7 +10,7 @@ from django.apps import apps
 from micboard.models import Receiver, Venue
 from tests.factories import make_receiver, make_venue
 
-migration = importlib.import_module("micboard.migrations.0005_receiver_hosts_normalised")
+migration = importlib.import_module("micboard.migrations.0006_receiver_hosts_normalised")
 pytestmark = pytest.mark.django_db
 
 

@@ -30,6 +30,6 @@ def normalise_hosts(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("micboard", "0004_receiver_poll_diagnostics")]
+    dependencies = [("micboard", "0005_alert_rules_watched_hours_contacts_outbox")]
 
     operations = [migrations.RunPython(normalise_hosts, migrations.RunPython.noop)]
