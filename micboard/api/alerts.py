@@ -20,6 +20,7 @@ from micboard.api.alert_serializers import (
     AlertRuleSerializer,
     AlertSerializer,
 )
+from micboard.api.fields import ID_PATTERN
 from micboard.composition import alert_service
 from micboard.models import Alert, AlertRule
 from micboard.selectors import alerts as selected
@@ -50,6 +51,7 @@ class AlertViewSet(
 
     queryset = Alert.objects.all()
     serializer_class = AlertSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Alert]:
         if self.action != "list":
@@ -85,6 +87,7 @@ class AlertRuleViewSet(viewsets.ModelViewSet[AlertRule]):
 
     queryset = AlertRule.objects.all()
     serializer_class = AlertRuleSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[AlertRule]:
         if self.action != "list":

@@ -15,6 +15,8 @@ from micboard.models import Venue
 
 # The largest primary key the databases store (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
+# A path ID the routes take (up to 18 digits); a longer one is a 404 like any unknown ID.
+ID_PATTERN = "[0-9]{1,18}"
 
 
 def _require(data: Any, kind: type, name: str) -> None:

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from micboard.api import docs
+from micboard.api.fields import ID_PATTERN
 from micboard.api.pagination import PageNumberPagination
 from micboard.api.permissions import CanResync
 from micboard.api.serializers import (
@@ -44,9 +45,6 @@ from micboard.models import Channel, ChannelGroup, Receiver, Venue
 from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
-
-# An ID the databases can hold (up to 18 digits); a longer one is a 404 like any unknown ID.
-ID_PATTERN = "[0-9]{1,18}"
 
 
 def _validated(serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:

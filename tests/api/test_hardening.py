@@ -35,7 +35,7 @@ def test_an_id_past_64_bits_in_a_body_is_a_400(operator: APIClient) -> None:
     assert (response.status_code, error_code(response)) == (400, "validation_error")
 
 
-@pytest.mark.parametrize("path", ["receivers", "channels", "groups"])
+@pytest.mark.parametrize("path", ["receivers", "channels", "groups", "alerts", "alert-rules"])
 def test_an_id_past_64_bits_in_the_path_is_a_404(operator: APIClient, path: str) -> None:
     response = operator.get(f"/api/v1/{path}/{TOO_BIG}/")
     assert (response.status_code, error_code(response)) == (404, "not_found")
