@@ -1,5 +1,8 @@
-"""The JSON body parser: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413, one nested
-too deep for the decoder a 400 ``parse_error``; both in the API's error envelope."""
+"""The API's JSON body parser: bodies too large (413) or nested too deep (400) refused.
+
+A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 ``request_too_large``, one nested too
+deep for the decoder a 400 ``parse_error``; both in the API's error envelope.
+"""
 
 from __future__ import annotations
 
