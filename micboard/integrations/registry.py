@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from micboard.integrations.base import DriverRegistry
+from micboard.integrations.sennheiser.driver import sennheiser_drivers
 from micboard.integrations.shure.driver import shure_drivers
 
 
 def default_registry() -> DriverRegistry:
-    return DriverRegistry(shure_drivers())
+    return DriverRegistry([*shure_drivers(), *sennheiser_drivers()])

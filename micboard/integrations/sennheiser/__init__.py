@@ -1,0 +1,1 @@
+"""Sennheiser receivers over Sennheiser Sound Control (SSC): JSON over UDP port 45."""

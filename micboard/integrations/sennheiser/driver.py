@@ -1,0 +1,37 @@
+"""One SSC driver per Sennheiser family: ``sennheiser-ssc-`` and the family key."""
+
+from __future__ import annotations
+
+from micboard.integrations.base import DeviceAddress, Driver, ModelDescription, ReceiverSnapshot
+from micboard.integrations.sennheiser.client import read_receiver
+from micboard.integrations.sennheiser.families import (
+    FAMILIES,
+    Family,
+    UnknownSennheiserModelError,
+    family_of,
+    normalise,
+)
+
+
+class SennheiserDriver:
+    """Polls the receivers of one family over SSC (UDP port 45)."""
+
+    def __init__(self, family: Family) -> None:
+        self.family = family
+        self.protocol = family.protocol
+
+    def describe(self, model: str) -> ModelDescription:
+        """A catalogued model; raises ``UnknownSennheiserModelError`` (a ``DeviceError``)."""
+        family, channels = family_of(model)
+        if family is not self.family:
+            raise UnknownSennheiserModelError(f"{model!r} is not a {self.protocol} model")
+        return ModelDescription(normalise(model), family.key, family.name, channels, self.protocol)
+
+    def poll(
+        self, address: DeviceAddress, *, channels: int, request_form: str = ""
+    ) -> ReceiverSnapshot:
+        return read_receiver(address, family=self.family, channels=channels)
+
+
+def sennheiser_drivers() -> list[Driver]:
+    return [SennheiserDriver(family) for family in FAMILIES]

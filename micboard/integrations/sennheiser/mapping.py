@@ -1,0 +1,111 @@
+"""SSC values to the vendor-neutral snapshot: percent to bars, raw meters to the shared scales."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from micboard.integrations.base import (
+    AUDIO_DBFS_OFFSET,
+    AUDIO_PEAK_LEVEL,
+    MAX_AUDIO_LEVEL,
+    MAX_RF_LEVEL,
+    RF_DBM_OFFSET,
+    ChannelSnapshot,
+)
+from micboard.integrations.sennheiser.codec import Value
+from micboard.integrations.sennheiser.families import Family, Reading
+
+PERCENT_PER_BAR = 20
+"""A gauge in percent as the 0-5 bars the derived state reads: 1-20 % is one bar, 81-100 %
+five, so GOOD from 61 %, REPLACE 41-60 %, CRITICAL at 40 % and below."""
+_RUNTIME = re.compile(r"^(\d+):([0-5]\d)$")
+
+
+def percent_to_bars(percent: int) -> int:
+    return max(0, min(5, math.ceil(percent / PERCENT_PER_BAR)))
+
+
+def rf_level_from_raw(raw: int) -> int:
+    """EM 6000 ``/mm`` RF value: dBm = (value - 255) / 2 (TI 1109 section 8.100)."""
+    dbm = (raw - 255) / 2
+    return max(0, min(MAX_RF_LEVEL, round(dbm) + RF_DBM_OFFSET))
+
+
+def audio_level_from_raw(raw: int) -> int:
+    """EM 6000 ``/mm`` AF value: dBFS = (value + 1) / 2 - 128 (TI 1109 section 8.100)."""
+    dbfs = (raw + 1) / 2 - 128
+    return max(0, min(MAX_AUDIO_LEVEL, round(dbfs) + AUDIO_DBFS_OFFSET))
+
+
+def channel_snapshot(
+    family: Family, number: int, values: dict[Reading, Value], meter: list[Value] | None
+) -> ChannelSnapshot:
+    """One channel from its answered addresses (``None`` where refused) and its ``/mm`` row."""
+    percent = _int(values.get(Reading.BATTERY_PERCENT))
+    runtime = _minutes_from_seconds(values.get(Reading.BATTERY_LIFETIME_S))
+    state_time = values.get(Reading.BATTERY_STATE_TIME)
+    if isinstance(state_time, list) and len(state_time) == 2:
+        percent, runtime = _state_time(state_time[0], state_time[1])
+    warnings = _warnings(values.get(Reading.WARNINGS))
+    rf = audio = None
+    peak = any(w.lower().replace(" ", "") == "afpeak" for w in warnings)
+    if meter is not None and len(meter) >= 9 and all(isinstance(v, int) for v in meter):
+        raw = [int(v) for v in meter if isinstance(v, int)]
+        rf = rf_level_from_raw(max(raw[0], raw[2]))
+        audio = audio_level_from_raw(raw[7])
+        peak = peak or raw[8] == 1 or audio >= AUDIO_PEAK_LEVEL
+    return ChannelSnapshot(
+        number=number,
+        name=_text(values.get(Reading.NAME)),
+        battery_bars=None if percent is None else percent_to_bars(percent),
+        runtime_minutes=runtime,
+        tx_type=_tx_type(family, values.get(Reading.TX_TYPE)),
+        rf_level=rf,
+        audio_level=audio,
+        audio_peak=peak,
+    )
+
+
+def _int(value: Value) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _text(value: Value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _minutes_from_seconds(value: Value) -> int | None:
+    seconds = _int(value)
+    return None if seconds is None or seconds < 0 else seconds // 60
+
+
+def _state_time(state: Value, time: Value) -> tuple[int | None, int | None]:
+    """``"70%"``/``"low"`` and ``"5:12"``/``"-:--"`` (TI 1109 section 8.27)."""
+    percent: int | None = None
+    if isinstance(state, str) and state.endswith("%") and state[:-1].isdigit():
+        percent = int(state[:-1])
+    elif state == "low":
+        percent = 1
+    runtime = None
+    match = _RUNTIME.match(time) if isinstance(time, str) else None
+    if match:
+        runtime = int(match[1]) * 60 + int(match[2])
+    return percent, runtime
+
+
+def _warnings(value: Value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list):
+        return [w for w in value if isinstance(w, str) and w]
+    return []
+
+
+def _tx_type(family: Family, value: Value) -> str:
+    index = _int(value)
+    if index is not None and 0 <= index < len(family.tx_types):
+        return family.tx_types[index]
+    return _text(value)

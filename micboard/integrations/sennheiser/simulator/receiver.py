@@ -1,0 +1,177 @@
+"""A simulated SSC receiver on its own UDP socket, with the faults a real network shows."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from micboard.integrations.sennheiser.codec import (
+    Path,
+    SscDecodeError,
+    Value,
+    decode_json,
+    encode_message,
+    nest,
+)
+from micboard.integrations.sennheiser.families import IDENTITY, Family, Reading
+from micboard.integrations.sennheiser.simulator.channel import Refused, SimulatedChannel
+
+NOT_FOUND = 404
+"""TI 1094 section 14.4: ``{"out1":[404]}`` "not found"."""
+DATAGRAM_SIZE = 8192
+
+
+@dataclass
+class Faults:
+    """How the receiver misbehaves; every field can change while it runs."""
+
+    silent: bool = False
+    latency: float = 0.0
+    lose_every: int = 0
+    """Drop every n-th answer (0: none)."""
+    garbage: bool = False
+    truncated: bool = False
+
+
+class SimulatedReceiver:
+    """Answers SSC gets for one model; ``start()`` binds ``host:port``, ``stop()`` closes."""
+
+    def __init__(
+        self,
+        family: Family,
+        channels: int,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 45,
+        product: str = "",
+        serial: str = "1454100930",
+        version: str = "2.1.0",
+    ) -> None:
+        self.family = family
+        self.host = host
+        self.port = port
+        self.identity = {"product": product or family.key, "serial": serial, "version": version}
+        self.channels = [
+            SimulatedChannel(number=n, name=f"{family.key}-{n}") for n in range(1, channels + 1)
+        ]
+        self.faults = Faults()
+        self.requests = 0
+        self._routes = self._route_table()
+        self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._answered = 0
+
+    def _route_table(self) -> dict[Path, tuple[int, Reading] | str]:
+        routes: dict[Path, tuple[int, Reading] | str] = {}
+        for key, address in IDENTITY.items():
+            routes[tuple(address.strip("/").split("/"))] = key
+        for channel in self.channels:
+            for reading, address in self.family.addresses(channel.number).items():
+                routes[tuple(address.strip("/").split("/"))] = (channel.number, reading)
+        if self.family.metering:
+            routes[("mm",)] = "mm"
+        return routes
+
+    def start(self) -> SimulatedReceiver:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((self.host, self.port))
+        self.port = int(sock.getsockname()[1])
+        sock.settimeout(0.1)
+        self._sock = sock
+        self._thread = threading.Thread(target=self._serve, name=f"ssc-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        sock, self._sock = self._sock, None
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        if sock is not None:
+            sock.close()
+
+    def _serve(self) -> None:
+        while (sock := self._sock) is not None:
+            try:
+                datagram, client = sock.recvfrom(DATAGRAM_SIZE)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.requests += 1
+            answer = self.answer(datagram)
+            if answer is None:
+                continue
+            if self.faults.latency:
+                args = (sock, answer, client, self.faults.latency)
+                threading.Thread(target=_send_late, args=args, daemon=True).start()
+            else:
+                _send_late(sock, answer, client, 0.0)
+
+    def answer(self, datagram: bytes) -> bytes | None:
+        """The reply to one request, or ``None`` when this one goes unanswered."""
+        faults = self.faults
+        if faults.silent:
+            return None
+        self._answered += 1
+        if faults.lose_every and self._answered % faults.lose_every == 0:
+            return None
+        if faults.garbage:
+            return b"\x00\xffnot json"
+        try:
+            request = decode_json(datagram)
+        except SscDecodeError:
+            return None  # the guides do not say what a device answers to bytes that are not JSON
+        reply = encode_message(self._reply(request))
+        return reply[: len(reply) // 2] if faults.truncated else reply
+
+    def _reply(self, request: dict[str, object]) -> dict[str, object]:
+        values: dict[str, object] = {}
+        errors: list[dict[str, object]] = []
+        for path in _leaves(request, ()):
+            result = self._value(path)
+            if isinstance(result, Refused):
+                errors.append(nest(path, [result.code]))
+            else:
+                _merge(values, nest(path, result))
+        if errors:
+            values["osc"] = {"error": errors}
+        return values
+
+    def _value(self, path: Path) -> Value | Refused:
+        route = self._routes.get(path)
+        if route is None:
+            return Refused(NOT_FOUND)
+        if route == "mm":
+            return [list[Value](channel.meter()) for channel in self.channels]
+        if isinstance(route, str):
+            return self.identity[route]
+        number, reading = route
+        return self.channels[number - 1].value(self.family, reading)
+
+
+def _send_late(sock: socket.socket, answer: bytes, client: tuple[str, int], delay: float) -> None:
+    time.sleep(delay)
+    with contextlib.suppress(OSError):  # stopped meanwhile
+        sock.sendto(answer, client)
+
+
+def _leaves(tree: dict[str, object], prefix: Path) -> list[Path]:
+    paths: list[Path] = []
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            paths.extend(_leaves(value, (*prefix, key)))
+        else:
+            paths.append((*prefix, key))
+    return paths
+
+
+def _merge(into: dict[str, object], tree: dict[str, object]) -> None:
+    for key, value in tree.items():
+        existing = into.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            _merge(existing, value)
+        else:
+            into[key] = value
