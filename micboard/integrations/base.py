@@ -58,6 +58,13 @@ class ChannelSnapshot:
     has_battery: bool = True
     """``False`` for a transmitter without a battery (PSM1000): present whenever the device
     answers, so ``battery_bars`` is ``None`` without meaning "switched off"."""
+    battery_percent: int | None = None
+    """The gauge in percent, where the transmitter reports one (Sennheiser); ``battery_bars``
+    then holds the same charge on the 0-5 scale."""
+    muted: bool | None = None
+    """The channel's mute, where the device reports it."""
+    warnings: tuple[str, ...] = ()
+    """The device's own warnings for the channel, as it words them."""
 
 
 @dataclass(frozen=True, slots=True)

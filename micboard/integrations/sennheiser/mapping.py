@@ -64,6 +64,9 @@ def channel_snapshot(
         rf_level=rf,
         audio_level=audio,
         audio_peak=peak,
+        battery_percent=percent,
+        muted=mute if isinstance(mute := values.get(Reading.MUTE), bool) else None,
+        warnings=tuple(warnings),
     )
 
 

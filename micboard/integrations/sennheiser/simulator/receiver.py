@@ -101,31 +101,45 @@ class SimulatedReceiver:
             except OSError:
                 return
             self.requests += 1
-            answer = self.answer(datagram)
-            if answer is None:
-                continue
-            if self.faults.latency:
-                args = (sock, answer, client, self.faults.latency)
+            answers = self.answer(datagram)
+            if self.faults.latency and answers:
+                args = (sock, answers, client, self.faults.latency)
                 threading.Thread(target=_send_late, args=args, daemon=True).start()
-            else:
-                _send_late(sock, answer, client, 0.0)
+            elif answers:
+                _send_late(sock, answers, client, 0.0)
 
-    def answer(self, datagram: bytes) -> bytes | None:
-        """The reply to one request, or ``None`` when this one goes unanswered."""
+    def answer(self, datagram: bytes) -> list[bytes]:
+        """The datagrams that answer one request (none when it goes unanswered)."""
         faults = self.faults
         if faults.silent:
-            return None
+            return []
         self._answered += 1
         if faults.lose_every and self._answered % faults.lose_every == 0:
-            return None
+            return []
         if faults.garbage:
-            return b"\x00\xffnot json"
+            return [b"\x00\xffnot json"]
         try:
             request = decode_json(datagram)
         except SscDecodeError:
-            return None  # the guides do not say what a device answers to bytes that are not JSON
-        reply = encode_message(self._reply(request))
-        return reply[: len(reply) // 2] if faults.truncated else reply
+            return []  # the guides do not say what a device answers to bytes that are not JSON
+        replies = self._subscription(request) or [self._reply(request)]
+        encoded = [encode_message(reply) for reply in replies]
+        return [reply[: len(reply) // 2] for reply in encoded] if faults.truncated else encoded
+
+    def _subscription(self, request: dict[str, object]) -> list[dict[str, object]]:
+        """``/osc/state/subscribe``: the request echoed, then the subscribed values at once
+        (TI 1094 section 8.11). Later notifications and the lifetime are not simulated."""
+        osc = request.get("osc")
+        state = osc.get("state") if isinstance(osc, dict) else None
+        subscribe = state.get("subscribe") if isinstance(state, dict) else None
+        if not isinstance(subscribe, list):
+            return []
+        replies: list[dict[str, object]] = [request]
+        for entry in subscribe:
+            if isinstance(entry, dict):
+                addresses = {k: v for k, v in entry.items() if k != "#"}
+                replies.append(self._reply(addresses))
+        return replies
 
     def _reply(self, request: dict[str, object]) -> dict[str, object]:
         values: dict[str, object] = {}
@@ -152,10 +166,13 @@ class SimulatedReceiver:
         return self.channels[number - 1].value(self.family, reading)
 
 
-def _send_late(sock: socket.socket, answer: bytes, client: tuple[str, int], delay: float) -> None:
+def _send_late(
+    sock: socket.socket, answers: list[bytes], client: tuple[str, int], delay: float
+) -> None:
     time.sleep(delay)
     with contextlib.suppress(OSError):  # stopped meanwhile
-        sock.sendto(answer, client)
+        for answer in answers:
+            sock.sendto(answer, client)
 
 
 def _leaves(tree: dict[str, object], prefix: Path) -> list[Path]:
