@@ -74,7 +74,7 @@ def decode_json(datagram: bytes) -> dict[str, object]:
     try:
         tree = json.loads(text)
     except json.JSONDecodeError as error:
-        truncated = error.pos >= len(text.rstrip())
+        truncated = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated")
         why = "truncated JSON" if truncated else "malformed JSON"
         raise SscDecodeError(f"{why}: {error.msg} at character {error.pos}") from None
     if not isinstance(tree, dict):

@@ -1,4 +1,4 @@
-"""Exchanges copied by hand from Sennheiser's SSC developer's guides, decoded and sent to the simulator.
+"""Exchanges copied by hand from Sennheiser's SSC guides, decoded and sent to the simulator.
 
 Every string in ``transcripts/`` is a guide's own, with its section; none comes from our
 encoder. Fixture format, one YAML file per family (the loader refuses other keys)::
