@@ -1,0 +1,99 @@
+"""Sennheiser receivers through the real pipeline: dispatcher, in-process worker, UDP, database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from micboard.integrations.sennheiser.families import family_of
+from micboard.integrations.sennheiser.simulator.receiver import SimulatedReceiver
+from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
+from tests.factories import make_receiver, make_venue
+from tests.system.conftest import StartWorker
+from tests.system.test_sync_pipeline import dispatch_via_worker, statuses
+from tests.waiting import wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
+
+MODELS = ("SLRDW", "SL-MCR-4-DW", "EM6000", "EW-DX-EM-4-DANTE")
+
+
+@pytest.fixture
+def simulated() -> Iterator[list[SimulatedReceiver]]:
+    receivers = []
+    for model in MODELS:
+        family, channels = family_of(model)
+        receivers.append(SimulatedReceiver(family, channels, port=0).start())
+    yield receivers
+    for receiver in receivers:
+        receiver.stop()
+
+
+def register(simulated: list[SimulatedReceiver]) -> tuple[int, str, list[Receiver]]:
+    venue = make_venue()
+    receivers = [
+        make_receiver(venue, port=sim.port, model=model, poll_interval=1)
+        for sim, model in zip(simulated, MODELS, strict=True)
+    ]
+    return venue.pk, venue.queue_name, receivers
+
+
+def test_every_family_reaches_the_database(
+    simulated: list[SimulatedReceiver], venue_worker: StartWorker
+) -> None:
+    simulated[1].channels[2].battery_percent = 30  # one bar short of REPLACE: CRITICAL
+    venue_id, queue, receivers = register(simulated)
+    venue = receivers[0].venue
+    with venue_worker(venue):
+        dispatch_via_worker(venue_id, queue)
+        wait_for(
+            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * len(MODELS),
+            timeout=20,
+            what="every Sennheiser receiver online",
+        )
+    for receiver, sim in zip(receivers, simulated, strict=True):
+        receiver.refresh_from_db()
+        assert receiver.device_id == sim.identity["serial"]
+        assert receiver.firmware == sim.identity["version"]
+        channels = list(Channel.objects.filter(receiver=receiver).order_by("number"))
+        assert len(channels) == len(sim.channels)
+    mcr = Channel.objects.get(receiver=receivers[1], number=3)
+    assert mcr.name == "SLMCRDW-3"
+    assert mcr.state == ChannelState.CRITICAL
+    assert Channel.objects.get(receiver=receivers[1], number=1).state == ChannelState.GOOD
+
+
+@pytest.mark.parametrize("fault", ["silent", "garbage", "truncated"])
+def test_a_receiver_that_gives_no_usable_answer_goes_offline(
+    fault: str, simulated: list[SimulatedReceiver], venue_worker: StartWorker
+) -> None:
+    setattr(simulated[3].faults, fault, True)
+    venue_id, queue, receivers = register(simulated)
+    with venue_worker(receivers[0].venue):
+        dispatch_via_worker(venue_id, queue)
+        wait_for(
+            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * 3 + [ReceiverStatus.OFFLINE],
+            timeout=30,
+            what="the faulty receiver offline, the others online",
+        )
+    receivers[3].refresh_from_db()
+    assert "unanswered" in receivers[3].last_error
+
+
+def test_lost_and_slow_answers_still_sync(
+    simulated: list[SimulatedReceiver], venue_worker: StartWorker
+) -> None:
+    simulated[0].faults.lose_every = 3
+    simulated[2].faults.latency = 0.2
+    simulated[3].channels[1].transmitter_on = False
+    venue_id, queue, receivers = register(simulated)
+    with venue_worker(receivers[0].venue):
+        dispatch_via_worker(venue_id, queue)
+        wait_for(
+            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * len(MODELS),
+            timeout=20,
+            what="every receiver online despite the faults",
+        )
+    off = Channel.objects.get(receiver=receivers[3], number=2)
+    assert off.state in {ChannelState.TX_COM_ERROR, ChannelState.PREV_GOOD}
