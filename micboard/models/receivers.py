@@ -108,6 +108,7 @@ class Channel(models.Model):
     name = models.CharField(max_length=64, blank=True, default="")
     frequency_khz = models.PositiveIntegerField(null=True, blank=True)
     battery_bars = models.PositiveSmallIntegerField(null=True, blank=True)
+    battery_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     runtime_minutes = models.PositiveIntegerField(null=True, blank=True)
     tx_type = models.CharField(max_length=16, blank=True, default="")
     tx_offset_db = models.SmallIntegerField(null=True, blank=True)

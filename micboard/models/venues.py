@@ -33,6 +33,15 @@ class Venue(models.Model):
         validators=[validate_time_zone],
         help_text="IANA name; watched and quiet hours use it.",
     )
+    battery_good_percent = models.PositiveSmallIntegerField(
+        default=61,
+        help_text="A transmitter reporting its charge in percent (Sennheiser) is GOOD at or "
+        "above this, as four or five of Shure's bars are.",
+    )
+    battery_replace_percent = models.PositiveSmallIntegerField(
+        default=41,
+        help_text="REPLACE at or above this and below the GOOD level; CRITICAL below it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

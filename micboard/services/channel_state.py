@@ -19,6 +19,25 @@ class StateInputs:
     battery_seen_at: datetime | None
     audio_peak_at: datetime | None
     has_battery: bool = True
+    battery_percent: int | None = None
+    """Where the transmitter reports percent, it decides instead of the bars."""
+    percent_levels: tuple[int, int] = (61, 41)
+    """The venue's GOOD and REPLACE levels in percent (``Venue.battery_*_percent``)."""
+
+
+def _percent_state(percent: int, levels: tuple[int, int]) -> ChannelState:
+    good, replace = levels
+    if percent >= good:
+        return ChannelState.GOOD
+    if percent >= replace:
+        return ChannelState.REPLACE
+    return ChannelState.CRITICAL
+
+
+def _current_battery_state(bars: int, inputs: StateInputs) -> ChannelState:
+    if inputs.battery_percent is not None:
+        return _percent_state(inputs.battery_percent, inputs.percent_levels)
+    return _battery_state(bars)
 
 
 def _battery_state(bars: int) -> ChannelState:
@@ -44,7 +63,7 @@ def derive_state(inputs: StateInputs, *, now: datetime) -> ChannelState:
     if not inputs.has_battery:  # an in-ear transmitter (PSM1000) runs on mains power
         return ChannelState.GOOD
     if inputs.battery_bars is not None:
-        return _battery_state(inputs.battery_bars)
+        return _current_battery_state(inputs.battery_bars, inputs)
     recently_seen = (
         inputs.battery_seen_at is not None and now - inputs.battery_seen_at <= PREV_LEVEL_WINDOW
     )

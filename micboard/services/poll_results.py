@@ -25,6 +25,7 @@ _SHOWN_FIELDS = [
     "name",
     "frequency_khz",
     "battery_bars",
+    "battery_percent",
     "runtime_minutes",
     "tx_type",
     "tx_offset_db",
@@ -232,6 +233,11 @@ class PollResultWriter:
                 battery_seen_at=seen_at,
                 audio_peak_at=peak_at,
                 has_battery=values.has_battery,
+                battery_percent=values.battery_percent,
+                percent_levels=(
+                    receiver.venue.battery_good_percent,
+                    receiver.venue.battery_replace_percent,
+                ),
             ),
             now=now,
         )
@@ -241,6 +247,7 @@ class PollResultWriter:
             name=values.name,
             frequency_khz=values.frequency_khz,
             battery_bars=values.battery_bars,
+            battery_percent=values.battery_percent,
             runtime_minutes=values.runtime_minutes,
             tx_type=values.tx_type,
             tx_offset_db=values.tx_offset_db,

@@ -69,3 +69,24 @@ def test_transmitter_off_too_long_ago_is_tx_com_error() -> None:
 
 def test_never_seen_transmitter_is_tx_com_error() -> None:
     assert derive_state(inputs(), now=NOW) is ChannelState.TX_COM_ERROR
+
+
+@pytest.mark.parametrize(
+    ("percent", "levels", "expected"),
+    [
+        (61, (61, 41), ChannelState.GOOD),
+        (60, (61, 41), ChannelState.REPLACE),
+        (41, (61, 41), ChannelState.REPLACE),
+        (40, (61, 41), ChannelState.CRITICAL),
+        (60, (50, 20), ChannelState.GOOD),
+        (25, (50, 20), ChannelState.REPLACE),
+    ],
+)
+def test_a_percent_gauge_decides_by_the_venues_levels(
+    percent: int, levels: tuple[int, int], expected: ChannelState
+) -> None:
+    # The bars say GOOD; the percent and the venue's levels decide.
+    state = derive_state(
+        inputs(battery_bars=5, battery_percent=percent, percent_levels=levels), now=NOW
+    )
+    assert state is expected

@@ -97,3 +97,23 @@ def test_lost_and_slow_answers_still_sync(
         )
     off = Channel.objects.get(receiver=receivers[3], number=2)
     assert off.state in {ChannelState.TX_COM_ERROR, ChannelState.PREV_GOOD}
+
+
+def test_the_venues_percent_levels_decide_the_state(
+    simulated: list[SimulatedReceiver], venue_worker: StartWorker
+) -> None:
+    simulated[3].channels[0].battery_percent = 50
+    venue_id, queue, receivers = register(simulated)
+    venue = receivers[0].venue
+    venue.battery_good_percent, venue.battery_replace_percent = 45, 20
+    venue.save()
+    with venue_worker(venue):
+        dispatch_via_worker(venue_id, queue)
+        wait_for(
+            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * len(MODELS),
+            timeout=20,
+            what="every receiver online",
+        )
+    channel = Channel.objects.get(receiver=receivers[3], number=1)
+    assert channel.battery_percent == 50
+    assert channel.state == ChannelState.GOOD  # REPLACE with the default levels
