@@ -14,6 +14,10 @@ class ReceiverFamily(models.TextChoices):
     AD = "AD", "Axient Digital"
     UHFR = "UHFR", "UHF-R"
     PSM1000 = "PSM1000", "PSM1000"
+    SLDW = "SLDW", "SpeechLine Digital Wireless"
+    SLMCRDW = "SLMCRDW", "SpeechLine Digital Wireless Multi-Channel Receiver"
+    D6000 = "D6000", "Digital 6000"
+    EWDX = "EWDX", "Evolution Wireless Digital EW-DX"
 
 
 class ReceiverStatus(models.TextChoices):

@@ -1,4 +1,5 @@
-"""The default registry: one driver per Shure dialect, and the protocol for a model."""
+"""The default registry: one driver per Shure dialect and Sennheiser family, and the
+protocol for a model."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from micboard.integrations.shure.families import MODELS
 from micboard.models import ReceiverFamily
 
 
-def test_every_shure_dialect_has_a_driver() -> None:
+def test_every_shure_dialect_and_sennheiser_family_has_a_driver() -> None:
     assert default_registry().protocols == (
+        "sennheiser-ssc-d6000",
+        "sennheiser-ssc-ewdx",
+        "sennheiser-ssc-sldw",
+        "sennheiser-ssc-slmcrdw",
         "shure-axient",
         "shure-psm1000",
         "shure-slxd",

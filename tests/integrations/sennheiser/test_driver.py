@@ -7,6 +7,8 @@ import pytest
 from micboard.exceptions import DeviceError
 from micboard.integrations.base import DeviceAddress
 from micboard.integrations.registry import default_registry
+from micboard.integrations.sennheiser.families import FAMILIES
+from micboard.models import ReceiverFamily
 from tests.integrations.sennheiser.conftest import StartReceiver
 
 
@@ -32,6 +34,13 @@ def test_a_model_picks_family_and_protocol(
         channels,
         protocol,
     )
+
+
+@pytest.mark.parametrize("model", [m for f in FAMILIES for m in f.models])
+def test_every_family_id_and_name_is_the_one_receivers_store(model: str) -> None:
+    described = default_registry().describe(model)
+    assert described is not None
+    assert ReceiverFamily(described.family).label == described.family_name
 
 
 def test_a_driver_refuses_another_familys_model() -> None:
