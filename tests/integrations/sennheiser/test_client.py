@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from micboard.exceptions import DeviceTimeoutError
+from micboard.exceptions import DeviceTimeoutError, DeviceUnreachableError
 from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
 from micboard.integrations.sennheiser.client import read_receiver
 from micboard.integrations.sennheiser.families import EW_DX, family_of
@@ -111,3 +111,13 @@ def test_datagrams_from_other_hosts_are_ignored() -> None:
         threading.Thread(target=impostor, daemon=True).start()
         with pytest.raises(DeviceTimeoutError):
             read_receiver(DeviceAddress("127.0.0.1", port, 0.4), family=family, channels=channels)
+
+
+def test_a_host_that_does_not_resolve_is_unreachable() -> None:
+    with pytest.raises(DeviceUnreachableError, match=r"cannot reach no-such-host\.invalid:45"):
+        read_receiver(DeviceAddress("no-such-host.invalid", 45, 0.5), family=EW_DX, channels=2)
+
+
+def test_a_datagram_that_cannot_be_sent_is_unreachable() -> None:
+    with pytest.raises(DeviceUnreachableError, match=r"cannot send to 127\.0\.0\.1:0"):
+        read_receiver(DeviceAddress("127.0.0.1", 0, 0.5), family=EW_DX, channels=2)
