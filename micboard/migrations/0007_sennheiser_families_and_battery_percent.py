@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('micboard', '0005_alert_rules_watched_hours_contacts_outbox'),
+        ('micboard', '0006_receiver_hosts_normalised'),
     ]
 
     operations = [
