@@ -20,6 +20,11 @@ class SennheiserDriver:
         self.family = family
         self.protocol = family.protocol
 
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The family's model numbers, upper case, with and without dashes."""
+        return tuple(self.family.models)
+
     def describe(self, model: str) -> ModelDescription:
         """A catalogued model; raises ``UnknownSennheiserModelError`` (a ``DeviceError``)."""
         family, channels = family_of(model)
