@@ -22,6 +22,7 @@ from micboard.formatting import format_frequency, format_runtime
 from micboard.models import Channel, Receiver, TelemetrySample, Venue
 from micboard.selectors import listings
 from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
+from micboard.selectors.freshness import receiver_is_stale, venue_liveness_of
 from micboard.services.dto import ReceiverInput
 
 
@@ -32,7 +33,8 @@ def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[
     model_admin.message_user(
         request,
         f"Resync queued for {len(report.enqueued)} receiver(s); "
-        f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled.",
+        f"{report.coalesced} coalesced with one already queued or just run; "
+        f"{len(report.disabled)} disabled.",
         messages.SUCCESS,
     )
 
@@ -41,6 +43,10 @@ admin.site.site_header = f"micboard {__version__}"
 admin.site.site_title = "micboard"
 
 _STATUS_COLOURS = {"online": "#1a7f37", "offline": "#8250df", "unknown": "#6e7781"}
+_STALE_BADGE = (
+    '<span style="color:#fff;background:#57606a;padding:2px 6px;border-radius:3px;'
+    'border:1px dashed #d0d7de" title="last sync {}">Stale ({})</span>'
+)
 
 
 class ChannelValues:
@@ -79,9 +85,26 @@ class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin[Venue]):
-    list_display = ("name", "slug", "queue_name", "receiver_count", "offline_count")
+    list_display = (
+        "name",
+        "slug",
+        "queue_name",
+        "receiver_count",
+        "offline_count",
+        "stale_count",
+        "worker_status",
+    )
     search_fields = ("name", "slug")
-    fields = ("name", "slug", "time_zone", "queue_name", "created_at", "dispatch_statistics")
+    fields = (
+        "name",
+        "slug",
+        "time_zone",
+        "queue_name",
+        "stale_after_polls",
+        "worker_status",
+        "created_at",
+        "dispatch_statistics",
+    )
     actions = ("resync_venues",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
@@ -101,6 +124,17 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
     @admin.display(description="Offline", ordering="offline_total")
     def offline_count(self, obj: Venue) -> int:
         return int(getattr(obj, "offline_total", 0))
+
+    @admin.display(description="Stale")
+    def stale_count(self, obj: Venue) -> int:
+        return venue_liveness_of(now=timezone.now(), venue=obj).stale
+
+    @admin.display(description="Venue worker")
+    def worker_status(self, obj: Venue) -> str:
+        if obj.pk is None:
+            return "—"
+        liveness = venue_liveness_of(now=timezone.now(), venue=obj)
+        return liveness.not_reporting_message() or "reporting"
 
     @admin.display(description="Dispatcher (last hour and recent cycles)")
     def dispatch_statistics(self, obj: Venue) -> str:
@@ -134,8 +168,14 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
     ) -> tuple[str, ...]:
         # The slug names the venue's queue, which its workers consume: fixed once created.
         if obj is None:
-            return ("queue_name", "created_at", "dispatch_statistics")
-        return ("slug", "queue_name", "created_at", "dispatch_statistics")
+            return (
+                "queue_name",
+                "stale_after_polls",
+                "worker_status",
+                "created_at",
+                "dispatch_statistics",
+            )
+        return ("slug", "queue_name", "worker_status", "created_at", "dispatch_statistics")
 
     def get_prepopulated_fields(
         self, request: HttpRequest, obj: Venue | None = None
@@ -236,6 +276,10 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj: Receiver) -> str:
+        if receiver_is_stale(obj, now=timezone.now(), polls=obj.venue.stale_after_polls):
+            synced = obj.last_sync_at
+            when = f"{timezone.localtime(synced):%Y-%m-%d %H:%M:%S}" if synced else "never"
+            return format_html(_STALE_BADGE, when, obj.get_status_display())
         colour = _STATUS_COLOURS.get(obj.status, "#6e7781")
         return format_html(
             '<span style="color:#fff;background:{};padding:2px 6px;border-radius:3px">{}</span>',

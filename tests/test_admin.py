@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import redis
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from micboard import __version__
@@ -91,7 +94,7 @@ def test_resync_action_enqueues_once(admin_client: Client, redis_client: redis.R
             follow=True,
         )
         assert response.status_code == 200
-    assert b"already pending" in response.content
+    assert b"1 coalesced" in response.content
     assert queue_depth(redis_client, venue.queue_name) == 1
     receiver.refresh_from_db()
     assert receiver.resync_requested_by == "operator"
@@ -204,3 +207,23 @@ def test_the_admin_shows_the_diagnostics(admin_client: Client) -> None:
 
     assert "Skipped messages" in page
     assert "odd sample" in page
+
+
+def test_a_stale_receiver_has_a_stale_badge_and_its_venue_a_silent_worker(
+    admin_client: Client,
+) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, poll_interval=5)
+    old = timezone.now() - timedelta(seconds=60)
+    Receiver.objects.filter(pk=receiver.pk).update(status="online", last_sync_at=old)
+    page = admin_client.get("/admin/micboard/receiver/")
+    assert b"Stale (Online)" in page.content
+    since = f"{timezone.localtime(old):%H:%M:%S}".encode()
+    venue_page = admin_client.get(f"/admin/micboard/venue/{venue.pk}/change/")
+    assert b"venue worker not reporting since " + since in venue_page.content
+    venues = admin_client.get("/admin/micboard/venue/")
+    assert b"venue worker not reporting since " + since in venues.content
+
+    Receiver.objects.filter(pk=receiver.pk).update(last_sync_at=timezone.now())
+    assert b"Stale (" not in admin_client.get("/admin/micboard/receiver/").content
+    assert b"not reporting" not in admin_client.get("/admin/micboard/venue/").content

@@ -4,6 +4,7 @@ template, the Dockerfile and the systemd units."""
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import re
 import shutil
@@ -141,7 +142,7 @@ def test_one_worker_per_example_venue_and_a_housekeeping_worker() -> None:
     assert set(workers) == {"venue.main-hall", "venue.chapel", "micboard.housekeeping"}
     for queue, service in workers.items():
         assert service["environment"]["MICBOARD_WORKER_HEARTBEAT_FILE"].startswith("/srv/")
-        assert "MICBOARD_WORKER_HEARTBEAT_FILE" in python_snippet(service["healthcheck"]), queue
+        assert service["healthcheck"]["test"][3] == "micboard.workers.probe", queue
 
 
 def test_every_long_running_service_restarts_and_has_a_health_check() -> None:
@@ -188,15 +189,36 @@ def test_state_lives_in_named_volumes() -> None:
     assert "postgres-data:/var/lib/postgresql/data" in services()["postgres"]["volumes"]
 
 
-def test_heartbeat_health_check_tells_fresh_from_stale(tmp_path: Path) -> None:
-    code = python_snippet(services()["worker-chapel"]["healthcheck"])
+def test_heartbeat_health_check_fails_a_dead_or_wedged_worker(tmp_path: Path) -> None:
+    test = services()["worker-chapel"]["healthcheck"]["test"]
+    assert test[:4] == ["CMD", "python", "-m", "micboard.workers.probe"]
     heartbeat = tmp_path / "worker.heartbeat"
-    env = {"MICBOARD_WORKER_HEARTBEAT_FILE": str(heartbeat)}
-    assert run_snippet(code, env) != 0  # no file yet
-    heartbeat.write_text(f"{time.time():.0f}\n")
-    assert run_snippet(code, env) == 0
-    heartbeat.write_text(f"{time.time() - 60:.0f}\n")
-    assert run_snippet(code, env) == 1
+    env = {**os.environ, "MICBOARD_WORKER_HEARTBEAT_FILE": str(heartbeat)}
+
+    def probe(body: dict[str, float | None] | None) -> int:
+        if body is not None:
+            heartbeat.write_text(json.dumps(body))
+        command = [sys.executable, *test[2:]]
+        return subprocess.run(command, env=env, timeout=30, check=False).returncode  # noqa: S603
+
+    now = time.time()
+    assert probe(None) != 0  # no file yet
+    assert probe({"at": now, "started_at": now - 600, "task_done_at": now - 5}) == 0
+    assert probe({"at": now - 60, "started_at": now - 600, "task_done_at": now - 60}) == 1
+    assert probe({"at": now, "started_at": now - 600, "task_done_at": now - 300}) == 1
+
+
+def test_venue_workers_run_the_thread_pool_everywhere() -> None:
+    assert " --pool threads " in unit("micboard-worker@.service")["Service"]["ExecStart"]
+    for name in ("worker-main-hall", "worker-chapel"):
+        assert "--pool=threads" in services()[name]["command"]
+
+
+def test_the_worker_probe_timer_restarts_only_that_venues_worker() -> None:
+    probe = unit("micboard-worker-probe@.service")["Service"]["ExecStart"]
+    assert "--file /run/micboard-worker/%i/heartbeat" in probe
+    assert probe.endswith("|| systemctl restart micboard-worker@%i.service'")
+    assert unit("micboard-worker-probe@.timer")["Timer"]["OnUnitActiveSec"] == "15s"
 
 
 def test_beat_health_check_looks_for_the_leader_lock(redis_client: redis.Redis) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from micboard.api.fields import (
@@ -28,6 +30,7 @@ from micboard.models import (
     Venue,
 )
 from micboard.models.groups import MAX_GROUP_NUMBER
+from micboard.selectors.freshness import data_age_seconds, receiver_is_stale
 from micboard.services.groups import MAX_TITLE_LENGTH
 from micboard.services.validation import MAX_POLL_INTERVAL
 
@@ -43,7 +46,15 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
 
     class Meta:
         model = Venue
-        fields = ("id", "name", "slug", "queue_name", "receiver_count", "created_at")
+        fields = (
+            "id",
+            "name",
+            "slug",
+            "queue_name",
+            "receiver_count",
+            "stale_after_polls",
+            "created_at",
+        )
         read_only_fields = fields
 
 
@@ -60,9 +71,20 @@ class VenueCreateSerializer(StrictBody):
 # --- receivers ----------------------------------------------------------------------------
 
 
+def _stale(receiver: Receiver) -> bool:
+    return receiver_is_stale(receiver, now=timezone.now(), polls=receiver.venue.stale_after_polls)
+
+
 class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
     venue: serializers.SlugRelatedField[Venue] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
+    )
+    stale = serializers.SerializerMethodField(
+        help_text="The last sync is older than the venue's stale_after_polls poll intervals: "
+        "what the receiver shows may no longer be true."
+    )
+    data_age_seconds = serializers.SerializerMethodField(
+        help_text="Seconds since the last sync (answered or unreachable); null before any."
     )
 
     class Meta:
@@ -80,6 +102,8 @@ class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
             "poll_interval",
             "enabled",
             "status",
+            "stale",
+            "data_age_seconds",
             "last_seen_at",
             "last_sync_at",
             "last_sync_duration_ms",
@@ -96,6 +120,13 @@ class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
             "created_at",
         )
         read_only_fields = fields
+
+    def get_stale(self, obj: Receiver) -> bool:
+        return _stale(obj)
+
+    def get_data_age_seconds(self, obj: Receiver) -> float | None:
+        age = data_age_seconds(obj, now=timezone.now())
+        return None if age is None else round(age, 1)
 
 
 class ReceiverUpdateSerializer(StrictBody):
@@ -132,6 +163,13 @@ class ResyncReportSerializer(serializers.Serializer[Any]):
         child=serializers.IntegerField(),
         help_text="Receivers with a resync still waiting from an earlier request.",
     )
+    coalesced = serializers.IntegerField(
+        help_text="How many of the receivers asked for joined a resync already queued."
+    )
+    deferred = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Receivers whose resync was queued to run a moment after their previous one.",
+    )
     disabled = serializers.ListField(
         child=serializers.IntegerField(), help_text="Receivers not polled: refused."
     )
@@ -151,6 +189,16 @@ class ChannelSerializer(serializers.ModelSerializer[Channel]):
     display_name = serializers.SerializerMethodField(help_text='"Lead" of "HH01 Lead".')
     frequency_mhz = serializers.SerializerMethodField(help_text="e.g. 578.350; — when unknown.")
     runtime = serializers.SerializerMethodField(help_text="Battery runtime as H:MM.")
+    state = serializers.SerializerMethodField(
+        help_text="The derived state; STALE while the receiver's data is stale."
+    )
+    data_state = serializers.ChoiceField(
+        source="state",
+        choices=ChannelState.choices,
+        read_only=True,
+        help_text="The state the last sync derived, stale or not.",
+    )
+    stale = serializers.SerializerMethodField(help_text="The receiver's data is stale.")
 
     class Meta:
         model = Channel
@@ -163,6 +211,8 @@ class ChannelSerializer(serializers.ModelSerializer[Channel]):
             "channel_id",
             "display_name",
             "state",
+            "data_state",
+            "stale",
             "frequency_khz",
             "frequency_mhz",
             "battery_bars",
@@ -176,6 +226,13 @@ class ChannelSerializer(serializers.ModelSerializer[Channel]):
             "updated_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ChannelState.choices))
+    def get_state(self, obj: Channel) -> str:
+        return str(ChannelState.STALE) if _stale(obj.receiver) else str(obj.state)
+
+    def get_stale(self, obj: Channel) -> bool:
+        return _stale(obj.receiver)
 
     def get_channel_id(self, obj: Channel) -> str:
         return split_channel_name(obj.name)[0]
@@ -272,7 +329,9 @@ class ChannelFilterSerializer(serializers.Serializer[dict[str, Any]]):
         min_value=1, max_value=MAX_ID, required=False, help_text="Only this receiver's channels."
     )
     state = serializers.ChoiceField(
-        choices=ChannelState.choices, required=False, help_text="Only channels in this state."
+        choices=[c for c in ChannelState.choices if c[0] != ChannelState.STALE],
+        required=False,
+        help_text="Only channels whose last sync derived this state.",
     )
 
 

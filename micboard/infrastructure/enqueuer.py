@@ -25,6 +25,8 @@ class SyncRequest:
     expires_seconds: float
     priority: int = PRIORITY_SCHEDULED
     reason: str = "schedule"
+    countdown: float = 0.0
+    """Seconds before the message may run (a resync spaced after the previous one)."""
 
 
 class TaskEnqueuer(Protocol):
@@ -54,7 +56,8 @@ class CeleryTaskEnqueuer:
                     queue=request.queue,
                     routing_key=request.queue,
                     priority=request.priority,
-                    expires=request.expires_seconds,
+                    countdown=request.countdown or None,
+                    expires=request.expires_seconds + request.countdown,
                     producer=producer,
                     ignore_result=True,
                 )

@@ -26,6 +26,11 @@ def dispatch_lock(venue_id: int) -> str:
     return f"lock:dispatch:{venue_id}"
 
 
+def dispatch_queued(venue_id: int) -> str:
+    """Set by beat while the venue's dispatch message waits unconsumed in its queue."""
+    return f"dispatch:queued:{venue_id}"
+
+
 def resync_pending(receiver_id: int) -> str:
     """Set while an operator's resync of the receiver waits in its queue."""
     return f"resync:pending:{receiver_id}"
@@ -42,6 +47,16 @@ def wall_version(venue_id: int | None) -> str:
 
 def wall_frame(venue_id: int | None) -> str:
     return f"wall:state:{wall_scope(venue_id)}"
+
+
+def wall_stale_at(venue_id: int | None) -> str:
+    """When the wall next changes with nobody writing (data turning stale), Unix seconds."""
+    return f"wall:stale-at:{wall_scope(venue_id)}"
+
+
+def resync_recent(receiver_id: int) -> str:
+    """When the receiver's latest resync was queued to run, Unix seconds."""
+    return f"resync:recent:{receiver_id}"
 
 
 EVENTS = "events"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+import threading
+import time
 from typing import Protocol, cast
 
 import redis
@@ -37,6 +40,20 @@ return 0
 """
 
 
+# Each KEYS[i] holds when its last turn was (Unix seconds): the next turn comes at least
+# ARGV[2] seconds later and no earlier than now (ARGV[1]); returns each wait, as strings.
+_SPACE_OUT = """
+local waits = {}
+for i, key in ipairs(KEYS) do
+    local last = tonumber(redis.call('get', key) or '-1e18')
+    local turn = math.max(tonumber(ARGV[1]), last + tonumber(ARGV[2]))
+    redis.call('set', key, string.format('%.6f', turn), 'ex', ARGV[3])
+    waits[i] = string.format('%.6f', turn - tonumber(ARGV[1]))
+end
+return waits
+"""
+
+
 class LockManager(Protocol):
     def acquire(self, key: str, *, ttl_seconds: int) -> str | None:
         """Take the lock; returns a token, or ``None`` when someone else holds it."""
@@ -68,6 +85,11 @@ class LockManager(Protocol):
         """Which of ``keys`` are currently held, in one round trip."""
         ...
 
+    def space_out_many(self, keys: list[str], *, now: float, spacing: float) -> list[float]:
+        """Book each key's next turn, ``spacing`` seconds after its last one at the soonest;
+        returns the seconds to wait for each, in the order of ``keys``."""
+        ...
+
 
 class RedisLockManager:
     def __init__(self, client: redis.Redis, *, prefix: str) -> None:
@@ -76,6 +98,7 @@ class RedisLockManager:
         self._release = client.register_script(_RELEASE)
         self._release_many = client.register_script(_RELEASE_MANY)
         self._extend = client.register_script(_EXTEND)
+        self._space_out = client.register_script(_SPACE_OUT)
 
     def _key(self, key: str) -> str:
         return prefixed(self._prefix, key)
@@ -123,3 +146,56 @@ class RedisLockManager:
         for key in keys:
             pipe.exists(self._key(key))
         return [bool(count) for count in cast(list[int], pipe.execute())]
+
+    def space_out_many(self, keys: list[str], *, now: float, spacing: float) -> list[float]:
+        if not keys:
+            return []
+        ttl = max(1, math.ceil(spacing * 2))
+        waits = self._space_out(
+            keys=[self._key(key) for key in keys], args=[repr(now), repr(spacing), ttl]
+        )
+        return [float(wait) for wait in cast(list[bytes], waits)]
+
+
+class Renewal:
+    """Keeps a held lock from expiring while a slow holder works, for up to ``max_seconds``.
+
+    Renews every third of ``ttl_seconds`` from a thread of its own; ``still_held()`` renews
+    once more and says whether the lock is still ours, so a holder that stalled past the
+    lock's expiry (another took it meanwhile) can stand down instead of doubling work."""
+
+    def __init__(
+        self, locks: LockManager, key: str, token: str, *, ttl_seconds: int, max_seconds: float
+    ) -> None:
+        self._locks = locks
+        self._key = key
+        self._token = token
+        self._ttl = ttl_seconds
+        self._deadline = time.monotonic() + max_seconds
+        self._stop = threading.Event()
+        self._lost = False
+        self._thread = threading.Thread(target=self._run, name="lock-renewal", daemon=True)
+
+    def __enter__(self) -> Renewal:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self._ttl)
+
+    def _renew(self) -> bool:
+        try:
+            held = self._locks.extend(self._key, self._token, ttl_seconds=self._ttl)
+        except redis.RedisError:
+            return not self._lost  # unknown: the expiry still guards the lock
+        self._lost = self._lost or not held
+        return held
+
+    def _run(self) -> None:
+        while not self._stop.wait(max(0.2, self._ttl / 3)):
+            if time.monotonic() >= self._deadline or not self._renew():
+                return
+
+    def still_held(self) -> bool:
+        return self._renew() and not self._lost

@@ -20,8 +20,15 @@ class RedisProfile(enum.Enum):
 
 def redis_client(url: str, profile: RedisProfile) -> redis.Redis:
     """A client for ``url``; the composition root builds one per profile and shares it."""
+    # Every call is bounded (docs/adr/0023): connecting, each reply, and a connection left
+    # idle across a link failure is checked before it is used again.
+    bounds: dict[str, object] = {"socket_keepalive": True, "health_check_interval": 15}
     if profile is RedisProfile.FAIL_FAST:
         return redis.Redis.from_url(
-            url, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1)
+            url,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            retry=Retry(NoBackoff(), 1),
+            **bounds,
         )
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, **bounds)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+from datetime import datetime
 
 import redis
 import structlog
@@ -64,7 +65,7 @@ class RedisWallFeed:
         Raises ``NotFoundError`` for a venue that is gone.
         """
         if version is None:
-            return WallFrame(None, self._render(venue_id, 0))
+            return WallFrame(None, self._render(venue_id, 0)[0])
         usable = self._usable(self._cached(venue_id), version)
         if usable is not None:
             return usable
@@ -73,8 +74,12 @@ class RedisWallFeed:
             usable = self._usable(self._cached(venue_id), version)
             if usable is not None:
                 return usable
-            frame = WallFrame(version, self._render(venue_id, version), self._timestamp())
+            body, stale_at = self._render(venue_id, version)
+            frame = WallFrame(version, body, self._timestamp())
             self._store(venue_id, frame)
+            if stale_at is not None:
+                keep = round(stale_at - frame.rendered_at) + STATE_CACHE_SECONDS
+                self._versions.changes_at(venue_id=venue_id, when=stale_at, keep_seconds=keep)
             return frame
 
     def _timestamp(self) -> float:
@@ -87,7 +92,8 @@ class RedisWallFeed:
         recent = self._timestamp() - cached.rendered_at < MIN_RENDER_INTERVAL
         return cached if cached.version >= version or recent else None
 
-    def _render(self, venue_id: int | None, version: int) -> bytes:
+    def _render(self, venue_id: int | None, version: int) -> tuple[bytes, float | None]:
+        """The gzipped frame, and when its data next turns stale (Unix seconds)."""
         venue = None
         if venue_id is not None:
             venue = Venue.objects.filter(pk=venue_id).first()
@@ -95,7 +101,11 @@ class RedisWallFeed:
                 raise NotFoundError(f"venue {venue_id} does not exist")
         state = wall_read(venue=venue, version=version)
         body = json.dumps(state, separators=(",", ":")).encode()
-        return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        stale_at = state["stale_at"]
+        return (
+            gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+            datetime.fromisoformat(stale_at).timestamp() if stale_at else None,
+        )
 
     def _key(self, venue_id: int | None) -> str:
         return keys.prefixed(self._prefix, keys.wall_frame(venue_id))

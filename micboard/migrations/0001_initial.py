@@ -5,118 +5,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Receiver',
+            name="Receiver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('family', models.CharField(choices=[('ULXD', 'ULX-D'), ('QLXD', 'QLX-D'), ('SLXD', 'SLX-D'), ('AD', 'Axient Digital'), ('UHFR', 'UHF-R'), ('PSM1000', 'PSM1000')], max_length=16)),
-                ('model', models.CharField(help_text='Model number, e.g. ULXD4Q.', max_length=32)),
-                ('protocol', models.CharField(default='shure-tcp', max_length=32)),
-                ('host', models.CharField(max_length=255)),
-                ('port', models.PositiveIntegerField(default=2202)),
-                ('channel_count', models.PositiveSmallIntegerField(default=1)),
-                ('poll_interval', models.PositiveIntegerField(default=5, help_text='Seconds between polls.')),
-                ('enabled', models.BooleanField(default=True)),
-                ('status', models.CharField(choices=[('unknown', 'Not polled yet'), ('online', 'Online'), ('offline', 'Offline')], default='unknown', max_length=16)),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sync_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sync_duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('next_sync_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True, default='')),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('firmware', models.CharField(blank=True, default='', max_length=64)),
-                ('device_id', models.CharField(blank=True, default='', max_length=64)),
-                ('resync_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('resync_requested_by', models.CharField(blank=True, default='', max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("ULXD", "ULX-D"),
+                            ("QLXD", "QLX-D"),
+                            ("SLXD", "SLX-D"),
+                            ("AD", "Axient Digital"),
+                            ("UHFR", "UHF-R"),
+                            ("PSM1000", "PSM1000"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("model", models.CharField(help_text="Model number, e.g. ULXD4Q.", max_length=32)),
+                ("protocol", models.CharField(default="shure-tcp", max_length=32)),
+                ("host", models.CharField(max_length=255)),
+                ("port", models.PositiveIntegerField(default=2202)),
+                ("channel_count", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "poll_interval",
+                    models.PositiveIntegerField(default=5, help_text="Seconds between polls."),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Not polled yet"),
+                            ("online", "Online"),
+                            ("offline", "Offline"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sync_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sync_duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("next_sync_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True, default="")),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("firmware", models.CharField(blank=True, default="", max_length=64)),
+                ("device_id", models.CharField(blank=True, default="", max_length=64)),
+                ("resync_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("resync_requested_by", models.CharField(blank=True, default="", max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['venue', 'name'],
+                "ordering": ["venue", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Venue',
+            name="Venue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('queue_name', models.CharField(help_text="Celery queue the venue's workers consume; they must reach its LAN.", max_length=120, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                (
+                    "queue_name",
+                    models.CharField(
+                        help_text="Celery queue the venue's workers consume; they must reach its LAN.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(blank=True, default='', max_length=64)),
-                ('frequency_khz', models.PositiveIntegerField(blank=True, null=True)),
-                ('battery_bars', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('runtime_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('tx_type', models.CharField(blank=True, default='', max_length=16)),
-                ('tx_offset_db', models.SmallIntegerField(blank=True, null=True)),
-                ('rf_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('audio_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('antenna', models.CharField(blank=True, default='', max_length=4)),
-                ('state', models.CharField(choices=[('RX_COM_ERROR', 'Receiver unreachable'), ('AUDIO_PEAK', 'Audio peak'), ('GOOD', 'Good'), ('REPLACE', 'Replace battery'), ('CRITICAL', 'Battery critical'), ('PREV_GOOD', 'Off (was good)'), ('PREV_REPLACE', 'Off (was replace)'), ('PREV_CRITICAL', 'Off (was critical)'), ('TX_COM_ERROR', 'Transmitter off')], default='TX_COM_ERROR', max_length=16)),
-                ('last_battery_bars', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('battery_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('audio_peak_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sample_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField()),
-                ('receiver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='micboard.receiver')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(blank=True, default="", max_length=64)),
+                ("frequency_khz", models.PositiveIntegerField(blank=True, null=True)),
+                ("battery_bars", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("runtime_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("tx_type", models.CharField(blank=True, default="", max_length=16)),
+                ("tx_offset_db", models.SmallIntegerField(blank=True, null=True)),
+                ("rf_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("audio_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("antenna", models.CharField(blank=True, default="", max_length=4)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("RX_COM_ERROR", "Receiver unreachable"),
+                            ("AUDIO_PEAK", "Audio peak"),
+                            ("GOOD", "Good"),
+                            ("REPLACE", "Replace battery"),
+                            ("CRITICAL", "Battery critical"),
+                            ("PREV_GOOD", "Off (was good)"),
+                            ("PREV_REPLACE", "Off (was replace)"),
+                            ("PREV_CRITICAL", "Off (was critical)"),
+                            ("TX_COM_ERROR", "Transmitter off"),
+                        ],
+                        default="TX_COM_ERROR",
+                        max_length=16,
+                    ),
+                ),
+                ("last_battery_bars", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("battery_seen_at", models.DateTimeField(blank=True, null=True)),
+                ("audio_peak_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sample_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "receiver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="micboard.receiver",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['receiver', 'number'],
+                "ordering": ["receiver", "number"],
             },
         ),
         migrations.CreateModel(
-            name='TelemetrySample',
+            name="TelemetrySample",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField()),
-                ('battery_bars', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('runtime_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('frequency_khz', models.PositiveIntegerField(blank=True, null=True)),
-                ('rf_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('audio_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('RX_COM_ERROR', 'Receiver unreachable'), ('AUDIO_PEAK', 'Audio peak'), ('GOOD', 'Good'), ('REPLACE', 'Replace battery'), ('CRITICAL', 'Battery critical'), ('PREV_GOOD', 'Off (was good)'), ('PREV_REPLACE', 'Off (was replace)'), ('PREV_CRITICAL', 'Off (was critical)'), ('TX_COM_ERROR', 'Transmitter off')], max_length=16)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='samples', to='micboard.channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("battery_bars", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("runtime_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("frequency_khz", models.PositiveIntegerField(blank=True, null=True)),
+                ("rf_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("audio_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("RX_COM_ERROR", "Receiver unreachable"),
+                            ("AUDIO_PEAK", "Audio peak"),
+                            ("GOOD", "Good"),
+                            ("REPLACE", "Replace battery"),
+                            ("CRITICAL", "Battery critical"),
+                            ("PREV_GOOD", "Off (was good)"),
+                            ("PREV_REPLACE", "Off (was replace)"),
+                            ("PREV_CRITICAL", "Off (was critical)"),
+                            ("TX_COM_ERROR", "Transmitter off"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="samples",
+                        to="micboard.channel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_at'],
+                "ordering": ["-recorded_at"],
             },
         ),
         migrations.AddField(
-            model_name='receiver',
-            name='venue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receivers', to='micboard.venue'),
+            model_name="receiver",
+            name="venue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="receivers",
+                to="micboard.venue",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.UniqueConstraint(fields=('receiver', 'number'), name='channel_unique_number'),
+            model_name="channel",
+            constraint=models.UniqueConstraint(
+                fields=("receiver", "number"), name="channel_unique_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='telemetrysample',
-            index=models.Index(fields=['channel', 'recorded_at'], name='sample_channel_time_idx'),
+            model_name="telemetrysample",
+            index=models.Index(fields=["channel", "recorded_at"], name="sample_channel_time_idx"),
         ),
         migrations.AddIndex(
-            model_name='receiver',
-            index=models.Index(condition=models.Q(('enabled', True)), fields=['venue', 'next_sync_at'], name='receiver_due_idx'),
+            model_name="receiver",
+            index=models.Index(
+                condition=models.Q(("enabled", True)),
+                fields=["venue", "next_sync_at"],
+                name="receiver_due_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receiver',
-            constraint=models.UniqueConstraint(fields=('venue', 'host', 'port'), name='receiver_unique_address_per_venue'),
+            model_name="receiver",
+            constraint=models.UniqueConstraint(
+                fields=("venue", "host", "port"), name="receiver_unique_address_per_venue"
+            ),
         ),
     ]

@@ -5,32 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('micboard', '0001_initial'),
+        ("micboard", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='receiver',
-            name='last_sync_result',
-            field=models.CharField(blank=True, default='', help_text='synced, offline or skipped', max_length=16),
+            model_name="receiver",
+            name="last_sync_result",
+            field=models.CharField(
+                blank=True, default="", help_text="synced, offline or skipped", max_length=16
+            ),
         ),
         migrations.CreateModel(
-            name='DispatchCycle',
+            name="DispatchCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('due', models.PositiveIntegerField(default=0)),
-                ('enqueued', models.PositiveIntegerField(default=0)),
-                ('skipped_locked', models.PositiveIntegerField(default=0, help_text='Due receivers still being synced by a worker (lock held).')),
-                ('late', models.PositiveIntegerField(default=0, help_text='Due receivers overdue by more than one poll interval.')),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dispatch_cycles', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("due", models.PositiveIntegerField(default=0)),
+                ("enqueued", models.PositiveIntegerField(default=0)),
+                (
+                    "skipped_locked",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Due receivers still being synced by a worker (lock held).",
+                    ),
+                ),
+                (
+                    "late",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Due receivers overdue by more than one poll interval."
+                    ),
+                ),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dispatch_cycles",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'indexes': [models.Index(fields=['venue', '-started_at'], name='dispatch_venue_time_idx')],
+                "ordering": ["-started_at"],
+                "indexes": [
+                    models.Index(fields=["venue", "-started_at"], name="dispatch_venue_time_idx")
+                ],
             },
         ),
     ]

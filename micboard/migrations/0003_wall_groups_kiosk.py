@@ -6,66 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('micboard', '0002_dispatch_cycles'),
+        ("micboard", "0002_dispatch_cycles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelGroup',
+            name="ChannelGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='Key that shows it (0-9).', validators=[django.core.validators.MaxValueValidator(9)])),
-                ('title', models.CharField(max_length=60)),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channel_groups', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="Key that shows it (0-9).",
+                        validators=[django.core.validators.MaxValueValidator(9)],
+                    ),
+                ),
+                ("title", models.CharField(max_length=60)),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channel_groups",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['venue', 'number'],
+                "ordering": ["venue", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ChannelGroupMember',
+            name="ChannelGroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='micboard.channel')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='micboard.channelgroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="micboard.channel",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="micboard.channelgroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', 'position', 'pk'],
+                "ordering": ["group", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='channelgroup',
-            name='channels',
-            field=models.ManyToManyField(related_name='groups', through='micboard.ChannelGroupMember', to='micboard.channel'),
+            model_name="channelgroup",
+            name="channels",
+            field=models.ManyToManyField(
+                related_name="groups", through="micboard.ChannelGroupMember", to="micboard.channel"
+            ),
         ),
         migrations.CreateModel(
-            name='KioskLink',
+            name="KioskLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(help_text='Where the screen is, e.g. FOH left TV.', max_length=120)),
-                ('token_digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(blank=True, default='', max_length=150)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('venue', models.ForeignKey(blank=True, help_text='The venue whose wall it shows; empty for the wall of every venue.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='kiosk_links', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Where the screen is, e.g. FOH left TV.", max_length=120
+                    ),
+                ),
+                ("token_digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(blank=True, default="", max_length=150)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The venue whose wall it shows; empty for the wall of every venue.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kiosk_links",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='channelgroupmember',
-            constraint=models.UniqueConstraint(fields=('group', 'channel'), name='group_member_unique'),
+            model_name="channelgroupmember",
+            constraint=models.UniqueConstraint(
+                fields=("group", "channel"), name="group_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channelgroup',
-            constraint=models.UniqueConstraint(fields=('venue', 'number'), name='group_unique_number'),
+            model_name="channelgroup",
+            constraint=models.UniqueConstraint(
+                fields=("venue", "number"), name="group_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channelgroup',
-            constraint=models.CheckConstraint(condition=models.Q(('number__lte', 9)), name='group_number_0_9'),
+            model_name="channelgroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__lte", 9)), name="group_number_0_9"
+            ),
         ),
     ]

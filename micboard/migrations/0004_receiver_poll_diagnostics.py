@@ -4,30 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('micboard', '0003_wall_groups_kiosk'),
+        ("micboard", "0003_wall_groups_kiosk"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='receiver',
-            name='last_skipped_message',
-            field=models.CharField(blank=True, default='', help_text='Why the latest one was skipped.', max_length=300),
+            model_name="receiver",
+            name="last_skipped_message",
+            field=models.CharField(
+                blank=True, default="", help_text="Why the latest one was skipped.", max_length=300
+            ),
         ),
         migrations.AddField(
-            model_name='receiver',
-            name='request_form',
-            field=models.CharField(blank=True, default='', help_text="How the last successful poll asked for the values (the driver's name for it, e.g. 'all' or 'param'); the next poll asks the same way.", max_length=16),
+            model_name="receiver",
+            name="request_form",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="How the last successful poll asked for the values (the driver's name for it, e.g. 'all' or 'param'); the next poll asks the same way.",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='receiver',
-            name='resent_requests',
-            field=models.PositiveIntegerField(default=0, help_text='Requests polls sent again for values that did not arrive.'),
+            model_name="receiver",
+            name="resent_requests",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Requests polls sent again for values that did not arrive."
+            ),
         ),
         migrations.AddField(
-            model_name='receiver',
-            name='skipped_messages',
-            field=models.PositiveIntegerField(default=0, help_text='Messages polls skipped as malformed or of an unexpected shape.'),
+            model_name="receiver",
+            name="skipped_messages",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Messages polls skipped as malformed or of an unexpected shape.",
+            ),
         ),
     ]

@@ -7,181 +7,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('micboard', '0004_receiver_poll_diagnostics'),
+        ("micboard", "0004_receiver_poll_diagnostics"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='venue',
-            name='time_zone',
-            field=models.CharField(default='UTC', help_text='IANA name; watched and quiet hours use it.', max_length=64, validators=[micboard.models.venues.validate_time_zone]),
+            model_name="venue",
+            name="time_zone",
+            field=models.CharField(
+                default="UTC",
+                help_text="IANA name; watched and quiet hours use it.",
+                max_length=64,
+                validators=[micboard.models.venues.validate_time_zone],
+            ),
         ),
         migrations.CreateModel(
-            name='AlertRule',
+            name="AlertRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('battery', 'Battery critical or runtime low'), ('receiver_offline', 'Receiver offline'), ('transmitter_lost', 'Transmitter lost'), ('left_on', 'Transmitter left on')], max_length=24)),
-                ('enabled', models.BooleanField(default=True)),
-                ('runtime_minutes', models.PositiveIntegerField(blank=True, help_text='Battery rule: also alert when a transmitter reports less runtime than this.', null=True)),
-                ('delay_seconds', models.PositiveIntegerField(default=0, help_text='How long the condition must hold before the alert opens.')),
-                ('hold_seconds', models.PositiveIntegerField(default=60, help_text='How long the condition must be clear before the alert resolves.')),
-                ('watched_hours_only', models.BooleanField(default=False, help_text="Only alert during the venue's watched hours.")),
-                ('escalate_after_minutes', models.PositiveIntegerField(blank=True, help_text='Unacknowledged this long, the alert goes to the next contact list.', null=True)),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alert_rules', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("battery", "Battery critical or runtime low"),
+                            ("receiver_offline", "Receiver offline"),
+                            ("transmitter_lost", "Transmitter lost"),
+                            ("left_on", "Transmitter left on"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "runtime_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Battery rule: also alert when a transmitter reports less runtime than this.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "delay_seconds",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="How long the condition must hold before the alert opens.",
+                    ),
+                ),
+                (
+                    "hold_seconds",
+                    models.PositiveIntegerField(
+                        default=60,
+                        help_text="How long the condition must be clear before the alert resolves.",
+                    ),
+                ),
+                (
+                    "watched_hours_only",
+                    models.BooleanField(
+                        default=False, help_text="Only alert during the venue's watched hours."
+                    ),
+                ),
+                (
+                    "escalate_after_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Unacknowledged this long, the alert goes to the next contact list.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_rules",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['venue', 'kind'],
+                "ordering": ["venue", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(help_text='r<receiver id> or c<channel id>.', max_length=32)),
-                ('state', models.CharField(choices=[('pending', 'Pending (condition within its delay)'), ('open', 'Open'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], max_length=16)),
-                ('summary', models.CharField(max_length=255)),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('condition_since', models.DateTimeField()),
-                ('cleared_since', models.DateTimeField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.CharField(blank=True, default='', max_length=150)),
-                ('acknowledgement_note', models.TextField(blank=True, default='')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_by', models.CharField(blank=True, default='', help_text='Empty when it resolved by itself.', max_length=150)),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='micboard.channel')),
-                ('receiver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='micboard.receiver')),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='micboard.venue')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='micboard.alertrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(help_text="r<receiver id> or c<channel id>.", max_length=32),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending (condition within its delay)"),
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("resolved", "Resolved"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=255)),
+                ("count", models.PositiveIntegerField(default=1)),
+                ("condition_since", models.DateTimeField()),
+                ("cleared_since", models.DateTimeField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledged_by", models.CharField(blank=True, default="", max_length=150)),
+                ("acknowledgement_note", models.TextField(blank=True, default="")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "resolved_by",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Empty when it resolved by itself.",
+                        max_length=150,
+                    ),
+                ),
+                ("escalation_level", models.PositiveSmallIntegerField(default=0)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="micboard.channel",
+                    ),
+                ),
+                (
+                    "receiver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="micboard.receiver",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="micboard.venue",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="micboard.alertrule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-condition_since'],
+                "ordering": ["-condition_since"],
             },
         ),
         migrations.CreateModel(
-            name='ContactList',
+            name="ContactList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('escalation_order', models.PositiveSmallIntegerField(default=0)),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_lists', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("escalation_order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_lists",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['venue', 'escalation_order', 'name'],
+                "ordering": ["venue", "escalation_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('webhook', 'Webhook')], max_length=16)),
-                ('target', models.CharField(help_text='Email address or webhook URL.', max_length=500)),
-                ('secret', models.CharField(blank=True, default='', help_text='Webhook: the HMAC-SHA256 key.', max_length=200)),
-                ('quiet_from', models.TimeField(blank=True, help_text='Venue time.', null=True)),
-                ('quiet_until', models.TimeField(blank=True, help_text='Venue time.', null=True)),
-                ('enabled', models.BooleanField(default=True)),
-                ('contact_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='micboard.contactlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "Email"), ("webhook", "Webhook")], max_length=16
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(help_text="Email address or webhook URL.", max_length=500),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Webhook: the HMAC-SHA256 key.",
+                        max_length=200,
+                    ),
+                ),
+                ("quiet_from", models.TimeField(blank=True, help_text="Venue time.", null=True)),
+                ("quiet_until", models.TimeField(blank=True, help_text="Venue time.", null=True)),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "contact_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="micboard.contactlist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contact_list', 'name'],
+                "ordering": ["contact_list", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('opened', 'Opened'), ('escalated', 'Escalated'), ('resolved', 'Resolved'), ('test', 'Test')], max_length=16)),
-                ('idempotency_key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('state', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed for good'), ('quiet', "Not sent: the contact's quiet hours")], default='pending', max_length=16)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField()),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True, default='')),
-                ('alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='micboard.alert')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='micboard.contact')),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Opened"),
+                            ("escalated", "Escalated"),
+                            ("resolved", "Resolved"),
+                            ("test", "Test"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "idempotency_key",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed for good"),
+                            ("quiet", "Not sent: the contact's quiet hours"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField()),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True, default="")),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="micboard.alert",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="micboard.contact",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('duration_ms', models.PositiveIntegerField()),
-                ('ok', models.BooleanField()),
-                ('error', models.TextField(blank=True, default='')),
-                ('notification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_attempts', to='micboard.notification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("duration_ms", models.PositiveIntegerField()),
+                ("ok", models.BooleanField()),
+                ("error", models.TextField(blank=True, default="")),
+                (
+                    "notification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="delivery_attempts",
+                        to="micboard.notification",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['notification', 'started_at'],
+                "ordering": ["notification", "started_at"],
             },
         ),
         migrations.CreateModel(
-            name='WatchedEvent',
+            name="WatchedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watched_events', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watched_events",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['venue', 'starts_at'],
+                "ordering": ["venue", "starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='WatchedHours',
+            name="WatchedHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('starts', models.TimeField()),
-                ('ends', models.TimeField(help_text='Before or equal to the start: the window ends next day.')),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watched_hours', to='micboard.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("starts", models.TimeField()),
+                (
+                    "ends",
+                    models.TimeField(
+                        help_text="Before or equal to the start: the window ends next day."
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watched_hours",
+                        to="micboard.venue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'watched hours',
-                'ordering': ['venue', 'weekday', 'starts'],
+                "verbose_name_plural": "watched hours",
+                "ordering": ["venue", "weekday", "starts"],
             },
         ),
         migrations.AddConstraint(
-            model_name='alertrule',
-            constraint=models.UniqueConstraint(fields=('venue', 'kind'), name='alert_rule_one_per_kind'),
+            model_name="alertrule",
+            constraint=models.UniqueConstraint(
+                fields=("venue", "kind"), name="alert_rule_one_per_kind"
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['venue', 'state'], name='alert_venue_state_idx'),
+            model_name="alert",
+            index=models.Index(fields=["venue", "state"], name="alert_venue_state_idx"),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['receiver', 'state'], name='alert_receiver_state_idx'),
+            model_name="alert",
+            index=models.Index(fields=["receiver", "state"], name="alert_receiver_state_idx"),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'resolved'), _negated=True), fields=('rule', 'subject'), name='alert_one_active_per_rule_and_subject'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "resolved"), _negated=True),
+                fields=("rule", "subject"),
+                name="alert_one_active_per_rule_and_subject",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['state', 'next_attempt_at'], name='notification_due_idx'),
+            model_name="notification",
+            index=models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx"),
         ),
     ]
 
 
 DEFAULT_RULES = {
-    "battery": {"runtime_minutes": 30, "delay_seconds": 0, "hold_seconds": 60,
-                "escalate_after_minutes": 10},
+    "battery": {
+        "runtime_minutes": 30,
+        "delay_seconds": 0,
+        "hold_seconds": 60,
+        "escalate_after_minutes": 10,
+    },
     "receiver_offline": {"delay_seconds": 60, "hold_seconds": 30, "escalate_after_minutes": 10},
-    "transmitter_lost": {"delay_seconds": 10, "hold_seconds": 30, "watched_hours_only": True,
-                         "escalate_after_minutes": 5},
+    "transmitter_lost": {
+        "delay_seconds": 10,
+        "hold_seconds": 30,
+        "watched_hours_only": True,
+        "escalate_after_minutes": 5,
+    },
     "left_on": {"delay_seconds": 900, "hold_seconds": 60},
 }
 

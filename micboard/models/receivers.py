@@ -36,6 +36,7 @@ class ChannelState(models.TextChoices):
     PREV_REPLACE = "PREV_REPLACE", "Off (was replace)"
     PREV_CRITICAL = "PREV_CRITICAL", "Off (was critical)"
     TX_COM_ERROR = "TX_COM_ERROR", "Transmitter off"
+    STALE = "STALE", "Data stale"
 
 
 class Receiver(models.Model):

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import ValidationError
 from django.db import models
 
+DEFAULT_STALE_AFTER_POLLS = 3
+
 ALL_VENUES = "*"
 """Names the wall of every venue where a venue's slug or id would stand (never a slug)."""
 
@@ -41,6 +43,11 @@ class Venue(models.Model):
     battery_replace_percent = models.PositiveSmallIntegerField(
         default=41,
         help_text="REPLACE at or above this and below the GOOD level; CRITICAL below it.",
+    )
+    stale_after_polls = models.PositiveSmallIntegerField(
+        default=DEFAULT_STALE_AFTER_POLLS,
+        help_text="A receiver whose last sync is older than this many of its poll intervals "
+        "is shown as stale.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

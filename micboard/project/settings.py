@@ -109,9 +109,24 @@ if _db["ENGINE"].endswith("sqlite3"):
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The test database is a file too, so an in-process worker thread shares it.
     _db["TEST"] = {"NAME": str(Path(_db["NAME"]).with_suffix(".test.sqlite3"))}
+    # SQLite's only wait: for another writer's lock (a busy timeout), bounded too.
+    _db["OPTIONS"]["timeout"] = env_float("DATABASE_BUSY_TIMEOUT", 20.0)
 else:
     _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 300)
     _db["CONN_HEALTH_CHECKS"] = True
+    # Every wait on PostgreSQL is bounded (docs/adr/0023): connecting, each statement, and a
+    # link that died under an open connection (keepalives when idle, a user timeout for data
+    # the peer never acknowledges). A worker then sees an outage in seconds, not minutes.
+    _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000)
+    _db["OPTIONS"] = {
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        "options": f"-c statement_timeout={_statement_ms} -c lock_timeout={_statement_ms}",
+        "keepalives": 1,
+        "keepalives_idle": env_int("DATABASE_KEEPALIVE_IDLE", 10),
+        "keepalives_interval": 3,
+        "keepalives_count": 3,
+        "tcp_user_timeout": env_int("DATABASE_TCP_USER_TIMEOUT_MS", 15_000),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,12 +152,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 10000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Bounded waits on the broker (docs/adr/0023): a blackholed link times out in seconds, and
+# health checks notice a dead connection between messages.
+MICBOARD_BROKER_SOCKET_TIMEOUT = env_float("MICBOARD_BROKER_SOCKET_TIMEOUT", 5.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "queue_order_strategy": "priority",
     "priority_steps": list(range(10)),
     "sep": ":",
     "visibility_timeout": 3600,
+    "socket_timeout": MICBOARD_BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": MICBOARD_BROKER_SOCKET_TIMEOUT,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": False,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = MICBOARD_BROKER_SOCKET_TIMEOUT
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # never give up reconnecting
+# A reconnecting worker waits at most this long between attempts, however long the outage
+# was (Celery's own backoff grows to 30 s): recovery takes seconds once the link is back.
+MICBOARD_BROKER_RECONNECT_MAX_SECONDS = env_float("MICBOARD_BROKER_RECONNECT_MAX_SECONDS", 2.0)
+CELERY_WORKER_CONSUMER = "micboard.workers.consumer:BoundedReconnectConsumer"
 CELERY_TASK_DEFAULT_QUEUE = env_str("MICBOARD_HOUSEKEEPING_QUEUE", "micboard.housekeeping")
 CELERY_TASK_DEFAULT_PRIORITY = 5
 CELERY_WORKER_SEND_TASK_EVENTS = True

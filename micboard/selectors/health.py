@@ -1,4 +1,4 @@
-"""Health checks for operators and probes: broker, database, dispatcher cycles, consumers."""
+"""Health checks for operators and probes: broker, database, freshness, cycles, consumers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.db.utils import Error as DatabaseError
 
 from micboard.models import DispatchCycle, Venue
+from micboard.selectors.freshness import venue_liveness
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,24 @@ def check_dispatch_cycles(*, now: datetime, max_age: timedelta) -> list[Check]:
     return checks
 
 
+def check_freshness(*, now: datetime, min_fresh_share: float) -> list[Check]:
+    """Each venue with receivers has at least ``min_fresh_share`` of them fresh."""
+    checks = []
+    for liveness in venue_liveness(now=now):
+        if not liveness.enabled:
+            continue
+        detail = (
+            f"{liveness.fresh} of {liveness.enabled} receivers fresh "
+            f"({liveness.fresh_share:.0%}, at least {min_fresh_share:.0%} wanted)"
+        )
+        if not liveness.reporting:
+            detail += f"; {liveness.not_reporting_message()}"
+        checks.append(
+            Check(f"fresh {liveness.slug}", liveness.fresh_share >= min_fresh_share, detail)
+        )
+    return checks
+
+
 def check_consumers(*, app: Celery, queues: list[str], timeout: float) -> list[Check]:
     """Each queue has at least one live worker consuming it."""
     replies = app.control.inspect(timeout=timeout).active_queues() or {}
@@ -84,10 +103,21 @@ def check_consumers(*, app: Celery, queues: list[str], timeout: float) -> list[C
 
 
 def run_checks(
-    *, app: Celery, now: datetime, max_cycle_age: timedelta, timeout: float, housekeeping: str
+    *,
+    app: Celery,
+    now: datetime,
+    max_cycle_age: timedelta,
+    timeout: float,
+    housekeeping: str,
+    min_fresh_share: float = 0.9,
 ) -> list[Check]:
-    checks = [check_database(), check_broker(app=app, timeout=timeout)]
-    if not all(check.ok for check in checks):
+    database = check_database()
+    if not database.ok:
+        return [database, check_broker(app=app, timeout=timeout)]
+    # The data's age first: it tells the truth even when the broker cannot be asked.
+    freshness = check_freshness(now=now, min_fresh_share=min_fresh_share)
+    checks = [database, check_broker(app=app, timeout=timeout), *freshness]
+    if not all(check.ok for check in checks[:2]):
         return checks
     checks += check_dispatch_cycles(now=now, max_age=max_cycle_age)
     queues = list(

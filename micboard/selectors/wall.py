@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.utils import timezone
@@ -33,8 +34,10 @@ from micboard.models import (
     Venue,
 )
 from micboard.selectors.alerts import raised_alerts_by_subject
+from micboard.selectors.freshness import stale_since, synced_or_added_at
 
 NO_DATA = "NO_DATA"
+STALE = str(ChannelState.STALE)
 STATE_LABELS = {str(value): str(label) for value, label in ChannelState.choices} | {
     NO_DATA: "No data yet"
 }
@@ -106,7 +109,11 @@ def _alert_values(alerts: list[Alert]) -> Tile:
 
 
 def _tiles(
-    receivers: list[Receiver], channels: list[Channel], alerts: dict[str, list[Alert]]
+    receivers: list[Receiver],
+    channels: list[Channel],
+    alerts: dict[str, list[Alert]],
+    *,
+    now: datetime,
 ) -> list[Tile]:
     by_receiver: dict[int, dict[int, Channel]] = defaultdict(dict)
     for channel in channels:
@@ -115,14 +122,22 @@ def _tiles(
     for receiver in receivers:
         reported = by_receiver[receiver.pk]
         numbers = sorted(set(range(1, receiver.channel_count + 1)) | set(reported))
+        stale = now >= stale_since(receiver, polls=receiver.venue.stale_after_polls)
+        synced_at = receiver.last_sync_at.isoformat() if receiver.last_sync_at else None
         for number in numbers:
             row = reported.get(number)
             values = _channel_values(row) if row else _placeholder(receiver)
+            # Old data is never shown in a healthy colour: the tile says stale and how old.
+            values["data_state"] = values["state"]
+            if stale:
+                values["state"] = STALE
             values["state_label"] = STATE_LABELS[values["state"]]
             raised = alerts.get(f"r{receiver.pk}", []) + (
                 alerts.get(f"c{row.pk}", []) if row else []
             )
             values |= _alert_values(raised)
+            values["stale"] = stale
+            values["synced_at"] = synced_at
             tiles.append(
                 {
                     "key": tile_key(receiver.pk, number),
@@ -151,13 +166,58 @@ def _groups(venue: Venue, channels: list[Channel]) -> list[dict[str, Any]]:
     ]
 
 
+def _next_stale_at(receivers: list[Receiver], *, now: datetime) -> datetime | None:
+    """The next moment a receiver shown fresh turns stale: the wall changes then too."""
+    upcoming = [
+        at
+        for at in (stale_since(r, polls=r.venue.stale_after_polls) for r in receivers)
+        if at > now
+    ]
+    return min(upcoming, default=None)
+
+
+def _venue_entries(receivers: list[Receiver], *, now: datetime) -> list[dict[str, Any]]:
+    """Each venue shown, with "venue worker not reporting since ..." when all its data is old."""
+    by_venue: dict[int, list[Receiver]] = defaultdict(list)
+    for receiver in receivers:
+        by_venue[receiver.venue_id].append(receiver)
+    entries = []
+    for group in by_venue.values():
+        venue = group[0].venue
+        fresh = [r for r in group if now < stale_since(r, polls=venue.stale_after_polls)]
+        newest = max(synced_or_added_at(r) for r in group)
+        since = f"{timezone.localtime(newest):%H:%M:%S}"
+        entries.append(
+            {
+                "slug": venue.slug,
+                "name": venue.name,
+                "not_reporting": "" if fresh else f"venue worker not reporting since {since}",
+            }
+        )
+    return entries
+
+
 def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
-    """The wall of ``venue`` (None: every venue): 3 queries, 5 with a venue's groups."""
+    """The wall of ``venue`` (None: every venue): 3 queries, 5 with a venue's groups.
+
+    ``stale_at`` is when the wall next changes by itself (a receiver's data turning stale)."""
+    now = timezone.now()
     receivers = list(
         Receiver.objects.filter(enabled=True)
         .filter(**({"venue": venue} if venue else {}))
         .select_related("venue")
-        .only("name", "status", "channel_count", "venue__name", "venue__slug")
+        .only(
+            "name",
+            "status",
+            "channel_count",
+            "enabled",
+            "poll_interval",
+            "last_sync_at",
+            "created_at",
+            "venue__name",
+            "venue__slug",
+            "venue__stale_after_polls",
+        )
         .order_by("venue__name", "venue_id", "name", "pk")
     )
     channels = list(
@@ -165,14 +225,16 @@ def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
         .filter(**({"receiver__venue": venue} if venue else {}))
         .order_by("receiver_id", "number")
     )
-    venues = {r.venue_id: {"slug": r.venue.slug, "name": r.venue.name} for r in receivers}
-    alerts = raised_alerts_by_subject(venue_ids=[venue.pk] if venue else list(venues))
+    venue_ids = list(dict.fromkeys(r.venue_id for r in receivers))
+    alerts = raised_alerts_by_subject(venue_ids=[venue.pk] if venue else venue_ids)
+    stale_at = _next_stale_at(receivers, now=now)
     return {
         "version": str(version),
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": now.isoformat(),
+        "stale_at": stale_at.isoformat() if stale_at else None,
         "venue": {"slug": venue.slug, "name": venue.name} if venue else None,
-        "venues": list(venues.values()),
-        "tiles": _tiles(receivers, channels, alerts),
+        "venues": _venue_entries(receivers, now=now),
+        "tiles": _tiles(receivers, channels, alerts, now=now),
         "alerts": _banner(alerts),
         "groups": _groups(venue, channels) if venue else [],
     }

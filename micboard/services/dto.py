@@ -107,5 +107,12 @@ class ResyncReport:
     requested: int = 0
     enqueued: list[int] = field(default_factory=list)
     already_pending: list[int] = field(default_factory=list)
+    """Receivers whose resync joined one already queued: coalesced, no message of their own."""
     disabled: list[int] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
+    """Enqueued receivers whose resync waits for the spacing after their previous one."""
+
+    @property
+    def coalesced(self) -> int:
+        return len(self.already_pending)

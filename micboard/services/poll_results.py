@@ -15,6 +15,7 @@ from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.events import EventPublisher
 from micboard.integrations.base import ChannelSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
+from micboard.selectors.freshness import stale_since
 from micboard.services.channel_state import StateInputs, derive_state
 from micboard.services.dto import PolledSnapshot, UnreachablePoll
 
@@ -61,6 +62,11 @@ _SYNCED_FIELDS = [
     "request_form",
     "last_skipped_message",
 ]
+
+
+def _was_stale(receiver: Receiver, now: datetime) -> bool:
+    """Shown stale until this write: the wall changes even if no value did."""
+    return now >= stale_since(receiver, polls=receiver.venue.stale_after_polls)
 
 
 def _shown(channel: Channel) -> tuple[object, ...]:
@@ -129,7 +135,11 @@ class PollResultWriter:
             Channel.objects.filter(receiver_id__in=ids).update(
                 state=ChannelState.RX_COM_ERROR, updated_at=now
             )
-        return [p.receiver for p in polls if p.receiver.status != ReceiverStatus.OFFLINE]
+        return [
+            p.receiver
+            for p in polls
+            if p.receiver.status != ReceiverStatus.OFFLINE or _was_stale(p.receiver, now)
+        ]
 
     def _write_one_by_one(self, polls: list[PolledSnapshot]) -> tuple[list[int], list[int]]:
         """A receiver deleted mid-poll failed the batch: each in its own transaction now.
@@ -156,7 +166,7 @@ class PollResultWriter:
         samples_due: list[Channel] = []
         changed: set[int] = set()
         for poll in polls:
-            if poll.receiver.status != ReceiverStatus.ONLINE:
+            if poll.receiver.status != ReceiverStatus.ONLINE or _was_stale(poll.receiver, now):
                 changed.add(poll.receiver.pk)
             for values in poll.snapshot.channels:
                 previous = existing.pop((poll.receiver.pk, values.number), None)

@@ -14,7 +14,7 @@ from micboard.exceptions import DeviceError, NotFoundError, UnknownProtocolError
 from micboard.infrastructure import keys
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
-from micboard.infrastructure.locks import LockManager
+from micboard.infrastructure.locks import LockManager, Renewal
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import DispatchCycle, Receiver, Venue
 from micboard.services.backoff import backoff_seconds
@@ -34,7 +34,11 @@ from micboard.services.scheduling import DISPATCH_EVERY_SECONDS
 log = structlog.get_logger(__name__)
 
 RESYNC_PENDING_SECONDS = 60
+# A receiver is resynced at most once in this many seconds; a request sooner waits its turn.
+RESYNC_SPACING_SECONDS = 2.0
 DISPATCH_LOCK_SECONDS = 10
+# A dispatcher renews its lock while it runs, up to its task's deadline.
+DISPATCH_MAX_SECONDS = 30
 # Share of a poll interval a due receiver's message may wait for a worker thread: at 5,000
 # receivers every 10 s, 1.7% of the samples were just older than the interval without it.
 QUEUE_WAIT_SHARE = 0.05
@@ -208,6 +212,8 @@ class DjangoSynchronizationService:
     def venue_dispatch(self, *, venue_id: int) -> ServiceResult[DispatchStats]:
         """Queue the venue's due receivers; a failure (another dispatcher runs, the venue is
         gone) is an ordinary outcome under beat, so it is a failed result, not an error."""
+        # This venue's dispatch message has been consumed: beat may send the next one.
+        self._locks.forget_many([keys.dispatch_queued(venue_id)])
         key = keys.dispatch_lock(venue_id)
         token = self._locks.acquire(key, ttl_seconds=DISPATCH_LOCK_SECONDS)
         if token is None:
@@ -215,14 +221,21 @@ class DjangoSynchronizationService:
                 "locked", "another dispatcher is running for this venue", DispatchStats(venue_id)
             )
         try:
-            return ServiceResult.success(self._dispatch(venue_id))
+            with Renewal(
+                self._locks,
+                key,
+                token,
+                ttl_seconds=DISPATCH_LOCK_SECONDS,
+                max_seconds=DISPATCH_MAX_SECONDS,
+            ) as renewal:
+                return ServiceResult.success(self._dispatch(venue_id, renewal))
         except NotFoundError as error:
             log.warning("dispatch_unknown_venue", venue_id=venue_id)
             return ServiceResult.from_error(error, DispatchStats(venue_id))
         finally:
             self._locks.release(key, token)
 
-    def _dispatch(self, venue_id: int) -> DispatchStats:
+    def _dispatch(self, venue_id: int, renewal: Renewal) -> DispatchStats:
         began = self._clock.monotonic()
         now = self._clock.now()
         venue = Venue.objects.only("slug", "queue_name").filter(pk=venue_id).first()
@@ -256,6 +269,10 @@ class DjangoSynchronizationService:
         held = self._locks.held_many([keys.receiver_lock(row[0]) for row in due])
         free = [row for row, locked in zip(due, held, strict=True) if not locked]
         requests = self._messages(venue, free)
+        if not renewal.still_held():
+            # Stalled past the lock's expiry: another dispatcher may have queued these.
+            log.warning("dispatch_lock_lost", venue=venue.slug, due=len(due))
+            requests = []
         enqueued = self._enqueuer.enqueue_syncs(requests)
         stats = DispatchStats(
             venue_id=venue_id,
@@ -308,7 +325,10 @@ class DjangoSynchronizationService:
     # --- operator resyncs -------------------------------------------------------------
 
     def receivers_resync(self, *, receiver_ids: list[int], requested_by: str) -> ResyncReport:
-        """Queue a priority sync per receiver, at most one pending per receiver."""
+        """Queue a priority sync per receiver, at most one pending per receiver.
+
+        A request while one is queued joins it (coalesced); while one runs, it queues at
+        most one more; and each receiver's resyncs run ``RESYNC_SPACING_SECONDS`` apart."""
         wanted = list(dict.fromkeys(receiver_ids))
         receivers = list(
             Receiver.objects.filter(pk__in=wanted)
@@ -325,6 +345,11 @@ class DjangoSynchronizationService:
             Receiver.objects.filter(pk__in=[r.pk for r in fresh]).update(
                 resync_requested_at=self._clock.now(), resync_requested_by=requested_by[:150]
             )
+        waits = self._locks.space_out_many(
+            [keys.resync_recent(r.pk) for r in fresh],
+            now=self._clock.now().timestamp(),
+            spacing=RESYNC_SPACING_SECONDS,
+        )
         self._enqueuer.enqueue_syncs(
             [
                 SyncRequest(
@@ -334,8 +359,9 @@ class DjangoSynchronizationService:
                     expires_seconds=float(RESYNC_PENDING_SECONDS),
                     priority=PRIORITY_RESYNC,
                     reason="resync",
+                    countdown=wait,
                 )
-                for r in fresh
+                for r, wait in zip(fresh, waits, strict=True)
             ]
         )
         report = ResyncReport(
@@ -346,11 +372,13 @@ class DjangoSynchronizationService:
             ],
             disabled=[r.pk for r in receivers if not r.enabled],
             missing=[pk for pk in wanted if pk not in found],
+            deferred=[r.pk for r, wait in zip(fresh, waits, strict=True) if wait > 0],
         )
         log.info(
             "resync_requested",
             requested_by=requested_by,
             enqueued=len(report.enqueued),
-            already_pending=len(report.already_pending),
+            coalesced=report.coalesced,
+            deferred=len(report.deferred),
         )
         return report

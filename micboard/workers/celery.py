@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
 import structlog
 from celery import Celery
-from celery.signals import task_failure, task_postrun, task_prerun
+from celery.signals import task_failure, task_postrun, task_prerun, task_revoked
 from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "micboard.project.settings")
@@ -50,6 +51,31 @@ def _log_task_failure(
         task_args=list(args or ()),
         error=f"{type(exception).__name__}: {exception}",
         exc_info=exception,
+    )
+
+
+@task_revoked.connect
+def _log_task_revoked(
+    request: Any = None, terminated: bool = False, expired: bool = False, **_: Any
+) -> None:
+    """One line per message dropped unrun: ``expired`` ones mean the venue's worker fell behind
+    (or was away) for longer than a poll interval; alert on them in bulk."""
+    if getattr(request, "task", None) == "micboard.dispatch_due_syncs" and getattr(
+        request, "args", None
+    ):
+        from micboard.composition import beat_locks  # noqa: PLC0415 (needs Django set up)
+        from micboard.infrastructure import keys  # noqa: PLC0415
+
+        # An expired dispatch was consumed too: beat may send the next one at once.
+        with contextlib.suppress(Exception):
+            beat_locks().forget_many([keys.dispatch_queued(int(request.args[0]))])
+    log.warning(
+        "task_revoked",
+        task=getattr(request, "task", None),
+        task_id=getattr(request, "id", None),
+        expired=expired,
+        terminated=terminated,
+        venue=(getattr(request, "kwargs", None) or {}).get("venue"),
     )
 
 

@@ -1,7 +1,9 @@
 """Beat's scheduler: django-celery-beat's, sending only while it holds the leader lock.
 
 A second beat started by mistake stands by instead of doubling every dispatch, and takes
-over by itself within ``LEADER_TTL`` seconds when the leader dies.
+over by itself within ``LEADER_TTL`` seconds (plus one standby poll) when the leader dies:
+the leader renews its lease at every tick, and ticks at least every ``RENEW_SECONDS``, so
+the lease can be shorter than the shortest poll interval in use (docs/adr/0023).
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ import structlog
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from micboard.composition import beat_locks
+from micboard.infrastructure import keys
+from micboard.infrastructure.enqueuer import DISPATCH_TASK
 from micboard.infrastructure.keys import BEAT_LEADER
 
 log = structlog.get_logger(__name__)
 
-LEADER_TTL = 15
-STANDBY_POLL_SECONDS = 2.0
+LEADER_TTL = 2
+RENEW_SECONDS = 0.5
+STANDBY_POLL_SECONDS = 0.5
+# While a venue's dispatch waits unconsumed (its worker is away), beat sends another only
+# this often: a long outage leaves a few expired messages to drop, not one per second.
+DISPATCH_HOLD_SECONDS = 15
 
 
 class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
@@ -39,7 +47,23 @@ class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
             return STANDBY_POLL_SECONDS
         if not leading:
             return STANDBY_POLL_SECONDS
-        return float(super().tick(*args, **kwargs))
+        return min(float(super().tick(*args, **kwargs)), RENEW_SECONDS)
+
+    def apply_async(
+        self, entry: Any, producer: Any = None, advance: bool = True, **kwargs: Any
+    ) -> Any:
+        """Send the entry, unless it is a venue's dispatch and the last one is still queued."""
+        if entry.task == DISPATCH_TASK and entry.args:
+            try:
+                (free,) = self._locks.claim_many(
+                    [keys.dispatch_queued(int(entry.args[0]))], ttl_seconds=DISPATCH_HOLD_SECONDS
+                )
+            except redis.RedisError:
+                free = True  # cannot tell: send, the message's expiry still bounds it
+            if not free:
+                log.debug("dispatch_held_back", venue_id=entry.args[0])
+                return None
+        return super().apply_async(entry, producer=producer, advance=advance, **kwargs)
 
     def _lead(self) -> bool:
         """True while this beat holds (or has just taken) the leader lock."""

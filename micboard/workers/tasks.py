@@ -10,7 +10,10 @@ from structlog.contextvars import bound_contextvars
 
 from micboard.composition import alert_service, notification_queue, sync_service
 from micboard.services import housekeeping
+from micboard.services.dto import SyncStatus
+from micboard.workers import liveness
 from micboard.workers.celery import app
+from micboard.workers.deadline import bounded
 
 SYNC_SOFT_LIMIT = 15
 SYNC_HARD_LIMIT = 20
@@ -28,8 +31,13 @@ def sync_receivers(
     """Poll one receiver or a batch of one venue's at once; returns each one's outcome."""
     ids = list(receiver_ids)
     context = {"receiver_id": ids[0]} if len(ids) == 1 else {"batch": len(ids)}
-    with bound_contextvars(venue=venue, reason=reason, **context):
+    with (
+        bound_contextvars(venue=venue, reason=reason, **context),
+        bounded(SYNC_HARD_LIMIT, task="micboard.sync_receivers"),
+    ):
         outcomes = sync_service().receivers_sync(receiver_ids=ids)
+    written = {SyncStatus.SYNCED, SyncStatus.OFFLINE}
+    liveness.task_done(wrote=any(o.status in written for o in outcomes))
     return {str(o.receiver_id): o.status.value for o in outcomes}
 
 
@@ -45,11 +53,18 @@ def history_prune() -> int:
     return report.dispatch_cycles + report.telemetry_samples + report.alerts
 
 
-@app.task(name="micboard.dispatch_due_syncs", ignore_result=True, time_limit=30)
+DISPATCH_HARD_LIMIT = 30
+
+
+@app.task(name="micboard.dispatch_due_syncs", ignore_result=True, time_limit=DISPATCH_HARD_LIMIT)
 def dispatch_due_syncs(venue_id: int) -> int:
     """Enqueue one sync per due receiver of the venue; returns how many."""
-    with bound_contextvars(venue_id=venue_id):
+    with (
+        bound_contextvars(venue_id=venue_id),
+        bounded(DISPATCH_HARD_LIMIT, task="micboard.dispatch_due_syncs"),
+    ):
         result = sync_service().venue_dispatch(venue_id=venue_id)
+    liveness.task_done(wrote=result.ok)
     return result.value.enqueued if result.value else 0
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from micboard.models import Channel, ChannelState, TelemetrySample
+from micboard.models import Channel, ChannelState, Receiver, TelemetrySample
 from tests.factories import make_polled_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,20 @@ def test_a_bad_window_or_page_size_is_a_400(reader: APIClient, query: dict[str, 
 def test_samples_of_a_missing_channel_are_a_404(reader: APIClient) -> None:
     response = reader.get("/api/v1/channels/999999/samples/")
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+
+
+def test_a_channel_of_a_stale_receiver_reads_stale_with_its_last_state(
+    reader: APIClient,
+) -> None:
+    channel = polled_channel()
+    receiver = channel.receiver
+    Receiver.objects.filter(pk=receiver.pk).update(
+        last_sync_at=timezone.now() - timedelta(seconds=receiver.poll_interval * 3 + 1)
+    )
+    shown = reader.get(f"/api/v1/channels/{channel.pk}/").json()
+    assert (shown["state"], shown["data_state"], shown["stale"]) == ("STALE", "GOOD", True)
+    listed = reader.get(f"/api/v1/receivers/{receiver.pk}/").json()
+    assert listed["stale"] is True
+    assert listed["status"] == "online"  # what it last said, shown beside "stale"
+    assert listed["data_age_seconds"] >= receiver.poll_interval * 3
+    assert reader.get("/api/v1/channels/?state=STALE").status_code == 400

@@ -126,11 +126,14 @@ def test_resync_is_queued_once_then_reported_as_pending(
         "requested": 1,
         "enqueued": [receiver.pk],
         "already_pending": [],
+        "coalesced": 0,
         "disabled": [],
         "missing": [],
+        "deferred": [],
     }
     second = operator.post(f"/api/v1/receivers/{receiver.pk}/resync/").json()
     assert (second["enqueued"], second["already_pending"]) == ([], [receiver.pk])
+    assert second["coalesced"] == 1
     assert queue_depth(redis_client, receiver.venue.queue_name) == 1
     receiver.refresh_from_db()
     assert receiver.resync_requested_by == "operator"

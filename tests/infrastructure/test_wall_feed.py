@@ -75,7 +75,7 @@ def test_a_wall_holding_a_version_still_gets_a_frame_when_redis_goes_away() -> N
 
     assert frame.version == 7
     assert len(json.loads(frame.json)["tiles"]) == 1
-    assert [e["event"] for e in logs] == ["wall_state_cache_failed"]
+    assert [e["event"] for e in logs] == ["wall_state_cache_failed", "wall_stale_at_failed"]
 
 
 def test_a_deleted_venue_is_not_found() -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
+from django.utils import timezone
 
 from micboard.composition import wall_feed
 from micboard.infrastructure.events import RedisEventPublisher
@@ -106,3 +109,37 @@ def test_edits_bump_the_wall_once_committed(
         Receiver.objects.get(pk=receiver.pk).delete()
         group_create(venue=venue, data=GroupInput(1, "Vocals"))
     assert wall_feed().version(venue_id=venue.pk) == version + 3
+
+
+def test_the_version_changes_once_when_the_stale_at_moment_passes(
+    versions: WallVersions,
+) -> None:
+    first = versions.current(venue_id=3)
+    versions.changes_at(venue_id=3, when=time.time() + 60, keep_seconds=120)
+    versions.changes_at(venue_id=3, when=time.time() + 0.3, keep_seconds=120)  # earlier wins
+    versions.changes_at(venue_id=3, when=time.time() + 90, keep_seconds=120)  # later ignored
+    assert versions.current(venue_id=3) == first
+    wait_for(lambda: versions.current(venue_id=3) == first + 1, timeout=5, what="the bump")
+    assert versions.current(venue_id=3) == first + 1  # once, not at every read after it
+
+
+@pytest.mark.django_db
+def test_a_wall_turns_stale_with_nothing_written() -> None:
+    """No worker, no edit: the wall's version still moves when its data grows old."""
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4", poll_interval=1)
+    Receiver.objects.filter(pk=receiver.pk).update(
+        last_sync_at=timezone.now() - timedelta(seconds=2.5)
+    )
+    feed = wall_feed()
+    held = feed.version(venue_id=venue.pk)
+    frame = feed.frame(venue_id=venue.pk, version=held)
+    assert [t["state"] for t in json.loads(frame.json)["tiles"]] == ["NO_DATA"]
+
+    def changed() -> int | None:
+        version = feed.version(venue_id=venue.pk)
+        return version if version is not None and version != held else None
+
+    newer = wait_for(changed, timeout=5, what="a new wall version")
+    tiles = json.loads(feed.frame(venue_id=venue.pk, version=newer).json)["tiles"]
+    assert [(t["state"], t["stale"]) for t in tiles] == [("STALE", True)]

@@ -66,3 +66,39 @@ def test_the_redis_url_of_micboards_keys_keeps_its_older_name_as_an_alias() -> N
     assert redis_url_setting(REDIS_URL="redis://127.0.0.1:6379/2") == "redis://127.0.0.1:6379/2"
     assert redis_url_setting(MICBOARD_LOCK_REDIS_URL=old) == old
     assert redis_url_setting(MICBOARD_LOCK_REDIS_URL=old, MICBOARD_REDIS_URL=new) == new
+
+
+def settings_value(expression: str, **env: str) -> str:
+    code = f"from micboard.project import settings as s; print({expression})"
+    result = run_python("-c", code, **{"SECRET_KEY": "k", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_every_wait_on_postgresql_and_the_broker_is_bounded() -> None:
+    options = settings_value(
+        "sorted(s.DATABASES['default']['OPTIONS'].items())",
+        DATABASE_URL="postgres://u:p@db.invalid:5432/micboard",
+        DATABASE_STATEMENT_TIMEOUT_MS="7000",
+    )
+    for part in (
+        "('connect_timeout', 5)",
+        "('keepalives', 1)",
+        "('options', '-c statement_timeout=7000 -c lock_timeout=7000')",
+        "('tcp_user_timeout', 15000)",
+    ):
+        assert part in options
+    transport = settings_value(
+        "sorted(s.CELERY_BROKER_TRANSPORT_OPTIONS.items())", DATABASE_URL="sqlite:///var/c.db"
+    )
+    assert "('socket_connect_timeout', 5.0)" in transport
+    assert "('socket_timeout', 5.0)" in transport
+
+
+def test_sqlite_has_a_busy_timeout() -> None:
+    timeout = settings_value(
+        "s.DATABASES['default']['OPTIONS']['timeout']",
+        DATABASE_URL="sqlite:///var/c.db",
+        DATABASE_BUSY_TIMEOUT="3",
+    )
+    assert timeout == "3.0"

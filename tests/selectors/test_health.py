@@ -13,7 +13,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from micboard.composition import sync_service
-from micboard.selectors.health import check_broker, check_consumers, check_dispatch_cycles
+from micboard.models import Receiver
+from micboard.selectors.health import (
+    check_broker,
+    check_consumers,
+    check_dispatch_cycles,
+    check_freshness,
+)
 from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
 from tests.ports import free_port
@@ -83,3 +89,24 @@ def test_consumer_check_lists_workers() -> None:
             what="the worker to answer",
         )
     assert check.detail
+
+
+def test_a_venue_under_its_share_of_fresh_receivers_fails() -> None:
+    venue = make_venue()
+    receivers = [make_receiver(venue) for _ in range(4)]
+    old = timezone.now() - timedelta(minutes=2)
+    Receiver.objects.filter(pk__in=[r.pk for r in receivers]).update(last_sync_at=old)
+    Receiver.objects.filter(pk=receivers[0].pk).update(last_sync_at=timezone.now())
+    (check,) = check_freshness(now=timezone.now(), min_fresh_share=0.5)
+    assert (check.name, check.ok) == (f"fresh {venue.slug}", False)
+    assert check.detail.startswith("1 of 4 receivers fresh (25%, at least 50% wanted)")
+    Receiver.objects.filter(pk=receivers[0].pk).update(last_sync_at=old)
+    (check,) = check_freshness(now=timezone.now(), min_fresh_share=0.5)
+    assert "venue worker not reporting since" in check.detail
+    report, ok = health()
+    assert not ok
+    assert f"FAIL fresh {venue.slug}: 0 of 4 receivers fresh" in report
+
+    Receiver.objects.filter(venue=venue).update(last_sync_at=timezone.now())
+    (check,) = check_freshness(now=timezone.now(), min_fresh_share=1.0)
+    assert check.ok

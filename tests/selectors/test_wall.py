@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from micboard.composition import device_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
@@ -114,3 +116,30 @@ def test_the_state_costs_the_same_queries_for_4_or_40_channels() -> None:
     add_polled(venue, 9)
     state_costs(5, venue)
     state_costs(3, None)
+
+
+def test_a_stale_receiver_is_shown_stale_with_the_time_of_its_data() -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4", poll_interval=5)
+    device_service().snapshot_apply(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(
+            model="ULXD4", channels=(ChannelSnapshot(number=1, battery_bars=5),)
+        ),
+    )
+    fresh = wall_read(venue=venue, version=1)
+    (tile,) = fresh["tiles"]
+    assert (tile["state"], tile["stale"]) == ("GOOD", False)
+    assert fresh["stale_at"] is not None
+    assert fresh["venues"][0]["not_reporting"] == ""
+
+    old = timezone.now() - timedelta(seconds=60)
+    Receiver.objects.filter(pk=receiver.pk).update(last_sync_at=old)
+    state = wall_read(venue=venue, version=2)
+    (tile,) = state["tiles"]
+    assert (tile["state"], tile["data_state"], tile["stale"]) == ("STALE", "GOOD", True)
+    assert tile["state_label"] == "Data stale"
+    assert tile["synced_at"] == old.isoformat()
+    assert state["stale_at"] is None  # nothing left to turn stale
+    since = f"{timezone.localtime(old):%H:%M:%S}"
+    assert state["venues"][0]["not_reporting"] == f"venue worker not reporting since {since}"

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import redis
 from django.conf import settings
+from django.utils import timezone
 
 from micboard.composition import device_service
 from micboard.exceptions import ConflictError, NotFoundError, ValidationError
@@ -199,3 +200,24 @@ def test_only_a_change_on_show_bumps_the_wall(redis_client: redis.Redis) -> None
     assert bumped_by(unreachable)
     assert not bumped_by(unreachable)  # still offline
     assert bumped_by(lambda: apply("HH02 Vox"))  # back online
+
+
+def test_a_stale_receiver_synced_again_bumps_the_wall_with_no_value_changed(
+    redis_client: redis.Redis,
+) -> None:
+    versions = WallVersions(redis_client, prefix=settings.MICBOARD_KEY_PREFIX)
+    receiver = make_receiver(make_venue(), poll_interval=5)
+    service = device_service()
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(4))
+    old = timezone.now() - timedelta(minutes=1)
+
+    for write in (
+        lambda: service.snapshot_apply(receiver=receiver, snapshot=snapshot(4)),
+        lambda: service.polls_apply(answered=[], unreachable=[UnreachablePoll(receiver, "x")]),
+        lambda: service.polls_apply(answered=[], unreachable=[UnreachablePoll(receiver, "x")]),
+    ):
+        Receiver.objects.filter(pk=receiver.pk).update(last_sync_at=old)
+        receiver.refresh_from_db()
+        before = versions.current(venue_id=receiver.venue_id)
+        write()
+        assert versions.current(venue_id=receiver.venue_id) != before  # stale → fresh

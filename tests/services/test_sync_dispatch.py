@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from micboard.composition import sync_service
 from micboard.infrastructure import keys
+from micboard.infrastructure.enqueuer import PRIORITY_RESYNC
+from micboard.infrastructure.locks import RedisLockManager, Renewal
 from micboard.models import DispatchCycle, Receiver
 from tests.conftest import queue_depth, queued_tasks
 from tests.factories import make_receiver, make_venue
@@ -83,6 +86,23 @@ def test_a_concurrent_dispatcher_for_the_same_venue_backs_off(redis_client: redi
     assert queue_depth(redis_client, venue.queue_name) == 0
 
 
+def test_a_dispatcher_that_lost_its_lock_queues_nothing(redis_client: redis.Redis) -> None:
+    """Stalled past its lock's expiry while another dispatcher took over: it stands down."""
+    venue = make_venue()
+    make_receiver(venue)
+    service = sync_service()
+    locks = RedisLockManager(redis_client, prefix=settings.MICBOARD_KEY_PREFIX)
+    key = keys.dispatch_lock(venue.pk)
+    token = locks.acquire(key, ttl_seconds=10)
+    assert token is not None
+    locks.forget_many([key])
+    assert locks.acquire(key, ttl_seconds=10) is not None  # the second dispatcher
+    with Renewal(locks, key, token, ttl_seconds=10, max_seconds=5) as renewal:
+        stats = service._dispatch(venue.pk, renewal)
+    assert (stats.due, stats.enqueued) == (1, 0)
+    assert queue_depth(redis_client, venue.queue_name) == 0
+
+
 def test_resync_is_deduplicated_and_recorded(redis_client: redis.Redis) -> None:
     venue = make_venue()
     receiver = make_receiver(venue)
@@ -95,6 +115,30 @@ def test_resync_is_deduplicated_and_recorded(redis_client: redis.Redis) -> None:
     receiver.refresh_from_db()
     assert receiver.resync_requested_by == "alice"
     assert receiver.resync_requested_at is not None
+
+
+def test_resyncs_while_one_runs_become_one_more_spaced_after_it(
+    redis_client: redis.Redis,
+) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue)
+    service = sync_service()
+    assert service.receivers_resync(receiver_ids=[receiver.pk], requested_by="a").deferred == []
+    # The first one starts: its worker drops the pending mark, as receivers_sync does.
+    redis_client.delete(
+        keys.prefixed(settings.MICBOARD_KEY_PREFIX, keys.resync_pending(receiver.pk))
+    )
+    second = service.receivers_resync(receiver_ids=[receiver.pk], requested_by="b")
+    assert (second.enqueued, second.deferred, second.coalesced) == ([receiver.pk], [receiver.pk], 0)
+    for _ in range(9):
+        assert service.receivers_resync(receiver_ids=[receiver.pk], requested_by="c").coalesced == 1
+    assert queue_depth(redis_client, venue.queue_name) == 2
+    etas = [
+        json.loads(raw)["headers"]["eta"]
+        for name in (venue.queue_name, f"{venue.queue_name}:{PRIORITY_RESYNC}")
+        for raw in redis_client.lrange(name, 0, -1)
+    ]
+    assert sorted(eta is None for eta in etas) == [False, True]  # the second waits its turn
 
 
 def test_resync_jumps_the_scheduled_queue(redis_client: redis.Redis) -> None:

@@ -281,7 +281,9 @@ def test_a_flapping_receiver_goes_offline_and_back(
     seen: set[str] = set()
     with venue_worker(venue):
         all_online(venue, receivers)
-        timeline = play(fleet, Event("flapping", receivers=(0, 1), every=1.0, duration=0.5))
+        # Resyncs of a receiver run at least 2 s apart: a period that is no divisor of 2 s
+        # keeps them from sampling the same phase of the flapping every time.
+        timeline = play(fleet, Event("flapping", receivers=(0, 1), every=1.3, duration=0.65))
         try:
 
             def both_seen() -> bool:
@@ -289,7 +291,7 @@ def test_a_flapping_receiver_goes_offline_and_back(
                 seen.update(statuses(receivers))
                 return {ReceiverStatus.ONLINE, ReceiverStatus.OFFLINE} <= seen
 
-            wait_for(both_seen, timeout=15, interval=0.2, what="offline and online again")
+            wait_for(both_seen, timeout=30, interval=0.2, what="offline and online again")
         finally:
             timeline.stop()
         fleet.receiver(0).online = fleet.receiver(1).online = True

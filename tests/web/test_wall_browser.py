@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -350,3 +351,32 @@ def test_an_alert_shows_in_the_banner_and_rings_its_tile_without_hiding_its_stat
     wait_for(lambda: not alerts_banner(browser), timeout=LIVE_BUDGET, what="the banner gone")
     after = tile_of(tiles(browser), critical["key"])
     assert (after["state"], after["alert"], after["badge"]) == ("CRITICAL", None, "")
+
+
+def test_data_turning_stale_shows_on_an_open_wall_with_nothing_written(
+    browser: WebDriver, open_wall: Callable[..., list[dict[str, Any]]]
+) -> None:
+    venue = make_venue("North Hall")
+    receiver = make_receiver(venue, model="ULXD4D", poll_interval=1)
+    device_service().snapshot_apply(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(channels=(channel(1, "HH01 Lead", 5), channel(2, "HH02 Alt", 3))),
+    )
+    shown = open_wall(kiosk_path(venue))
+    assert {t["state"] for t in shown} == {"GOOD", "REPLACE"}
+    assert not visible(browser, "worker-status")
+    # No worker and no edit: the wall turns stale from the data's age alone.
+    stale = wait_for(
+        lambda: (
+            [t for t in tiles(browser) if t["state"] == "STALE"] == tiles(browser)
+            and tiles(browser)
+        ),
+        timeout=10,
+        interval=0.1,
+        what="every tile stale",
+    )
+    assert all(re.fullmatch(r"Data stale · \d+ s old", t["label"]) for t in stale)
+    wait_for(lambda: visible(browser, "worker-status"), timeout=3, what="the worker banner")
+    banner = browser.find_element(By.ID, "worker-status").text
+    assert banner.startswith("venue worker not reporting since ")
+    screenshot(browser, "wall-stale", element_id="wall")

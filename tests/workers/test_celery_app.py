@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -63,3 +64,29 @@ def test_a_failed_task_is_logged_once_with_its_receiver() -> None:
     assert event["task"] == "micboard.sync_receivers"
     assert "ValueError" in event["error"]
     assert not [r for r in collected.records if "raised unexpected" in r.getMessage()]
+
+
+def test_an_expired_message_is_logged_as_revoked() -> None:
+    venue = make_venue()
+    app.send_task(
+        "micboard.sync_receivers",
+        kwargs={"receiver_ids": [1], "venue": venue.slug},
+        queue=venue.queue_name,
+        expires=0.2,
+    )
+    time.sleep(0.5)  # the message expires while no worker consumes its queue
+    idle = f"{venue.queue_name}.idle"
+    with (
+        start_worker(app, pool="solo", queues=[idle], perform_ping_check=False) as worker,
+        collecting() as collected,
+    ):
+        worker.consumer.add_task_queue(venue.queue_name)  # only now, with the log collected
+
+        def revoked() -> list[logging.LogRecord]:
+            return [r for r in collected.records if "task_revoked" in str(r.msg)]
+
+        wait_for(revoked, timeout=15, what="the revoked log line")
+    event = revoked()[0].msg
+    assert isinstance(event, dict)
+    assert (event["expired"], event["venue"]) == (True, venue.slug)
+    assert event["task"] == "micboard.sync_receivers"

@@ -15,12 +15,19 @@ from micboard.selectors.health import run_checks
 
 class Command(BaseCommand):
     help = (
-        "Check the database, the broker, beat's dispatch cycles and each venue queue's consumers."
+        "Check the database, the broker, each venue's share of fresh receivers, beat's "
+        "dispatch cycles and each venue queue's consumers."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--max-cycle-age", type=float, default=30.0, help="seconds")
         parser.add_argument("--timeout", type=float, default=2.0, help="seconds per probe")
+        parser.add_argument(
+            "--min-fresh",
+            type=float,
+            default=90.0,
+            help="percent of a venue's receivers that must be fresh (default 90)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         checks = run_checks(
@@ -29,6 +36,7 @@ class Command(BaseCommand):
             max_cycle_age=timedelta(seconds=options["max_cycle_age"]),
             timeout=options["timeout"],
             housekeeping=settings.CELERY_TASK_DEFAULT_QUEUE,
+            min_fresh_share=options["min_fresh"] / 100,
         )
         for check in checks:
             mark = "ok  " if check.ok else "FAIL"

@@ -36,7 +36,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"resync queued for {len(report.enqueued)} receiver(s); "
-            f"{len(report.already_pending)} already pending; {len(report.disabled)} disabled; "
+            f"{report.coalesced} coalesced with one already queued; "
+            f"{len(report.deferred)} spaced after a resync just run; "
+            f"{len(report.disabled)} disabled; "
             f"{len(report.missing)} not found"
         )
         if report.missing:

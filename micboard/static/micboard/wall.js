@@ -19,6 +19,7 @@
     empty: document.getElementById("empty"),
     banner: document.getElementById("banner"),
     alerts: document.getElementById("alerts-banner"),
+    workers: document.getElementById("worker-status"),
     status: document.getElementById("status"),
     viewTitle: document.getElementById("view-title"),
     legend: document.getElementById("legend"),
@@ -27,6 +28,7 @@
   };
 
   let state = null;
+  let serverOffsetMs = 0; // the server's clock minus ours, from the frame's generated_at
   let etag = "";
   let pass = root.dataset.pass;
   let passRenewAt = Date.now() + config.passSeconds * 500;
@@ -63,6 +65,7 @@
         connected();
       } else if (response.ok) {
         state = await response.json();
+        serverOffsetMs = Date.parse(state.generated_at) - Date.now();
         etag = response.headers.get("ETag") || "";
         render();
         connected();
@@ -86,6 +89,7 @@
 
   function connected() {
     lastOk = Date.now();
+    refreshAges();
     el.banner.hidden = true;
     root.classList.remove("stale");
     el.status.textContent = "Live · " + new Date(lastOk).toLocaleTimeString();
@@ -102,6 +106,29 @@
   function showBanner(text) {
     el.banner.textContent = text;
     el.banner.hidden = false;
+  }
+
+  // --- stale data: its age on each stale tile, and venues whose worker is silent --------
+
+  function ageText(syncedAt) {
+    if (!syncedAt) return "no data yet";
+    const seconds = Math.max(0, Math.round((Date.now() + serverOffsetMs - Date.parse(syncedAt)) / 1000));
+    if (seconds < 120) return seconds + " s old";
+    if (seconds < 7200) return Math.round(seconds / 60) + " min old";
+    return Math.round(seconds / 3600) + " h old";
+  }
+
+  function refreshAges() {
+    if (!state) return;
+    for (const t of state.tiles) {
+      if (!t.stale) continue;
+      const tile = tileElements.get(t.key);
+      if (tile) setText(tile.querySelector(".state-label"), t.state_label + " · " + ageText(t.synced_at));
+    }
+    const silent = state.venues.filter((v) => v.not_reporting);
+    const text = silent.map((v) => (config.allVenues ? v.name + ": " : "") + v.not_reporting).join(" · ");
+    setText(el.workers, text);
+    el.workers.hidden = !text;
   }
 
   // --- tiles --------------------------------------------------------------------------
@@ -132,7 +159,8 @@
     const name = t.name || (t.channel ? "Channel " + t.number : t.receiver);
     setText(tile.querySelector(".chan-id"), t.id);
     setText(tile.querySelector(".chan-name"), name);
-    const label = t.state === "RX_COM_ERROR" ? t.state_label + " · " + t.receiver : t.state_label;
+    let label = t.state === "RX_COM_ERROR" ? t.state_label + " · " + t.receiver : t.state_label;
+    if (t.stale) label = t.state_label + " · " + ageText(t.synced_at);
     setText(tile.querySelector(".state-label"), label);
     const bars = t.battery;
     tile.querySelectorAll(".battery i").forEach((bar, i) => {

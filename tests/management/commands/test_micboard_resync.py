@@ -24,7 +24,7 @@ def test_resync_a_venue(redis_client: redis.Redis) -> None:
     for _ in range(3):
         make_receiver(venue)
     assert "resync queued for 3 receiver(s)" in run("--venue", venue.slug)
-    assert "already pending" in run("--venue", venue.slug)
+    assert "3 coalesced" in run("--venue", venue.slug)
     assert queue_depth(redis_client, venue.queue_name) == 3
 
 
@@ -32,7 +32,7 @@ def test_resync_receivers_and_all(redis_client: redis.Redis) -> None:
     venue = make_venue()
     first, second = make_receiver(venue), make_receiver(venue)
     assert "for 1 receiver(s)" in run("--receiver", str(first.pk))
-    assert "for 1 receiver(s); 1 already pending" in run("--all")
+    assert "for 1 receiver(s); 1 coalesced" in run("--all")
     assert queue_depth(redis_client, venue.queue_name) == 2
     assert Receiver.objects.get(pk=second.pk).resync_requested_by.startswith("cli:")
 
