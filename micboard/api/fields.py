@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import slug_re
 from rest_framework import serializers
 
 from micboard.models import Venue
@@ -62,6 +63,8 @@ class VenueSlug(serializers.SlugRelatedField[Venue]):
 
     def to_internal_value(self, data: Any) -> Venue:
         _require(data, str, "a venue slug")
+        if not slug_re.match(data):  # never looked up: PostgreSQL refuses a NUL in a query
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return super().to_internal_value(data)
 
 

@@ -131,6 +131,16 @@ def test_names_with_control_characters_are_refused(operator: APIClient, char: st
     assert "title" in group.json()["error"]["details"]
 
 
+@pytest.mark.parametrize("slug", ["venue\x00one", "stage left", "\u00e9glise", ""])
+def test_a_venue_slug_that_no_venue_can_have_is_a_400(operator: APIClient, slug: str) -> None:
+    make_venue()
+    receiver = operator.post("/api/v1/receivers/", receiver_body(slug), format="json")
+    assert (receiver.status_code, error_code(receiver)) == (400, "validation_error")
+    assert "venue" in receiver.json()["error"]["details"]
+    group = operator.post("/api/v1/groups/", {"venue": slug, "number": 1}, format="json")
+    assert (group.status_code, error_code(group)) == (400, "validation_error")
+
+
 @pytest.mark.parametrize("page", ["abc", "0", "", "-1", "99999999999"])
 def test_a_malformed_page_is_a_400(operator: APIClient, page: str) -> None:
     make_venue()
