@@ -20,7 +20,8 @@ _progress = Progress()
 
 
 def task_done(*, wrote: bool) -> None:
-    """A task completed; ``wrote``: its database writes were committed."""
+    """A task got its work done (a failed one is not progress); ``wrote``: its database
+    writes were committed."""
     now = time.time()
     with _lock:
         _progress.task_done_at = now

@@ -37,7 +37,8 @@ def sync_receivers(
     ):
         outcomes = sync_service().receivers_sync(receiver_ids=ids)
     written = {SyncStatus.SYNCED, SyncStatus.OFFLINE}
-    liveness.task_done(wrote=any(o.status in written for o in outcomes))
+    if any(o.status is not SyncStatus.ERROR for o in outcomes):
+        liveness.task_done(wrote=any(o.status in written for o in outcomes))
     return {str(o.receiver_id): o.status.value for o in outcomes}
 
 
@@ -64,7 +65,8 @@ def dispatch_due_syncs(venue_id: int) -> int:
         bounded(DISPATCH_HARD_LIMIT, task="micboard.dispatch_due_syncs"),
     ):
         result = sync_service().venue_dispatch(venue_id=venue_id)
-    liveness.task_done(wrote=result.ok)
+    if result.ok:  # a dispatch that cannot reach the database is no progress
+        liveness.task_done(wrote=True)
     return result.value.enqueued if result.value else 0
 
 

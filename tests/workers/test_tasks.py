@@ -16,7 +16,7 @@ from micboard.models import (
     Receiver,
     ReceiverStatus,
 )
-from micboard.workers import tasks
+from micboard.workers import liveness, tasks
 from micboard.workers.celery import app
 from tests.conftest import StartFleet, queue_depth
 from tests.factories import make_receiver, make_venue, snapshot
@@ -110,3 +110,13 @@ def test_alerts_check_task_reports_what_it_changed() -> None:
     receiver = make_receiver(make_venue(), model="ULXD4D")
     device_service().snapshot_apply(receiver=receiver, snapshot=snapshot(2, bars=1))
     assert tasks.alerts_check.run() == 0  # the battery alerts opened with the sync already
+
+
+def test_only_a_task_that_got_its_work_done_counts_as_progress() -> None:
+    """A worker whose every dispatch fails is wedged, however often it runs them."""
+    before = liveness.progress().task_done_at
+    assert tasks.dispatch_due_syncs.run(987_654) == 0  # no such venue: nothing done
+    assert liveness.progress().task_done_at == before
+    venue = make_venue()
+    tasks.dispatch_due_syncs.run(venue.pk)
+    assert (liveness.progress().task_done_at or 0) > (before or 0)
