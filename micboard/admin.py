@@ -367,4 +367,4 @@ class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
         return False
 
 
-from micboard import admin_alerts, admin_wall  # noqa: E402,F401
+from micboard import admin_alerts, admin_performers, admin_wall  # noqa: E402,F401

@@ -39,6 +39,7 @@ from micboard.services.contracts import (
 )
 from micboard.services.devices import DjangoDeviceService
 from micboard.services.locations import DjangoLocationService
+from micboard.services.photos import PhotoLimits
 from micboard.services.scheduling import schedules_apply
 from micboard.services.sync import DjangoSynchronizationService
 
@@ -136,6 +137,13 @@ def sync_service() -> SynchronizationService:
 def location_service() -> LocationService:
     return DjangoLocationService(
         queue_prefix=settings.MICBOARD_QUEUE_PREFIX, apply_schedules=schedules_apply
+    )
+
+
+def photo_limits() -> PhotoLimits:
+    """What a performer photo upload may be: ``MICBOARD_PHOTO_MAX_BYTES`` and ``_PIXELS``."""
+    return PhotoLimits(
+        max_bytes=settings.MICBOARD_PHOTO_MAX_BYTES, max_pixels=settings.MICBOARD_PHOTO_MAX_PIXELS
     )
 
 

@@ -7,9 +7,12 @@ coercing fields.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.validators import slug_re
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from micboard.models import Venue
@@ -80,3 +83,36 @@ class StrictBody(serializers.Serializer[dict[str, Any]]):
                     {key: "not a field this request may set" for key in unknown}
                 )
         return dict(super().to_internal_value(data))
+
+
+class JsonPrimaryKey(serializers.PrimaryKeyRelatedField[Any]):
+    """An object named by its ID, given as a JSON integer."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        _require(data, int, "an integer ID")
+        if not 1 <= data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class JsonDateTime(serializers.Field[datetime, str, str, Any]):
+    """An ISO 8601 date and time as a string; one without a UTC offset stays naive, for the
+    service to read in the venue's time zone."""
+
+    default_error_messages = {
+        "invalid": "Expected an ISO 8601 date and time, e.g. 2026-12-06T19:30."
+    }
+
+    def to_internal_value(self, data: Any) -> datetime:
+        _require(data, str, "a string")
+        try:
+            parsed = parse_datetime(data)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid")
+        return parsed
+
+    def to_representation(self, value: datetime) -> str:
+        return value.isoformat()

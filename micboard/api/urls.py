@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from micboard.api import alerts, views
+from micboard.api import alerts, performers, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,6 +14,9 @@ router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("groups", views.ChannelGroupViewSet, basename="group")
 router.register("alerts", alerts.AlertViewSet, basename="alert")
 router.register("alert-rules", alerts.AlertRuleViewSet, basename="alert-rule")
+router.register("performers", performers.PerformerViewSet, basename="performer")
+router.register("events", performers.EventViewSet, basename="event")
+router.register("assignments", performers.AssignmentViewSet, basename="assignment")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),

@@ -1,4 +1,4 @@
-"""micboard's data: venues, receivers and channels, and their telemetry history."""
+"""micboard's data: venues, receivers and channels, their telemetry history, performers."""
 
 from micboard.models.alerts import (
     ACTIVE_STATES,
@@ -22,6 +22,7 @@ from micboard.models.contacts import (
 from micboard.models.dispatch import DispatchCycle
 from micboard.models.groups import ChannelGroup, ChannelGroupMember
 from micboard.models.kiosk import KioskLink
+from micboard.models.performers import Assignment, Event, Performer
 from micboard.models.receivers import (
     Channel,
     ChannelState,
@@ -39,6 +40,7 @@ __all__ = [
     "Alert",
     "AlertRule",
     "AlertState",
+    "Assignment",
     "Channel",
     "ChannelGroup",
     "ChannelGroupMember",
@@ -48,10 +50,12 @@ __all__ = [
     "ContactList",
     "DeliveryAttempt",
     "DispatchCycle",
+    "Event",
     "KioskLink",
     "Notification",
     "NotificationEvent",
     "NotificationState",
+    "Performer",
     "Receiver",
     "ReceiverFamily",
     "ReceiverStatus",

@@ -143,6 +143,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 LOGIN_URL = "admin:login"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
+# Performers' photos go through Django's default storage: files here unless STORAGES says
+# otherwise (an object-storage backend, for instance). They are served by micboard's own
+# view, which checks access, so MEDIA_URL is never exposed by the web server.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 
 # --- Celery (see docs/adr/0004-celery-settings-for-polling.md) -------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
@@ -268,6 +272,10 @@ SPECTACULAR_SETTINGS = {
 }
 # Seconds a wall's signed pass spares the state endpoint from re-checking who asks.
 MICBOARD_WALL_PASS_SECONDS = env_int("MICBOARD_WALL_PASS_SECONDS", 60)
+# Performer photos: the largest upload accepted, and the most pixels an image may decode to
+# (a small file that decodes to a huge image is refused before it is decoded).
+MICBOARD_PHOTO_MAX_BYTES = env_int("MICBOARD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+MICBOARD_PHOTO_MAX_PIXELS = env_int("MICBOARD_PHOTO_MAX_PIXELS", 40_000_000)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "auto")  # auto | json | console

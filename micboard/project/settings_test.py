@@ -46,5 +46,7 @@ if _default_db["ENGINE"].endswith("sqlite3"):
     _default_db["TEST"] = {"NAME": _test_file}
 else:
     _default_db["TEST"] = {"NAME": f"test_{_default_db['NAME']}_{RUN_ID}"}
+# Each run its own photo storage.
+MEDIA_ROOT = str(BASE_DIR / "var" / f"media-test-{RUN_ID}")  # noqa: F405
 # Test workers run in threads that end with the test: keep no connection past a task.
 _default_db["CONN_MAX_AGE"] = 0

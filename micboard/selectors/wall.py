@@ -35,6 +35,7 @@ from micboard.models import (
 )
 from micboard.selectors.alerts import raised_alerts_by_subject
 from micboard.selectors.freshness import stale_since, synced_or_added_at
+from micboard.selectors.performers import AssignedNow, assigned_now
 
 NO_DATA = "NO_DATA"
 STALE = str(ChannelState.STALE)
@@ -112,6 +113,7 @@ def _tiles(
     receivers: list[Receiver],
     channels: list[Channel],
     alerts: dict[str, list[Alert]],
+    performers: AssignedNow,
     *,
     now: datetime,
 ) -> list[Tile]:
@@ -138,6 +140,7 @@ def _tiles(
             values |= _alert_values(raised)
             values["stale"] = stale
             values["synced_at"] = synced_at
+            values["performer"] = performers.tile(receiver.pk, number)
             tiles.append(
                 {
                     "key": tile_key(receiver.pk, number),
@@ -198,9 +201,10 @@ def _venue_entries(receivers: list[Receiver], *, now: datetime) -> list[dict[str
 
 
 def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
-    """The wall of ``venue`` (None: every venue): 3 queries, 5 with a venue's groups.
+    """The wall of ``venue`` (None: every venue): 4 queries, 6 with a venue's groups.
 
-    ``stale_at`` is when the wall next changes by itself (a receiver's data turning stale)."""
+    ``stale_at`` is when the wall next changes by itself: a receiver's data turning stale,
+    or an event starting or ending that has performers assigned."""
     now = timezone.now()
     receivers = list(
         Receiver.objects.filter(enabled=True)
@@ -227,14 +231,18 @@ def wall_read(*, venue: Venue | None, version: int) -> dict[str, Any]:
     )
     venue_ids = list(dict.fromkeys(r.venue_id for r in receivers))
     alerts = raised_alerts_by_subject(venue_ids=[venue.pk] if venue else venue_ids)
-    stale_at = _next_stale_at(receivers, now=now)
+    performers = assigned_now(venue=venue, now=now)
+    stale_at = min(
+        (at for at in (_next_stale_at(receivers, now=now), performers.next_change_at) if at),
+        default=None,
+    )
     return {
         "version": str(version),
         "generated_at": now.isoformat(),
         "stale_at": stale_at.isoformat() if stale_at else None,
         "venue": {"slug": venue.slug, "name": venue.name} if venue else None,
         "venues": _venue_entries(receivers, now=now),
-        "tiles": _tiles(receivers, channels, alerts, now=now),
+        "tiles": _tiles(receivers, channels, alerts, performers, now=now),
         "alerts": _banner(alerts),
         "groups": _groups(venue, channels) if venue else [],
     }

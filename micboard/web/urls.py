@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from micboard.web import views
+from micboard.web import photos, views
 
 urlpatterns: list[URLPattern] = [
     path("wall/", views.wall_page, name="micboard-wall-all"),
@@ -10,4 +10,9 @@ urlpatterns: list[URLPattern] = [
     path("wall/<slug:slug>/", views.wall_page, name="micboard-wall"),
     path("wall/<slug:slug>/state.json", views.wall_state, name="micboard-wall-state"),
     path("kiosk/<str:token>/", views.kiosk_page, name="micboard-kiosk"),
+    path(
+        "performers/<int:performer_id>/<str:size>.jpg",
+        photos.performer_photo,
+        name="micboard-performer-photo",
+    ),
 ]

@@ -22,6 +22,7 @@ from micboard.devtools.demo import (
     start_processes,
     wait_until_online,
 )
+from micboard.devtools.demo_performers import demo_group, demo_performers
 from micboard.devtools.processes import ProcessGroup, StopSignal, stopping_on_signals, tail
 from micboard.simulator import ALL_FAMILIES_MODELS, DEMO_MODELS
 
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             call_command("migrate", interactive=False, verbosity=0)
             venue = demo_venue(demo)
+            cast = demo_performers(venue)
             admin, flower = admin_credentials(), flower_credentials()
             start_processes(group, venue, demo, flower)
             self._announce(demo, admin, flower)
@@ -78,9 +80,12 @@ class Command(BaseCommand):
             online = wait_until_online(
                 venue, seconds=30, still_running=lambda: self._check_alive(group)
             )
+            group_made = demo_group(venue)
             self.stdout.write(
                 f"{online} of {demo.receivers} receivers online after "
-                f"{time.monotonic() - began:.1f} s. Ctrl-C stops the demo."
+                f"{time.monotonic() - began:.1f} s; {cast} channels have a performer"
+                + (f", key {group_made.number} shows {group_made.title}" if group_made else "")
+                + ". Ctrl-C stops the demo."
             )
             self._supervise(group, exit_after)
         except KeyboardInterrupt:

@@ -1,0 +1,305 @@
+"""API v1 for performers (with their photos), events and assignments (swap, CSV import and
+export). Thin: reads through selectors, writes through services; every access decision is
+in ``micboard.api.permissions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from rest_framework import parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from micboard.api import performer_docs as docs
+from micboard.api.fields import ID_PATTERN
+from micboard.api.performer_serializers import (
+    AssignmentFilterSerializer,
+    AssignmentSerializer,
+    AssignmentUpdateSerializer,
+    EventCreateSerializer,
+    EventFilterSerializer,
+    EventSerializer,
+    EventUpdateSerializer,
+    ExportFilterSerializer,
+    ImportReportSerializer,
+    ImportUploadSerializer,
+    PerformerCreateSerializer,
+    PerformerFilterSerializer,
+    PerformerSerializer,
+    PerformerUpdateSerializer,
+    PhotoUploadSerializer,
+    SwapSerializer,
+)
+from micboard.api.permissions import (
+    CanChangePerformers,
+    CanImportAssignments,
+    CanReadAssignments,
+    CanSwapAssignments,
+)
+from micboard.composition import photo_limits
+from micboard.exceptions import ValidationError
+from micboard.models import Assignment, Event, Performer
+from micboard.selectors import listings
+from micboard.selectors import performers as selected
+from micboard.services import performers as service
+from micboard.services.assignment_import import MAX_FILE_BYTES, ImportReport, assignments_import
+
+
+def _validated(serializer_class: type[serializers.BaseSerializer[Any]], data: Any) -> Any:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Request) -> Any:
+    return _validated(serializer_class, request.query_params.dict())
+
+
+def _read(upload: UploadedFile[Any], limit: int) -> bytes:
+    """At most one byte past ``limit``: enough for the service to refuse a larger file."""
+    return bytes(upload.read(limit + 1))
+
+
+_MULTIPART = [parsers.MultiPartParser]
+
+
+# --- performers ---------------------------------------------------------------------------
+
+
+def _performer_input(values: dict[str, Any]) -> service.PerformerInput:
+    return service.PerformerInput(
+        name=values["name"], part=values.get("part", ""), notes=values.get("notes", "")
+    )
+
+
+@docs.PERFORMERS
+class PerformerViewSet(viewsets.ModelViewSet[Performer]):
+    """Performers: who wears the transmitters of a venue, with their part and photo."""
+
+    queryset = Performer.objects.all()
+    serializer_class = PerformerSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self) -> QuerySet[Performer]:
+        if self.action != "list":
+            return selected.performer_list()
+        filters = _query(PerformerFilterSerializer, self.request)
+        return selected.performer_list(venue_slug=filters.get("venue", ""))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _validated(PerformerCreateSerializer, request.data)
+        performer = service.performer_create(venue=data["venue"], data=_performer_input(data))
+        return Response(PerformerSerializer(performer).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        performer = self.get_object()
+        serializer = PerformerUpdateSerializer(
+            data=request.data, partial=bool(kwargs.get("partial"))
+        )
+        serializer.is_valid(raise_exception=True)
+        current = {"name": performer.name, "part": performer.part, "notes": performer.notes}
+        values = {**current, **serializer.validated_data}
+        updated = service.performer_update(performer=performer, data=_performer_input(values))
+        return Response(PerformerSerializer(updated).data)
+
+    def perform_destroy(self, instance: Performer) -> None:
+        service.performer_delete(performer=instance)
+
+    @docs.PERFORMER_PHOTO_SET
+    @docs.PERFORMER_PHOTO_CLEAR
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        parser_classes=_MULTIPART,
+        permission_classes=[CanChangePerformers],
+    )
+    def photo(self, request: Request, pk: str) -> Response:
+        performer = self.get_object()
+        if request.method == "DELETE":
+            service.performer_photo_clear(performer=performer)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        upload = _validated(PhotoUploadSerializer, request.data)["photo"]
+        limits = photo_limits()
+        updated = service.performer_photo_set(
+            performer=performer,
+            data=_read(upload, limits.max_bytes),
+            filename=upload.name or "",
+            limits=limits,
+        )
+        return Response(PerformerSerializer(updated).data)
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def _event_input(values: dict[str, Any]) -> service.EventInput:
+    return service.EventInput(
+        name=values["name"], starts_at=values["starts_at"], ends_at=values["ends_at"]
+    )
+
+
+@docs.EVENTS
+class EventViewSet(viewsets.ModelViewSet[Event]):
+    """Events: named, timed sessions whose assignments win over the standing ones."""
+
+    queryset = Event.objects.all()
+    serializer_class = EventSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self) -> QuerySet[Event]:
+        if self.action != "list":
+            return selected.event_list()
+        filters = _query(EventFilterSerializer, self.request)
+        return selected.event_list(venue_slug=filters.get("venue", ""))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _validated(EventCreateSerializer, request.data)
+        event = service.event_create(venue=data["venue"], data=_event_input(data))
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        event = self.get_object()
+        serializer = EventUpdateSerializer(data=request.data, partial=bool(kwargs.get("partial")))
+        serializer.is_valid(raise_exception=True)
+        current = {"name": event.name, "starts_at": event.starts_at, "ends_at": event.ends_at}
+        values = {**current, **serializer.validated_data}
+        updated = service.event_update(event=event, data=_event_input(values))
+        return Response(EventSerializer(updated).data)
+
+    def perform_destroy(self, instance: Event) -> None:
+        service.event_delete(event=instance)
+
+
+# --- assignments --------------------------------------------------------------------------
+
+
+def _assignment_input(values: dict[str, Any]) -> service.AssignmentInput:
+    return service.AssignmentInput(
+        performer=values["performer"],
+        receiver=values["receiver"],
+        channel_number=values["channel_number"],
+        event=values.get("event"),
+    )
+
+
+def _report(report: ImportReport) -> dict[str, Any]:
+    return dict(ImportReportSerializer(report).data)
+
+
+@docs.ASSIGNMENTS
+class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
+    """Assignments: a performer on a channel, standing or for one event."""
+
+    queryset = Assignment.objects.all()
+    serializer_class = AssignmentSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        if self.action != "list":
+            return selected.assignment_list()
+        filters = _query(AssignmentFilterSerializer, self.request)
+        return selected.assignment_list(
+            venue_slug=filters.get("venue", ""), performer_id=filters.get("performer")
+        )
+
+    def _shown(self, assignment: Assignment) -> dict[str, Any]:
+        return dict(AssignmentSerializer(selected.assignment_list().get(pk=assignment.pk)).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _validated(AssignmentUpdateSerializer, request.data)
+        assignment = service.assignment_create(data=_assignment_input(data))
+        return Response(self._shown(assignment), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assignment = self.get_object()
+        serializer = AssignmentUpdateSerializer(
+            data=request.data, partial=bool(kwargs.get("partial"))
+        )
+        serializer.is_valid(raise_exception=True)
+        current = {
+            "performer": assignment.performer,
+            "receiver": assignment.receiver,
+            "channel_number": assignment.channel_number,
+            "event": assignment.event,
+        }
+        values = {**current, **serializer.validated_data}
+        updated = service.assignment_update(assignment=assignment, data=_assignment_input(values))
+        return Response(self._shown(updated))
+
+    def perform_destroy(self, instance: Assignment) -> None:
+        service.assignment_delete(assignment=instance)
+
+    @docs.ASSIGNMENT_SWAP
+    @action(detail=True, methods=["post"], permission_classes=[CanSwapAssignments])
+    def swap(self, request: Request, pk: str) -> Response:
+        assignment = self.get_object()
+        data = _validated(SwapSerializer, request.data)
+        result = service.assignment_swap(
+            assignment=assignment, receiver=data["receiver"], channel_number=data["channel_number"]
+        )
+        shown = {
+            "moved": self._shown(result.moved),
+            "displaced": self._shown(result.displaced) if result.displaced else None,
+        }
+        return Response(shown)
+
+    def _import(self, request: Request, *, dry_run: bool) -> Response:
+        upload = _validated(ImportUploadSerializer, request.data)
+        venue = listings.venue_by_slug(slug=upload["venue"])
+        if venue is None:
+            raise ValidationError("unknown venue", details={"venue": "no venue has this slug"})
+        limits = photo_limits()
+        photos = {f.name or "": _read(f, limits.max_bytes) for f in upload["photos"]}
+        report = assignments_import(
+            venue=venue,
+            data=_read(upload["file"], MAX_FILE_BYTES),
+            photos=photos,
+            dry_run=dry_run,
+            limits=limits,
+        )
+        if report.rejected and not dry_run:
+            raise ValidationError(
+                f"{len(report.rejected)} rows rejected; nothing was imported",
+                details=_report(report),
+            )
+        return Response(_report(report))
+
+    @docs.ASSIGNMENT_IMPORT
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        permission_classes=[CanImportAssignments],
+        parser_classes=_MULTIPART,
+    )
+    def import_apply(self, request: Request) -> Response:
+        return self._import(request, dry_run=False)
+
+    @docs.ASSIGNMENT_IMPORT_CHECK
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import-check",
+        permission_classes=[CanReadAssignments],
+        parser_classes=_MULTIPART,
+    )
+    def import_check(self, request: Request) -> Response:
+        return self._import(request, dry_run=True)
+
+    @docs.ASSIGNMENT_EXPORT
+    @action(detail=False, methods=["get"], permission_classes=[CanReadAssignments])
+    def export(self, request: Request) -> HttpResponse:
+        slug = _query(ExportFilterSerializer, request)["venue"]
+        venue = listings.venue_by_slug(slug=slug)
+        if venue is None:
+            raise NotFound("No venue has this slug.")
+        response = HttpResponse(
+            selected.assignments_csv(venue=venue), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{venue.slug}-assignments.csv"'
+        return response
