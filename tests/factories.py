@@ -4,11 +4,23 @@ them, and the snapshots a driver reads from a receiver."""
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
+from io import BytesIO
+
+from PIL import Image
 
 from micboard.composition import device_service, location_service
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
-from micboard.models import Receiver, Venue
+from micboard.models import Assignment, Event, Performer, Receiver, Venue
 from micboard.services.dto import ReceiverInput
+from micboard.services.performers import (
+    AssignmentInput,
+    EventInput,
+    PerformerInput,
+    assignment_create,
+    event_create,
+    performer_create,
+)
 from tests.ports import free_port
 
 _counter = itertools.count(1)
@@ -76,3 +88,37 @@ def make_polled_venue(*, channels: int = 4) -> tuple[Venue, list[int]]:
     venue = make_venue()
     receiver = make_polled_receiver(venue, channels=channels)
     return venue, list(receiver.channels.order_by("number").values_list("pk", flat=True))
+
+
+def image_bytes(
+    fmt: str = "PNG", size: tuple[int, int] = (300, 400), mode: str = "RGB", **save: object
+) -> bytes:
+    """An image drawn here, encoded as ``fmt``."""
+    colour: tuple[int, ...] | int = {"RGBA": (200, 40, 40, 128), "RGB": (200, 40, 40)}.get(
+        mode, 128
+    )
+    image = Image.new(mode, size, colour)
+    out = BytesIO()
+    image.save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+def make_performer(venue: Venue, name: str = "", *, part: str = "") -> Performer:
+    return performer_create(
+        venue=venue, data=PerformerInput(name=name or f"Performer {next(_counter)}", part=part)
+    )
+
+
+def make_event(venue: Venue, name: str = "", *, starts_at: datetime, ends_at: datetime) -> Event:
+    return event_create(
+        venue=venue,
+        data=EventInput(
+            name=name or f"Event {next(_counter)}", starts_at=starts_at, ends_at=ends_at
+        ),
+    )
+
+
+def make_assignment(
+    performer: Performer, receiver: Receiver, number: int, event: Event | None = None
+) -> Assignment:
+    return assignment_create(data=AssignmentInput(performer, receiver, number, event))

@@ -124,6 +124,7 @@ def assigned_now(*, venue: Venue | None, now: datetime) -> AssignedNow:
         Assignment.objects.filter(Q(event__isnull=True) | Q(event__ends_at__gt=now))
         .filter(**({"venue": venue} if venue else {}))
         .select_related("performer", "event")
+        .order_by()
         .only(
             "receiver",
             "channel_number",

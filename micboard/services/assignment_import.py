@@ -164,13 +164,14 @@ def _records(text: str) -> Iterable[tuple[int, dict[str | None, object]]]:
     _header(reader)
     count = 0
     while True:
+        read = reader.line_num
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
             raise ValidationError(
-                "unreadable CSV", details={"file": f"line {reader.line_num}: {error}"}
+                "unreadable CSV", details={"file": f"from line {read + 1}: {error}"}
             ) from None
         count += 1
         if count > MAX_ROWS:
@@ -311,6 +312,7 @@ def _plan(rows: list[_Row], known: _Venue) -> tuple[list[ImportChange], int]:
     for row in rows:
         key = row.name.casefold()
         performer = known.performers.get(key)
+        name = performer.name if performer else row.name
         if key not in seen:
             seen.add(key)
             if performer is None:
@@ -318,21 +320,17 @@ def _plan(rows: list[_Row], known: _Venue) -> tuple[list[ImportChange], int]:
                 changes.append(ImportChange(row.line, f"create performer {row.name}{part}"))
             elif performer.part != row.part:
                 changes.append(
-                    ImportChange(
-                        row.line, f"part of {row.name}: {performer.part!r} -> {row.part!r}"
-                    )
+                    ImportChange(row.line, f"part of {name}: {performer.part!r} -> {row.part!r}")
                 )
             if row.renditions is not None:
-                changes.append(ImportChange(row.line, f"photo of {row.name} from {row.photo}"))
+                changes.append(ImportChange(row.line, f"photo of {name} from {row.photo}"))
         label = slot_label(row.receiver, row.number, row.event)
         held = known.slots.get((row.receiver.pk, row.number, row.event.pk if row.event else None))
         if held is None:
-            changes.append(ImportChange(row.line, f"assign {row.name} to {label}"))
+            changes.append(ImportChange(row.line, f"assign {name} to {label}"))
         elif held.performer.name.casefold() != key:
             changes.append(
-                ImportChange(
-                    row.line, f"assign {row.name} to {label}, replacing {held.performer.name}"
-                )
+                ImportChange(row.line, f"assign {name} to {label}, replacing {held.performer.name}")
             )
         else:
             unchanged += 1

@@ -49,7 +49,9 @@ def _opened(data: bytes, limits: PhotoLimits) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _refuse("the image declares too many pixels to decode safely") from None
+    except UnidentifiedImageError:
         raise _refuse("not a JPEG, PNG or WebP image") from None
     width, height = image.size
     if width * height > limits.max_pixels:

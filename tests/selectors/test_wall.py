@@ -111,11 +111,11 @@ def test_the_state_costs_the_same_queries_for_4_or_40_channels() -> None:
     venue = make_venue()
     add_polled(venue, 1)
     group_create(venue=venue, data=GroupInput(1, "One"))
-    state_costs(5, venue)
-    state_costs(3, None)
+    state_costs(6, venue)
+    state_costs(4, None)
     add_polled(venue, 9)
-    state_costs(5, venue)
-    state_costs(3, None)
+    state_costs(6, venue)
+    state_costs(4, None)
 
 
 def test_a_stale_receiver_is_shown_stale_with_the_time_of_its_data() -> None:
