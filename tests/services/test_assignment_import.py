@@ -84,7 +84,9 @@ def test_a_clean_file_is_applied_and_lists_its_changes(venue: Venue) -> None:
         "Ben Ode,,,,HH0 2,,\n"
         "Maria Keller,Act 2 lead,Rack 2,2,,Sunday 9:00,\n",
     )
-    assert report.applied and report.rows == 3 and not report.rejected
+    assert report.applied
+    assert report.rows == 3
+    assert not report.rejected
     assert [c.text for c in report.changes] == [
         "create performer Maria Keller (Act 2 lead)",
         "assign Maria Keller to Rack 1 ch1 (standing)",
@@ -94,12 +96,14 @@ def test_a_clean_file_is_applied_and_lists_its_changes(venue: Venue) -> None:
     ]
     assert [c.line for c in report.changes] == [2, 2, 3, 3, 4]
     rows = Assignment.objects.order_by("receiver__name", "channel_number")
-    assert [(a.performer.name, a.receiver.name, a.channel_number, a.event and a.event.name)
-            for a in rows] == [
+    assert [
+        (a.performer.name, a.receiver.name, a.channel_number, a.event and a.event.name)
+        for a in rows
+    ] == [
         ("Maria Keller", "Rack 1", 1, None),
         ("Ben Ode", "Rack 1", 2, None),
         ("Maria Keller", "Rack 2", 2, "Sunday 9:00"),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_dry_run_lists_the_changes_and_writes_nothing(venue: Venue) -> None:
@@ -117,7 +121,8 @@ def test_one_rejected_row_and_nothing_is_imported(venue: Venue) -> None:
     report = run(venue, "Maria,,Rack 1,1,,,\nBen,,Rack 1,9,,,\n")
     assert not report.applied
     assert reasons(report) == [(3, "Rack 1 has channels 1-4, not 9")]
-    assert not Performer.objects.exists() and not Assignment.objects.exists()
+    assert not Performer.objects.exists()
+    assert not Assignment.objects.exists()
 
 
 def test_replacing_and_keeping_are_told_apart(venue: Venue) -> None:
@@ -143,7 +148,8 @@ def test_a_photo_sent_with_the_file_is_stored(venue: Venue) -> None:
     report = run(venue, "Maria,,Rack 1,1,,,maria.png\n", photos={"maria.png": image_bytes()})
     assert "photo of Maria from maria.png" in [c.text for c in report.changes]
     maria = Performer.objects.get(venue=venue)
-    assert maria.photo_source == "maria.png" and default_storage.exists(maria.photo_tile.name)
+    assert maria.photo_source == "maria.png"
+    assert default_storage.exists(maria.photo_tile.name)
 
 
 def test_the_export_reads_back_unchanged(venue: Venue) -> None:
@@ -159,7 +165,9 @@ def test_the_export_reads_back_unchanged(venue: Venue) -> None:
     report = assignments_import(
         venue=venue, data=exported.encode(), photos={}, dry_run=False, limits=photo_limits()
     )
-    assert report.applied and report.changes == () and report.unchanged == 2
+    assert report.applied
+    assert report.changes == ()
+    assert report.unchanged == 2
 
 
 def test_blank_rows_and_a_byte_order_mark_are_fine(venue: Venue) -> None:
@@ -167,7 +175,8 @@ def test_blank_rows_and_a_byte_order_mark_are_fine(venue: Venue) -> None:
     report = assignments_import(
         venue=venue, data=data, photos={}, dry_run=True, limits=photo_limits()
     )
-    assert report.rows == 1 and not report.rejected
+    assert report.rows == 1
+    assert not report.rejected
 
 
 def test_columns_may_come_in_any_order_and_case(venue: Venue) -> None:
@@ -187,30 +196,45 @@ def test_columns_may_come_in_any_order_and_case(venue: Venue) -> None:
     [
         (",Lead,Rack 1,1,,,", "performer: required"),
         ("x" * 121 + ",,Rack 1,1,,,", "performer: at most 120 characters"),
-        ("Ma\x1bria,,Rack 1,1,,,", "performer: control or formatting character U+001B is not allowed"),
+        (
+            "Ma\x1bria,,Rack 1,1,,,",
+            "performer: control or formatting character U+001B is not allowed",
+        ),
         ("Maria," + "p" * 121 + ",Rack 1,1,,,", "part: at most 120 characters"),
-        ("Maria,Le\u200bad,Rack 1,1,,,", "part: control or formatting character U+200B is not allowed"),
+        (
+            "Maria,Le\u200bad,Rack 1,1,,,",
+            "part: control or formatting character U+200B is not allowed",
+        ),
         ("Maria," + "n" * 1001 + ",Rack 1,1,,,", "part: at most 1000 characters"),
         ("Maria,,,,,,", "no channel: give receiver and channel, or channel_name"),
         ("Maria,,Rack 1,,,,", "receiver and channel go together: one of them is blank"),
         ("Maria,,,2,,,", "receiver and channel go together: one of them is blank"),
-        ("Maria,,Rack 1,1,HH0 1,,", "give the channel either as receiver and channel or as channel_name, not both"),
+        (
+            "Maria,,Rack 1,1,HH0 1,,",
+            "give the channel either as receiver and channel or as channel_name, not both",
+        ),
         ("Maria,,Rack 9,1,,,", "no receiver is named 'Rack 9'"),
         ("Maria,,Rack 1,two,,,", "channel 'two' is not a channel number"),
         ("Maria,,Rack 1,-1,,,", "channel '-1' is not a channel number"),
         ("Maria,,Rack 1,\u0661,,,", "channel '\u0661' is not a channel number"),
         ("Maria,,Rack 1,0,,,", "Rack 1 has channels 1-4, not 0"),
         ("Maria,,Rack 2,3,,,", "Rack 2 has channels 1-2, not 3"),
-        ("Maria,,,,HH9 9,,", "no channel is named 'HH9 9' (a channel's name is known once its receiver has been polled)"),
+        (
+            "Maria,,,,HH9 9,,",
+            "no channel is named 'HH9 9' (a channel's name is known once its receiver has been polled)",  # noqa: E501
+        ),
         ("Maria,,Rack 1,1,,Monday,", "no event is named 'Monday'"),
         ("Maria,,Rack 1,1,,,maria.jpg", "photo 'maria.jpg' was not sent with the file"),
-        ("Maria,,Rack 1,1,,,a\x07.jpg", "photo: the file name: control or formatting character U+0007 is not allowed"),
+        (
+            "Maria,,Rack 1,1,,,a\x07.jpg",
+            "photo: the file name: control or formatting character U+0007 is not allowed",
+        ),
         ("Maria,,Rack 1,1,,,,extra", "more cells than the header has columns"),
         ("Maria,,Rack 1,4,,,", "line 2 already assigns Rack 1 ch4 (standing)"),
         ("Ben,Hamlet,Rack 1,1,,,", "line 2 gives Ben the part 'Claudius', this row 'Hamlet'"),
         ("Ben,Claudius,Rack 1,1,,,ben.png", "line 2 gives Ben the photo '', this row 'ben.png'"),
     ],
-)  # fmt: skip
+)
 def test_each_rejection_has_its_reason(venue: Venue, row: str, reason: str) -> None:
     assert rejected_alone(venue, row, photos={"ben.png": image_bytes()}) == reason
 
@@ -243,7 +267,8 @@ def test_a_photo_already_stored_under_that_name_is_kept(venue: Venue) -> None:
         performer=maria, data=image_bytes(), filename="m.png", limits=photo_limits()
     )
     report = run(venue, "Maria,,Rack 1,1,,,m.png\n")
-    assert report.applied and not report.rejected
+    assert report.applied
+    assert not report.rejected
     assert [c.text for c in report.changes] == ["assign Maria to Rack 1 ch1 (standing)"]
 
 
@@ -254,14 +279,28 @@ def test_a_photo_already_stored_under_that_name_is_kept(venue: Venue) -> None:
     ("data", "problem"),
     [
         (b"", {"file": "no header row"}),
-        (b"performer,channel_name\n\xff\xfe,x\n", {"file": "byte 23 is not UTF-8; save the CSV as UTF-8"}),
-        (b"performer,seat\nMaria,1\n", {"columns": "unknown: seat; known: performer, part, receiver, channel, channel_name, event, photo"}),
+        (
+            b"performer,channel_name\n\xff\xfe,x\n",
+            {"file": "byte 23 is not UTF-8; save the CSV as UTF-8"},
+        ),
+        (
+            b"performer,seat\nMaria,1\n",
+            {
+                "columns": "unknown: seat; known: performer, part, receiver, channel, channel_name, event, photo"  # noqa: E501
+            },
+        ),
         (b"performer,performer,channel_name\n", {"columns": "performer, performer, channel_name"}),
         (b"part,channel_name\nLead,HH0 1\n", {"columns": "performer is required"}),
-        (b"performer,receiver\nMaria,Rack 1\n", {"columns": "give receiver and channel, or channel_name"}),
-        (b'performer,channel_name\n"Maria,HH0 1\n', {"file": "from line 2: unexpected end of data"}),
+        (
+            b"performer,receiver\nMaria,Rack 1\n",
+            {"columns": "give receiver and channel, or channel_name"},
+        ),
+        (
+            b'performer,channel_name\n"Maria,HH0 1\n',
+            {"file": "from line 2: unexpected end of data"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_file_that_cannot_be_read_is_refused_whole(
     venue: Venue, data: bytes, problem: dict[str, str]
 ) -> None:
@@ -281,7 +320,10 @@ def test_a_file_too_large_is_refused() -> None:
     venue = make_venue()
     with pytest.raises(ValidationError) as caught:
         assignments_import(
-            venue=venue, data=b"x" * (2 * 1024 * 1024 + 1), photos={}, dry_run=True,
+            venue=venue,
+            data=b"x" * (2 * 1024 * 1024 + 1),
+            photos={},
+            dry_run=True,
             limits=photo_limits(),
-        )  # fmt: skip
+        )
     assert caught.value.details == {"file": f"at most {2 * 1024 * 1024} bytes"}

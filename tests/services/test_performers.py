@@ -63,12 +63,20 @@ def test_a_performer_is_stored_trimmed() -> None:
     [
         (PerformerInput(" "), "name", "required"),
         (PerformerInput("x" * 121), "name", "at most 120 characters"),
-        (PerformerInput("Maria\x07"), "name", "control or formatting character U+0007 is not allowed"),
-        (PerformerInput("Maria", "Lead\u202e"), "part", "control or formatting character U+202E is not allowed"),
+        (
+            PerformerInput("Maria\x07"),
+            "name",
+            "control or formatting character U+0007 is not allowed",
+        ),
+        (
+            PerformerInput("Maria", "Lead\u202e"),
+            "part",
+            "control or formatting character U+202E is not allowed",
+        ),
         (PerformerInput("Maria", "x" * 121), "part", "at most 120 characters"),
         (PerformerInput("Maria", "", "n" * 4001), "notes", "at most 4000 characters"),
     ],
-)  # fmt: skip
+)
 def test_a_performer_with_a_bad_field_is_refused(
     data: PerformerInput, field: str, problem: str
 ) -> None:
@@ -125,7 +133,8 @@ def test_a_refused_photo_keeps_the_old_one() -> None:
         )
     assert details(caught) == {"photo": "not a JPEG, PNG or WebP image"}
     performer.refresh_from_db()
-    assert performer.photo_tile.name == kept and default_storage.exists(kept)
+    assert performer.photo_tile.name == kept
+    assert default_storage.exists(kept)
 
 
 def test_deleting_a_performer_deletes_the_photo_files_and_assignments() -> None:
@@ -166,14 +175,26 @@ def test_an_event_without_an_offset_is_read_in_the_venues_time_zone() -> None:
     ("name", "start", "end", "problem"),
     [
         ("", datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 11), {"name": "required"}),
-        ("Act\n1", datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 11),
-         {"name": "control or formatting character U+000A is not allowed"}),
-        ("Act 1", datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 10),
-         {"ends_at": "must be later than starts_at"}),
-        ("Act 1", datetime(2026, 1, 1, 11), datetime(2026, 1, 1, 10),
-         {"ends_at": "must be later than starts_at"}),
+        (
+            "Act\n1",
+            datetime(2026, 1, 1, 10),
+            datetime(2026, 1, 1, 11),
+            {"name": "control or formatting character U+000A is not allowed"},
+        ),
+        (
+            "Act 1",
+            datetime(2026, 1, 1, 10),
+            datetime(2026, 1, 1, 10),
+            {"ends_at": "must be later than starts_at"},
+        ),
+        (
+            "Act 1",
+            datetime(2026, 1, 1, 11),
+            datetime(2026, 1, 1, 10),
+            {"ends_at": "must be later than starts_at"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_an_event_with_bad_fields_is_refused(
     name: str, start: datetime, end: datetime, problem: dict[str, str]
 ) -> None:
@@ -201,13 +222,19 @@ def test_an_assignment_must_stay_within_one_venue_and_the_receivers_channels() -
         other, starts_at=datetime(2026, 1, 1, 10), ends_at=datetime(2026, 1, 1, 11)
     )
     cases = [
-        (AssignmentInput(performer, make_receiver(other), 1),
-         {"receiver": "not a receiver of the performer's venue"}),
-        (AssignmentInput(performer, receiver, 3),
-         {"channel_number": f"{receiver.name} has channels 1-2, not 3"}),
-        (AssignmentInput(performer, receiver, 1, foreign_event),
-         {"event": "not an event of the performer's venue"}),
-    ]  # fmt: skip
+        (
+            AssignmentInput(performer, make_receiver(other), 1),
+            {"receiver": "not a receiver of the performer's venue"},
+        ),
+        (
+            AssignmentInput(performer, receiver, 3),
+            {"channel_number": f"{receiver.name} has channels 1-2, not 3"},
+        ),
+        (
+            AssignmentInput(performer, receiver, 1, foreign_event),
+            {"event": "not an event of the performer's venue"},
+        ),
+    ]
     for data, problem in cases:
         with pytest.raises(ValidationError) as caught:
             assignment_create(data=data)
