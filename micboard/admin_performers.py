@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -182,12 +182,9 @@ class EventForm(forms.ModelForm[Event]):
             except MicboardError as error:
                 _form_errors(self, error)
             else:
-                self.instance.starts_at = cast("datetime", values["starts_at"])
-                self.instance.ends_at = cast("datetime", values["ends_at"])
+                # As aware times from here on: the row and the service read them so.
+                cleaned["starts_at"], cleaned["ends_at"] = values["starts_at"], values["ends_at"]
         return cleaned
-
-    def _post_clean(self) -> None:
-        """The times stay as the venue's (``clean`` set them); the service saves the row."""
 
 
 @admin.register(Event)
