@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -36,6 +37,13 @@ def _clean_redis(redis_client: redis.Redis) -> None:
     stale = list(redis_client.scan_iter(match=f"*{run_id}*", count=1000))
     if stale:
         redis_client.delete(*stale)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_photo_storage() -> Iterator[None]:
+    """Photos the run stored (in this run's own ``MEDIA_ROOT``) go with it."""
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

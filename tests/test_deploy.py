@@ -185,7 +185,8 @@ def test_only_the_proxy_listens_beyond_loopback() -> None:
 
 
 def test_state_lives_in_named_volumes() -> None:
-    assert set(compose()["volumes"]) == {"postgres-data", "static"}
+    assert set(compose()["volumes"]) == {"postgres-data", "static", "media"}
+    assert "media:/srv/micboard/media" in services()["web"]["volumes"]
     assert "postgres-data:/var/lib/postgresql/data" in services()["postgres"]["volumes"]
 
 

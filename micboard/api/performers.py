@@ -1,6 +1,8 @@
-"""API v1 for performers (with their photos), events and assignments (swap, CSV import and
-export). Thin: reads through selectors, writes through services; every access decision is
-in ``micboard.api.permissions``."""
+"""API v1 for performers (and photos), events and assignments (swap, CSV import, export).
+
+Thin: reads through selectors, writes through services; every access decision is in
+``micboard.api.permissions``.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ from micboard.models import Assignment, Event, Performer
 from micboard.selectors import listings
 from micboard.selectors import performers as selected
 from micboard.services import performers as service
-from micboard.services.assignment_import import MAX_FILE_BYTES, ImportReport, assignments_import
+from micboard.services.assignment_csv import MAX_FILE_BYTES
+from micboard.services.assignment_import import ImportReport, assignments_import
 
 
 def _validated(serializer_class: type[serializers.BaseSerializer[Any]], data: Any) -> Any:

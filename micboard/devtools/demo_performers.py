@@ -1,5 +1,7 @@
-"""The demo's performers: a cast with portraits drawn here (nothing is downloaded), one on
-each of the demo venue's channels, and a channel group for the wall's 1 key."""
+"""The demo's cast: drawn portraits, one performer per channel, and group 1 for the wall.
+
+Nothing is downloaded: each portrait is drawn from the performer's name.
+"""
 
 from __future__ import annotations
 

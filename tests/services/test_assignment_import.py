@@ -12,7 +12,8 @@ from micboard.composition import device_service, photo_limits
 from micboard.exceptions import ValidationError
 from micboard.models import Assignment, Performer, Receiver, Venue
 from micboard.selectors.performers import assignments_csv
-from micboard.services.assignment_import import MAX_ROWS, ImportReport, assignments_import
+from micboard.services.assignment_csv import MAX_ROWS
+from micboard.services.assignment_import import ImportReport, assignments_import
 from micboard.services.performers import performer_photo_set
 from tests.factories import (
     image_bytes,
