@@ -63,6 +63,19 @@ def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Req
     return _validated(serializer_class, request.query_params.dict())
 
 
+def _changed(
+    serializer_class: type[serializers.BaseSerializer[Any]],
+    request: Request,
+    current: dict[str, Any],
+    *,
+    partial: bool,
+) -> dict[str, Any]:
+    """``current`` with the request's changes: all fields for a PUT, some for a PATCH."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return {**current, **serializer.validated_data}
+
+
 def _read(upload: UploadedFile[Any], limit: int) -> bytes:
     """At most one byte past ``limit``: enough for the service to refuse a larger file."""
     return bytes(upload.read(limit + 1))
@@ -101,12 +114,10 @@ class PerformerViewSet(viewsets.ModelViewSet[Performer]):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         performer = self.get_object()
-        serializer = PerformerUpdateSerializer(
-            data=request.data, partial=bool(kwargs.get("partial"))
-        )
-        serializer.is_valid(raise_exception=True)
         current = {"name": performer.name, "part": performer.part, "notes": performer.notes}
-        values = {**current, **serializer.validated_data}
+        values = _changed(
+            PerformerUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
+        )
         updated = service.performer_update(performer=performer, data=_performer_input(values))
         return Response(PerformerSerializer(updated).data)
 
@@ -167,10 +178,10 @@ class EventViewSet(viewsets.ModelViewSet[Event]):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         event = self.get_object()
-        serializer = EventUpdateSerializer(data=request.data, partial=bool(kwargs.get("partial")))
-        serializer.is_valid(raise_exception=True)
         current = {"name": event.name, "starts_at": event.starts_at, "ends_at": event.ends_at}
-        values = {**current, **serializer.validated_data}
+        values = _changed(
+            EventUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
+        )
         updated = service.event_update(event=event, data=_event_input(values))
         return Response(EventSerializer(updated).data)
 
@@ -220,17 +231,15 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         assignment = self.get_object()
-        serializer = AssignmentUpdateSerializer(
-            data=request.data, partial=bool(kwargs.get("partial"))
-        )
-        serializer.is_valid(raise_exception=True)
         current = {
             "performer": assignment.performer,
             "receiver": assignment.receiver,
             "channel_number": assignment.channel_number,
             "event": assignment.event,
         }
-        values = {**current, **serializer.validated_data}
+        values = _changed(
+            AssignmentUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
+        )
         updated = service.assignment_update(assignment=assignment, data=_assignment_input(values))
         return Response(self._shown(updated))
 

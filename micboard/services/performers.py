@@ -65,20 +65,21 @@ def performer_validate(*, data: PerformerInput) -> dict[str, str]:
     return fields
 
 
-def _name_taken(venue: Venue, name: str) -> ConflictError:
-    return ConflictError(
-        f"a performer named {name!r} already exists in venue {venue.slug!r}",
-        details={"name": name},
-    )
+def _save_named(row: Performer | Event, kind: str, venue: Venue) -> None:
+    """Save ``row``; a name the venue already has (for this kind) is a ``ConflictError``."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise ConflictError(
+            f"{kind} named {row.name!r} already exists in venue {venue.slug!r}",
+            details={"name": row.name},
+        ) from None
 
 
 def performer_create(*, venue: Venue, data: PerformerInput) -> Performer:
     performer = Performer(venue=venue, **performer_validate(data=data))
-    try:
-        with transaction.atomic():
-            performer.save()
-    except IntegrityError:
-        raise _name_taken(venue, performer.name) from None
+    _save_named(performer, "a performer", venue)
     log.info("performer_created", venue=venue.slug, performer_id=performer.pk)
     return performer
 
@@ -86,11 +87,7 @@ def performer_create(*, venue: Venue, data: PerformerInput) -> Performer:
 def performer_update(*, performer: Performer, data: PerformerInput) -> Performer:
     for name, value in performer_validate(data=data).items():
         setattr(performer, name, value)
-    try:
-        with transaction.atomic():
-            performer.save()
-    except IntegrityError:
-        raise _name_taken(performer.venue, performer.name) from None
+    _save_named(performer, "a performer", performer.venue)
     return performer
 
 
@@ -205,19 +202,9 @@ def event_validate(*, venue: Venue, data: EventInput) -> dict[str, object]:
     return {"name": name, "starts_at": starts_at, "ends_at": ends_at}
 
 
-def _event_taken(venue: Venue, name: str) -> ConflictError:
-    return ConflictError(
-        f"an event named {name!r} already exists in venue {venue.slug!r}", details={"name": name}
-    )
-
-
 def event_create(*, venue: Venue, data: EventInput) -> Event:
     event = Event(venue=venue, **event_validate(venue=venue, data=data))
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        raise _event_taken(venue, event.name) from None
+    _save_named(event, "an event", venue)
     log.info("event_created", venue=venue.slug, event_id=event.pk)
     return event
 
@@ -225,11 +212,7 @@ def event_create(*, venue: Venue, data: EventInput) -> Event:
 def event_update(*, event: Event, data: EventInput) -> Event:
     for name, value in event_validate(venue=event.venue, data=data).items():
         setattr(event, name, value)
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        raise _event_taken(event.venue, event.name) from None
+    _save_named(event, "an event", event.venue)
     return event
 
 
