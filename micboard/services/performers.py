@@ -16,6 +16,7 @@ import structlog
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from micboard.exceptions import ConflictError, ValidationError
@@ -308,10 +309,17 @@ def assignment_swap(
     data = AssignmentInput(assignment.performer, receiver, channel_number, assignment.event)
     assignment_validate(data=data)
     with transaction.atomic():
-        locked = Assignment.objects.select_for_update().filter(
-            receiver=receiver, channel_number=channel_number, event=assignment.event
+        # Both rows locked, in id order (two swaps of one pair never wait on each other).
+        locked = (
+            Assignment.objects.select_for_update(of=("self",))
+            .filter(
+                Q(pk=assignment.pk)
+                | Q(receiver=receiver, channel_number=channel_number, event=assignment.event)
+            )
+            .select_related("performer")
+            .order_by("pk")
         )
-        other = locked.exclude(pk=assignment.pk).select_related("performer").first()
+        other = next((row for row in locked if row.pk != assignment.pk), None)
         if other is None:
             moved = _save_assignment(assignment, data)
             log.info("assignment_moved", assignment_id=assignment.pk)
