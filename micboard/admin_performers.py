@@ -59,9 +59,6 @@ class PerformerForm(forms.ModelForm[Performer]):
             _form_errors(self, error if "photo" not in error.details else _as_upload(error))
         return cleaned
 
-    def validate_unique(self) -> None:
-        """The service checks the name (a conflict is a form error in ``save_model``)."""
-
 
 def _as_upload(error: MicboardError) -> MicboardError:
     return MicboardError(error.message, details={"upload": error.details["photo"]})

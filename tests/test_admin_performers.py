@@ -161,3 +161,14 @@ def test_an_assignment_past_the_receivers_channels_is_an_error_on_the_form(
     assert response.status_code == 200
     assert f"{receiver.name} has channels 1-1, not 2" in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_a_name_the_venue_has_is_an_error_on_the_add_form(admin_client: Client) -> None:
+    venue = make_venue()
+    make_performer(venue, "Maria")
+    response = admin_client.post(
+        "/admin/micboard/performer/add/", {"venue": venue.pk, "name": "Maria", "part": ""}
+    )
+    assert response.status_code == 200
+    assert "Performer with this Venue and Name already exists." in response.content.decode()
+    assert Performer.objects.count() == 1

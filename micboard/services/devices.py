@@ -17,7 +17,7 @@ from micboard.exceptions import (
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.events import EventPublisher
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
-from micboard.models import Channel, Receiver, Venue
+from micboard.models import Assignment, Channel, Receiver, Venue
 from micboard.services.contracts import AlertEvaluation
 from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
 from micboard.services.poll_results import PollResultWriter
@@ -108,6 +108,10 @@ class DjangoDeviceService:
                 receiver.save()
                 Channel.objects.filter(
                     receiver=receiver, number__gt=receiver.channel_count
+                ).delete()
+                # Performers on channels the new model lacks are no longer on any channel.
+                Assignment.objects.filter(
+                    receiver=receiver, channel_number__gt=receiver.channel_count
                 ).delete()
         except IntegrityError:
             raise ConflictError(

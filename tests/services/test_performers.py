@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from django.core.files.storage import default_storage
 
-from micboard.composition import photo_limits
+from micboard.composition import device_service, photo_limits
 from micboard.exceptions import ConflictError, ValidationError
 from micboard.models import Assignment, Performer
+from micboard.services.dto import ReceiverInput
 from micboard.services.performers import (
     AssignmentInput,
     EventInput,
@@ -313,3 +314,14 @@ def test_an_update_onto_a_taken_channel_is_a_conflict() -> None:
     second = make_assignment(ben, receiver, 2)
     with pytest.raises(ConflictError):
         assignment_update(assignment=second, data=AssignmentInput(ben, receiver, 1))
+
+
+def test_a_receiver_changed_to_fewer_channels_drops_the_assignments_past_them() -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4Q")
+    performer = make_performer(venue)
+    make_assignment(performer, receiver, 2)
+    make_assignment(performer, receiver, 3)
+    data = ReceiverInput(name=receiver.name, model="ULXD4D", host=receiver.host, port=receiver.port)
+    device_service().receiver_update(receiver=receiver, data=data)
+    assert list(Assignment.objects.values_list("channel_number", flat=True)) == [2]
