@@ -172,3 +172,60 @@ def test_a_name_the_venue_has_is_an_error_on_the_add_form(admin_client: Client) 
     assert response.status_code == 200
     assert "Performer with this Venue and Name already exists." in response.content.decode()
     assert Performer.objects.count() == 1
+
+
+def test_a_photo_is_replaced_or_removed_on_the_change_form(admin_client: Client) -> None:
+    venue = make_venue()
+    performer = make_performer(venue, "Maria")
+    url = f"/admin/micboard/performer/{performer.pk}/change/"
+    photo = SimpleUploadedFile("maria.png", image_bytes(), content_type="image/png")
+    response = admin_client.post(url, {"name": "Maria", "part": "Lead", "upload": photo})
+    assert response.status_code == 302, response.content
+    performer.refresh_from_db()
+    assert (performer.part, performer.photo_source) == ("Lead", "maria.png")
+    assert "maria.png" in admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"name": "Maria", "part": "Lead", "remove_photo": "on"})
+    assert response.status_code == 302
+    performer.refresh_from_db()
+    assert performer.photo_tile.name == ""
+
+
+def test_an_event_is_moved_on_its_change_form_and_deleted(admin_client: Client) -> None:
+    venue = make_venue()
+    event = make_event(
+        venue, "Act 1", starts_at=datetime(2026, 1, 1, 10, tzinfo=UTC),
+        ends_at=datetime(2026, 1, 1, 11, tzinfo=UTC),
+    )  # fmt: skip
+    url = f"/admin/micboard/event/{event.pk}/change/"
+    response = admin_client.post(
+        url, {"name": "Act 2", "starts_at": "2026-01-01 12:00", "ends_at": "2026-01-01 13:00"}
+    )
+    assert response.status_code == 302, response.content
+    event.refresh_from_db()
+    assert (event.name, event.starts_at) == ("Act 2", datetime(2026, 1, 1, 12, tzinfo=UTC))
+    response = admin_client.post(
+        "/admin/micboard/event/",
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Event.objects.exists()
+
+
+def test_assignments_are_changed_and_deleted_through_the_admin(admin_client: Client) -> None:
+    first, second = two_assigned(make_venue())
+    url = f"/admin/micboard/assignment/{first.pk}/change/"
+    response = admin_client.post(
+        url,
+        {"performer": first.performer_id, "receiver": first.receiver_id, "channel_number": 3},
+    )
+    assert response.status_code == 302, response.content
+    first.refresh_from_db()
+    assert first.channel_number == 3
+    response = admin_client.post(
+        "/admin/micboard/assignment/",
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Assignment.objects.exists()
+    listing = admin_client.get("/admin/micboard/performer/")
+    assert listing.status_code == 200

@@ -6,6 +6,7 @@ Thin: reads through selectors, writes through services; every access decision is
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -82,6 +83,25 @@ def _read(upload: UploadedFile[Any], limit: int) -> bytes:
 
 
 _MULTIPART = [parsers.MultiPartParser]
+
+
+class UploadedPhotos(Mapping[str, bytes]):
+    """Uploaded photo files by name, each read only when the CSV names it."""
+
+    def __init__(self, uploads: list[UploadedFile[Any]], *, limit: int) -> None:
+        self._uploads = {upload.name or "": upload for upload in uploads}
+        self._limit = limit
+
+    def __getitem__(self, name: str) -> bytes:
+        upload = self._uploads[name]
+        upload.seek(0)
+        return _read(upload, self._limit)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._uploads)
+
+    def __len__(self) -> int:
+        return len(self._uploads)
 
 
 # --- performers ---------------------------------------------------------------------------
@@ -266,7 +286,7 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
         if venue is None:
             raise ValidationError("unknown venue", details={"venue": "no venue has this slug"})
         limits = photo_limits()
-        photos = {f.name or "": _read(f, limits.max_bytes) for f in upload["photos"]}
+        photos = UploadedPhotos(upload["photos"], limit=limits.max_bytes)
         report = assignments_import(
             venue=venue,
             data=_read(upload["file"], MAX_FILE_BYTES),

@@ -50,6 +50,7 @@ class VenueRows:
     channels: dict[str, list[Channel]] = field(default_factory=lambda: defaultdict(list))
     events: dict[str, Event] = field(default_factory=dict)
     performers: dict[str, Performer] = field(default_factory=dict)
+    prepared: dict[str, PhotoRenditions] = field(default_factory=dict)
     slots: dict[tuple[int, int, int | None], Assignment] = field(default_factory=dict)
 
     @classmethod
@@ -195,9 +196,12 @@ def _photo(
         photo = photo_file_name(photo)
     except MicboardError as error:
         raise RowRejectedError(f"photo: {error.details.get('photo', error.message)}") from None
+    if photo in known.prepared:
+        return known.prepared[photo]
     if photo in photos:
         try:
-            return photo_prepare(data=photos[photo], limits=limits)
+            known.prepared[photo] = photo_prepare(data=photos[photo], limits=limits)
+            return known.prepared[photo]
         except MicboardError as error:
             problem = error.details.get("photo", error.message)
             raise RowRejectedError(f"photo {photo!r}: {problem}") from None

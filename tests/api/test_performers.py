@@ -392,3 +392,23 @@ def test_events_and_performers_of_other_venues_are_filtered_out(
     )
     for path in ("performers", "events", "assignments"):
         assert operator.get(f"/api/v1/{path}/?venue={venue.slug}").json()["results"] == []
+
+
+def test_only_the_photos_the_file_names_are_read(
+    operator: APIClient, venue: Venue, receiver: Receiver
+) -> None:
+    body = {
+        "venue": venue.slug,
+        "file": csv_file(
+            "performer,receiver,channel,photo\nMaria,Rack 1,1,m.png\nMaria,Rack 1,2,m.png\n"
+        ),
+        "photos": [upload("m.png", image_bytes()), upload("unused.png", b"not read")],
+    }
+    response = operator.post("/api/v1/assignments/import/", body, format="multipart")
+    assert response.status_code == 200, response.content
+    assert [c["text"] for c in response.json()["changes"]] == [
+        "create performer Maria",
+        "photo of Maria from m.png",
+        "assign Maria to Rack 1 ch1 (standing)",
+        "assign Maria to Rack 1 ch2 (standing)",
+    ]

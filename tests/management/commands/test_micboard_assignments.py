@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from micboard.management.commands.micboard_assignments import FolderPhotos
 from micboard.models import Assignment, Performer, Venue
 from tests.factories import image_bytes, make_assignment, make_performer, make_receiver, make_venue
 
@@ -102,3 +103,17 @@ def test_an_unreadable_file_says_why(venue: Venue, tmp_path: Path) -> None:
         "unknown columns (columns: unknown: name, seat; known: performer, part, receiver, "
         "channel, channel_name, event, photo)"
     )
+
+
+def test_a_photo_folder_offers_only_its_photo_files(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(b"12345")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    (tmp_path / "sub.jpg").mkdir()
+    photos = FolderPhotos(tmp_path, limit=3)
+    assert (list(photos), len(photos)) == (["a.png"], 1)
+    assert photos["a.png"] == b"1234"  # one byte past the limit: enough to refuse it
+    assert "notes.txt" not in photos
+    assert "../a.png" not in photos
+    assert 5 not in photos
+    with pytest.raises(KeyError):
+        photos["sub.jpg"]
