@@ -412,3 +412,29 @@ def test_only_the_photos_the_file_names_are_read(
         "assign Maria to Rack 1 ch1 (standing)",
         "assign Maria to Rack 1 ch2 (standing)",
     ]
+
+
+def test_an_event_and_an_assignment_are_changed(
+    operator: APIClient, venue: Venue, receiver: Receiver
+) -> None:
+    event = make_event(venue, "Act 1", starts_at=datetime(2026, 12, 6, 18, tzinfo=UTC),
+                       ends_at=datetime(2026, 12, 6, 19, tzinfo=UTC))  # fmt: skip
+    changed = operator.patch(f"/api/v1/events/{event.pk}/", {"name": "Act 2"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["name"], changed.json()["starts_at"]) == (
+        "Act 2", "2026-12-06T19:00:00+01:00",
+    )  # fmt: skip
+    late = operator.patch(
+        f"/api/v1/events/{event.pk}/", {"ends_at": "2026-12-06T18:00"}, format="json"
+    )
+    assert error(late, 400)["details"] == {"ends_at": "must be later than starts_at"}
+    assignment = make_assignment(make_performer(venue), receiver, 1)
+    url = f"/api/v1/assignments/{assignment.pk}/"
+    moved = operator.patch(url, {"channel_number": 2, "event": event.pk}, format="json")
+    assert moved.status_code == 200, moved.content
+    assert (moved.json()["channel_number"], moved.json()["event_name"]) == (2, "Act 2")
+    assert error(operator.patch(url, {"venue": venue.slug}, format="json"), 400)["details"] == {
+        "venue": "not a field this request may set"
+    }
+    assert operator.delete(url).status_code == 204
+    assert operator.delete(f"/api/v1/events/{event.pk}/").status_code == 204
