@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/sync_profile.py --receivers 200 --batch-size 20
     .venv/bin/python bench/sync_profile.py --receivers 200 --batch-size 20 --profile batch
+    .venv/bin/python bench/sync_profile.py --receivers 200 --batch-size 20 --alerts both
 
 Starts the simulator with N receivers, registers them in this machine's PostgreSQL (the
 fleet benchmark's database, or DATABASE_URL) and calls the sync service in this process:
 every receiver once alone, then in batches. Prints wall and CPU milliseconds per sync (CPU
-includes the polling threads), and with ``--profile`` pyinstrument's call tree of one mode.
+includes the polling threads), with alert evaluation on, off or both (one process each), and
+with ``--profile`` pyinstrument's call tree of one mode.
 Figures are printed, never asserted; docs/performance.md records them.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -56,7 +59,22 @@ def main() -> int:
     parser.add_argument("--models", default=DEFAULT_MODELS)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--profile", choices=["alone", "batch"], help="print a call tree")
+    parser.add_argument(
+        "--alerts",
+        choices=["on", "off", "both"],
+        default="on",
+        help="alert evaluation after each batch write; both: a run with it on, then off",
+    )
     args = parser.parse_args()
+    if args.alerts == "both":
+        # Settings are read once per process: one child process per mode.
+        for mode in ("on", "off"):
+            command = [sys.executable, *sys.argv, "--alerts", mode]
+            code = subprocess.call(command)  # noqa: S603 (this script, its own arguments)
+            if code:
+                return code
+        return 0
+    os.environ["MICBOARD_ALERTS_ENABLED"] = "true" if args.alerts == "on" else "false"
     prepare_environment(args.database_url)
     os.environ["MICBOARD_POLL_CONCURRENCY"] = str(args.poll_concurrency)
 
@@ -84,7 +102,7 @@ def main() -> int:
             for batch in batches:
                 service.receivers_sync(receiver_ids=batch)
 
-        print(f"command: {' '.join(sys.argv)}")
+        print(f"command: {' '.join(sys.argv)} (alert evaluation {args.alerts})")
         for name, run in (("alone", alone), (f"batches of {args.batch_size}", batched)):
             wall, cpu = per_sync(run, len(ids), args.rounds)
             print(f"| {name:<16} | {wall:6.2f} ms wall | {cpu:6.2f} ms CPU | per sync |")

@@ -17,6 +17,7 @@ from micboard.services.dto import (
     ResyncReport,
     SyncOutcome,
     UnreachablePoll,
+    WrittenBatch,
 )
 from micboard.services.result import ServiceResult
 
@@ -66,6 +67,8 @@ class SynchronizationService(Protocol):
 
 class AlertEvaluation(Protocol):
     def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes: ...
+
+    def batch_evaluate(self, *, batch: WrittenBatch) -> Changes: ...
 
 
 class AlertService(AlertEvaluation, Protocol):

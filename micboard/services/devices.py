@@ -138,15 +138,19 @@ class DjangoDeviceService:
         snapshot (1 read and 2 to 4 writes), those that did not are marked offline (3
         writes), whatever the receivers and channels. Returns the ids of answered receivers
         deleted while they were polled; the others are written all the same. The venue's
-        alert rules are then evaluated on the batch, in a fixed number of queries too."""
-        vanished = self._writer.apply(answered=answered, unreachable=unreachable)
-        if self._alerts is not None:
-            ids = [p.receiver.pk for p in answered] + [p.receiver.pk for p in unreachable]
+        alert rules are then evaluated on the rows just written, in a fixed number of
+        queries too (none of them reads those rows again)."""
+        batch = self._writer.apply(answered=answered, unreachable=unreachable)
+        if self._alerts is not None and batch.receivers:
             try:
-                self._alerts.receivers_evaluate(receiver_ids=[i for i in ids if i not in vanished])
+                if batch.exact:
+                    self._alerts.batch_evaluate(batch=batch)
+                else:  # a receiver is gone: what the database holds decides
+                    ids = [r.pk for r in batch.receivers]
+                    self._alerts.receivers_evaluate(receiver_ids=ids)
             except DatabaseError as error:  # the batch is written; the periodic check retries
-                log.error("alert_evaluation_failed", batch=len(ids), error=repr(error))
-        return vanished
+                log.error("alert_evaluation_failed", batch=len(batch.receivers), error=repr(error))
+        return batch.vanished
 
     def snapshot_apply(
         self,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from micboard.integrations.base import ReceiverSnapshot
-    from micboard.models import Receiver
+    from micboard.models import Channel, Receiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,20 @@ class UnreachablePoll:
     receiver: Receiver
     error: str
     next_sync_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenBatch:
+    """What one batch write stored, as the rows it wrote: each receiver with the values now
+    in its row, and the channels of those that answered. Alert evaluation reads these
+    instead of reading them back. ``vanished``: answered receivers deleted meanwhile (not
+    in ``receivers``). ``exact`` is False when a receiver of the batch was gone before its
+    row could be written: the rows in hand then say more than the database does."""
+
+    receivers: list[Receiver] = field(default_factory=list)
+    channels: dict[int, list[Channel]] = field(default_factory=dict)
+    vanished: list[int] = field(default_factory=list)
+    exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

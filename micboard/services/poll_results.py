@@ -17,7 +17,7 @@ from micboard.integrations.base import ChannelSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.selectors.freshness import stale_since
 from micboard.services.channel_state import StateInputs, derive_state
-from micboard.services.dto import PolledSnapshot, UnreachablePoll
+from micboard.services.dto import PolledSnapshot, UnreachablePoll, WrittenBatch
 
 log = structlog.get_logger(__name__)
 
@@ -90,30 +90,43 @@ class PollResultWriter:
 
     def apply(
         self, *, answered: list[PolledSnapshot], unreachable: list[UnreachablePoll]
-    ) -> list[int]:
-        """Write both outcomes; returns the answered receivers deleted meanwhile."""
-        went_offline = self._write_unreachable(unreachable) if unreachable else []
+    ) -> WrittenBatch:
+        """Write both outcomes; returns the rows written and the answered receivers deleted
+        meanwhile."""
+        went_offline, all_there = (
+            self._write_unreachable(unreachable) if unreachable else ([], True)
+        )
         changed: list[int] = []
         vanished: list[int] = []
+        channels: dict[int, list[Channel]] = {}
         if answered:
             try:
-                changed = self._write_snapshots(answered)
+                changed, channels = self._write_snapshots(answered)
             except IntegrityError:
                 if len(answered) == 1:
                     vanished = [answered[0].receiver.pk]
                 else:
-                    changed, vanished = self._write_one_by_one(answered)
+                    changed, vanished, channels = self._write_one_by_one(answered)
         for receiver_id in vanished:
             log.warning("receiver_vanished", receiver_id=receiver_id)
         venues = {p.receiver.pk: p.receiver.venue_id for p in answered}
         self._events.receivers_changed(
             [(pk, venues[pk]) for pk in changed] + [(r.pk, r.venue_id) for r in went_offline]
         )
-        return vanished
+        gone = set(vanished)
+        return WrittenBatch(
+            receivers=[p.receiver for p in answered if p.receiver.pk not in gone]
+            + [p.receiver for p in unreachable],
+            channels=channels,
+            vanished=vanished,
+            exact=all_there,
+        )
 
-    def _write_unreachable(self, polls: list[UnreachablePoll]) -> list[Receiver]:
+    def _write_unreachable(self, polls: list[UnreachablePoll]) -> tuple[list[Receiver], bool]:
         """Receivers offline, every channel RX_COM_ERROR, each error kept for the operator.
-        Returns the receivers that were not offline already (something new to show)."""
+        Returns the receivers that were not offline already (something new to show), and
+        whether every one of them still had its row. The receivers in hand then hold what
+        their rows do, as an answered one's do after ``_mark_synced``."""
         now = self._clock.now()
         ids = [p.receiver.pk for p in polls]
         rows = [
@@ -125,7 +138,7 @@ class PollResultWriter:
             for p in polls
         ]
         with transaction.atomic():
-            Receiver.objects.filter(pk__in=ids).update(
+            written = Receiver.objects.filter(pk__in=ids).update(
                 status=ReceiverStatus.OFFLINE,
                 last_sync_at=now,
                 last_sync_result="offline",
@@ -135,39 +148,59 @@ class PollResultWriter:
             Channel.objects.filter(receiver_id__in=ids).update(
                 state=ChannelState.RX_COM_ERROR, updated_at=now
             )
-        return [
+        went_offline = [
             p.receiver
             for p in polls
             if p.receiver.status != ReceiverStatus.OFFLINE or _was_stale(p.receiver, now)
         ]
+        for poll, row in zip(polls, rows, strict=True):
+            receiver = poll.receiver
+            receiver.status, receiver.last_sync_result = ReceiverStatus.OFFLINE, "offline"
+            receiver.last_sync_at = now
+            receiver.consecutive_failures += 1
+            receiver.next_sync_at, receiver.last_error = row.next_sync_at, row.last_error
+        return went_offline, written == len(set(ids))
 
-    def _write_one_by_one(self, polls: list[PolledSnapshot]) -> tuple[list[int], list[int]]:
+    def _write_one_by_one(
+        self, polls: list[PolledSnapshot]
+    ) -> tuple[list[int], list[int], dict[int, list[Channel]]]:
         """A receiver deleted mid-poll failed the batch: each in its own transaction now.
-        Returns the receivers written (all counted as changed) and those that are gone."""
+        Returns the receivers written (all counted as changed), those that are gone, and
+        the channels written."""
         written: list[int] = []
         vanished: list[int] = []
+        channels: dict[int, list[Channel]] = {}
         for poll in polls:
             try:
-                self._write_snapshots([poll])
+                _, rows = self._write_snapshots([poll])
             except IntegrityError:
                 vanished.append(poll.receiver.pk)
             else:
                 written.append(poll.receiver.pk)
-        return written, vanished
+                channels.update(rows)
+        return written, vanished, channels
 
-    def _write_snapshots(self, polls: list[PolledSnapshot]) -> list[int]:
-        """Write the batch; returns the receivers whose displayed values changed."""
+    def _write_snapshots(
+        self, polls: list[PolledSnapshot]
+    ) -> tuple[list[int], dict[int, list[Channel]]]:
+        """Write the batch; returns the receivers whose displayed values changed, and the
+        channels written, by receiver."""
         now = self._clock.now()
+        # Unordered: the models' default order joins the receiver and venue tables to sort.
         existing = {
             (c.receiver_id, c.number): c
-            for c in Channel.objects.filter(receiver_id__in=[p.receiver.pk for p in polls])
+            for c in Channel.objects.filter(
+                receiver_id__in=[p.receiver.pk for p in polls]
+            ).order_by()
         }
+        by_receiver: dict[int, list[Channel]] = {}
         channels: list[Channel] = []
         samples_due: list[Channel] = []
         changed: set[int] = set()
         for poll in polls:
             if poll.receiver.status != ReceiverStatus.ONLINE or _was_stale(poll.receiver, now):
                 changed.add(poll.receiver.pk)
+            written = by_receiver.setdefault(poll.receiver.pk, [])
             for values in poll.snapshot.channels:
                 previous = existing.pop((poll.receiver.pk, values.number), None)
                 channel = self._channel_row(poll.receiver, values, previous, now)
@@ -177,6 +210,7 @@ class PollResultWriter:
                     channel.last_sample_at = now
                     samples_due.append(channel)
                 channels.append(channel)
+                written.append(channel)
             self._mark_synced(poll, now)
         # What is left in ``existing`` are channels the receivers no longer report.
         gone = [c.pk for c in existing.values()]
@@ -202,7 +236,7 @@ class PollResultWriter:
                 TelemetrySample.objects.bulk_create([self._sample_row(c, now) for c in samples_due])
             if gone:
                 Channel.objects.filter(pk__in=gone).delete()
-        return [p.receiver.pk for p in polls if p.receiver.pk in changed]
+        return [p.receiver.pk for p in polls if p.receiver.pk in changed], by_receiver
 
     @staticmethod
     def _mark_synced(poll: PolledSnapshot, now: datetime) -> None:

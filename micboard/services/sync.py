@@ -101,7 +101,9 @@ class DjangoSynchronizationService:
         they did not answer) in one batch. Each receiver keeps its own lock, outcome and
         log lines; one outcome per id, in order."""
         wanted = list(dict.fromkeys(receiver_ids))
-        found = {r.pk: r for r in Receiver.objects.select_related("venue").filter(pk__in=wanted)}
+        # Unordered: the model's default order joins the venue table again to sort by name.
+        rows = Receiver.objects.select_related("venue").filter(pk__in=wanted).order_by()
+        found = {r.pk: r for r in rows}
         self._locks.forget_many([keys.resync_pending(pk) for pk in wanted])
         outcomes = {
             pk: SyncOutcome(

@@ -20,6 +20,7 @@ from micboard.services.alerts.delivery import DeliveryOutcome, NotificationDeliv
 from micboard.services.alerts.evaluation import AlertEvaluator, Changes
 from micboard.services.alerts.lifecycle import AlertLifecycle
 from micboard.services.alerts.outbox import notification_rows
+from micboard.services.dto import WrittenBatch
 
 CHECK_CHUNK = 500
 
@@ -57,6 +58,9 @@ class DjangoAlertService:
 
     def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes:
         return self._evaluator.receivers_evaluate(receiver_ids=receiver_ids)
+
+    def batch_evaluate(self, *, batch: WrittenBatch) -> Changes:
+        return self._evaluator.batch_evaluate(batch=batch)
 
     def alert_acknowledge(self, *, alert_id: int, by: str, note: str = "") -> Alert:
         return self._lifecycle.alert_acknowledge(alert_id=alert_id, by=by, note=note)
