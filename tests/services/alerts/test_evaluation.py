@@ -7,7 +7,15 @@ from datetime import timedelta
 import pytest
 
 from micboard.composition import device_service
-from micboard.models import Alert, AlertRule, AlertState, Notification, RuleKind
+from micboard.models import (
+    Alert,
+    AlertRule,
+    AlertState,
+    Notification,
+    Receiver,
+    ReceiverStatus,
+    RuleKind,
+)
 from micboard.services.dto import PolledSnapshot, UnreachablePoll
 from tests.factories import make_receiver, make_venue, snapshot
 from tests.queries import TRANSACTION_CONTROL, query_budget
@@ -150,3 +158,33 @@ def test_opening_alerts_costs_the_same_for_1_or_8_receivers(bench: AlertBench) -
     # 6 reads, then create the alerts, read the contacts, create the notifications
     opening_costs(1, 9)
     opening_costs(8, 9)
+
+
+def test_a_batch_is_evaluated_from_the_rows_its_write_holds() -> None:
+    """What the write stored decides, without reading it back: the answered receiver's
+    channels as written, the silent one as now offline; one deleted while it was polled
+    leaves the batch to what the database holds, and is not alerted on."""
+    venue = make_venue()
+    answering, silent, deleted = (make_receiver(venue) for _ in range(3))
+    Receiver.objects.filter(pk=deleted.pk).delete()  # still in hand, its row gone
+    # the write's 7, the 6 reads of the database's rows, the alerts, the contacts
+    with query_budget(15, ignore=TRANSACTION_CONTROL):
+        device_service().polls_apply(
+            answered=[PolledSnapshot(answering, snapshot(4, bars=1))],
+            unreachable=[UnreachablePoll(silent, "refused"), UnreachablePoll(deleted, "gone")],
+        )
+    assert (silent.status, silent.consecutive_failures) == (ReceiverStatus.OFFLINE, 1)
+    by_receiver = {
+        (a.receiver_id, a.rule.kind, a.state) for a in Alert.objects.select_related("rule")
+    }
+    assert by_receiver == {
+        (answering.pk, RuleKind.BATTERY, AlertState.OPEN),
+        (silent.pk, RuleKind.RECEIVER_OFFLINE, AlertState.PENDING),
+    }
+    assert Alert.objects.filter(receiver=answering).count() == 4
+    # Every receiver kept its row: the write's 6, then the 4 reads of evaluation, no more.
+    with query_budget(10, ignore=TRANSACTION_CONTROL):
+        device_service().polls_apply(
+            answered=[PolledSnapshot(answering, snapshot(4, bars=1))],
+            unreachable=[UnreachablePoll(silent, "refused")],
+        )
