@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -99,14 +100,50 @@ def prepare_environment(database_url: str) -> None:
 
 
 def create_database(url: str) -> None:
+    """The benchmark's database, and its role when this machine has neither yet (as
+    ``.ci/run`` makes them: the ``postgres`` superuser on the same host)."""
     import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
 
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        conn = psycopg.connect(admin, autocommit=True)
+    except psycopg.OperationalError as error:
+        if f'role "{parts.username}" does not exist' not in str(error):
+            raise
+        create_role(parts)
+        conn = psycopg.connect(admin, autocommit=True)
+    with conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def create_role(parts: SplitResult) -> None:
+    """``CREATE ROLE <user> LOGIN CREATEDB [PASSWORD <the URL's>]`` as ``postgres``."""
+    import psycopg  # noqa: PLC0415
+    from psycopg import sql  # noqa: PLC0415
+
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    try:
+        superuser = psycopg.connect(
+            host=parts.hostname, port=parts.port or 5432, user="postgres", dbname="postgres",
+            autocommit=True,
+        )  # fmt: skip
+    except psycopg.OperationalError as error:
+        raise SystemExit(
+            f"role {user!r} does not exist and the postgres superuser cannot create it "
+            f"({str(error).strip()}); create it as .ci/run does: psql -h {parts.hostname} "
+            f"-U postgres -c \"CREATE ROLE {user} LOGIN CREATEDB PASSWORD '...'\""
+        ) from None
+    statement = sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(user))
+    if password:
+        statement += sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+    with superuser:
+        superuser.execute(statement)
+    print(f"created PostgreSQL role {user!r} (LOGIN CREATEDB)", file=sys.stderr)
 
 
 class EventCounter:
