@@ -13,6 +13,8 @@ DISPATCH_TASK = "micboard.dispatch_due_syncs"
 # Redis transport priorities: 0 runs first. Scheduled syncs use the default in between.
 PRIORITY_RESYNC = 0
 PRIORITY_SCHEDULED = 5
+# Celery's own bound on a message's argument repr.
+REPR_MAXSIZE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +48,18 @@ class CeleryTaskEnqueuer:
             return 0
         with self._app.producer_or_acquire() as producer:
             for request in requests:
+                kwargs = {
+                    "receiver_ids": list(request.receiver_ids),
+                    "venue": request.venue,
+                    "reason": request.reason,
+                }
                 self._app.send_task(
                     SYNC_TASK,
-                    kwargs={
-                        "receiver_ids": list(request.receiver_ids),
-                        "venue": request.venue,
-                        "reason": request.reason,
-                    },
+                    kwargs=kwargs,
+                    # What Flower and task events show, as Celery's safe repr would write
+                    # these plain values, without its per-item walk (a dispatcher's hot path).
+                    argsrepr="()",
+                    kwargsrepr=repr(kwargs)[:REPR_MAXSIZE],
                     queue=request.queue,
                     routing_key=request.queue,
                     priority=request.priority,
