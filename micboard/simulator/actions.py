@@ -152,6 +152,9 @@ ACTIONS: Mapping[str, Action] = {
     "close_mid_reply": _switch(
         "close_mid_reply", True, description="half a reply, then the connection closes"
     ),
+    "close_before_end": _switch(
+        "close_before_last", True, description="every value, then it closes before the end marker"
+    ),
     "reset_mid_reply": _switch(
         "reset_mid_reply", True, description="half a reply, then the connection is reset"
     ),

@@ -150,6 +150,20 @@ def test_connection_closed_mid_reply_is_a_protocol_error(fleet: Fleet) -> None:
         poll(receiver)
 
 
+def test_a_device_that_closes_after_every_value_before_the_end_marker_is_read(
+    fleet: Fleet,
+) -> None:
+    receiver = fleet.receiver(0)
+    receiver.configure(close_before_last=True)  # the end marker's answer never comes
+    started = time.monotonic()
+
+    snapshot = poll(receiver, timeout=2.0)
+
+    assert time.monotonic() - started < 1.0  # the close ends the poll, no quiet wait
+    assert summary(snapshot) == expected_snapshot(receiver.spec)
+    assert snapshot.diagnostics.resent_requests == 0
+
+
 def test_garbage_only_is_a_protocol_error(fleet: Fleet) -> None:
     receiver = fleet.receiver(2)
     receiver.garbage = GarbageMode.ONLY

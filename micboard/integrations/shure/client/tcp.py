@@ -1,7 +1,8 @@
 """A blocking, deadline-bounded TCP conversation with one receiver.
 
 One poll: connect, send the request of the receiver's form, read until the reply is
-complete, close; every command ends with CR LF. Under the ``ALL`` form the end marker's
+complete (or the device closes the connection once every value is in), close; every
+command ends with CR LF. Under the ``ALL`` form the end marker's
 answer shows at once what the ``GET ALL`` answers left out: each missing value is asked
 for with one ``GET``, or, when the device ignored ``GET ALL`` altogether, the poll falls
 back to the ``PARAM`` form in the same conversation. When nothing arrives for a while,
@@ -56,6 +57,10 @@ class TcpConversation(Conversation):
                     if self.asked_again < MAX_ASK_AGAIN:
                         self._ask_again(sock, fallback=False)
                     continue
+                if not data:  # the device closed the connection
+                    if self.reply.values_complete:
+                        break  # after every value: only the end marker's answer is lost
+                    raise self._closed("was closed by the device")
                 self.absorb(self.decoder.feed(data))
                 self._follow_up(sock)
         return self.result()
@@ -127,7 +132,8 @@ class TcpConversation(Conversation):
             raise self._closed(f"failed ({error.strerror or error})") from None
 
     def _receive(self, sock: socket.socket) -> bytes | None:
-        """The next bytes, or ``None`` once nothing arrived for ``quiet`` seconds."""
+        """The next bytes (none: the device closed the connection), or ``None`` once nothing
+        arrived for ``quiet`` seconds."""
         quiet_left = self._last_activity + self.quiet - time.monotonic()
         remaining = self.remaining()
         try:
@@ -141,8 +147,6 @@ class TcpConversation(Conversation):
             raise self.timeout() from None
         except OSError as error:
             raise self._closed(f"failed ({error.strerror or error})") from None
-        if not data:
-            raise self._closed("was closed by the device")
         self._last_activity = time.monotonic()
         return data
 

@@ -28,6 +28,8 @@ class Behaviour:
     """Accept connections (and datagrams) and never answer."""
     close_mid_reply: bool = False
     """Send the first half of each reply, then close the connection (UDP: cut the datagram)."""
+    close_before_last: bool = False
+    """Send each reply but its last message (the end marker's answer), then close."""
     reset_mid_reply: bool = False
     """Send the first half of each reply, then reset the connection."""
     garbage: GarbageMode = GarbageMode.OFF

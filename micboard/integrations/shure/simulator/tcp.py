@@ -140,6 +140,9 @@ class TcpPeer(Peer):
             return
         dialect = receiver.family.dialect
         end = b"\r\n" if behaviour.crlf_replies else b""
+        cut_last = reply and behaviour.close_before_last
+        if cut_last:
+            messages = messages[:-1]
         frames = [dialect.encode(message) + end for message in messages]
         payload = garble(frames, behaviour.garbage, receiver.rng, dialect.framing)
         hang_up = reply and (behaviour.close_mid_reply or behaviour.reset_mid_reply)
@@ -150,7 +153,7 @@ class TcpPeer(Peer):
                 await self._write(payload, split=behaviour.split_segments)
         except ConnectionError:
             hang_up = True
-        if hang_up:
+        if hang_up or cut_last:
             self.close(abort=behaviour.reset_mid_reply)
 
     async def _write(self, payload: bytes, *, split: bool) -> None:
