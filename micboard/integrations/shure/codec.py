@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from micboard.exceptions import ProtocolError
 
@@ -21,6 +21,7 @@ _WHITESPACE = b" \t\r\n"
 _BODY = re.compile(r"[ \t\r\n]*(?:(?:\{[^{}]*\}|[^ \t\r\n{}]+)(?:[ \t\r\n]+|\Z))*")
 _TOKEN = re.compile(r"\{[^{}]*\}|[^ \t\r\n{}]+")
 _PARAM = re.compile(r"[A-Z][A-Z0-9_]*")
+_NOT_PLAIN = re.compile(r"[{}\t\r\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +30,19 @@ class Framing:
 
     open: bytes
     close: bytes
+    _reserved: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.open) != 1 or len(self.close) != 1:
             raise ValueError("frame delimiters are single bytes")
+        # Built once: every value of every decoded message is checked against it.
+        reserved = frozenset("{}" + self.open.decode("latin-1") + self.close.decode("latin-1"))
+        object.__setattr__(self, "_reserved", reserved)
 
     @property
     def reserved(self) -> frozenset[str]:
         """Characters that may not appear inside a value."""
-        return frozenset("{}" + self.open.decode("latin-1") + self.close.decode("latin-1"))
+        return self._reserved
 
 
 ANGLE_FRAMING = Framing(b"<", b">")
@@ -54,6 +59,8 @@ class Verb(enum.StrEnum):
 
 
 _VERB_ALIASES = {"REPORT": Verb.REP}
+# Each spelling to its verb: a dictionary lookup per frame, not an enum call.
+_VERBS = {verb.value: verb for verb in Verb} | _VERB_ALIASES
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +144,16 @@ def decode(frame: bytes, framing: Framing = ANGLE_FRAMING) -> Message:
 def parse_body(body: bytes, framing: Framing = ANGLE_FRAMING) -> Message:
     """Parse the text between the delimiters; raises ``ProtocolError`` when malformed."""
     text = body.decode("latin-1")
-    if _BODY.fullmatch(text) is None:
-        raise ProtocolError(f"unbalanced braces or stray characters in {_preview(body)}")
-    tokens = _TOKEN.findall(text)
+    if _NOT_PLAIN.search(text) is None:
+        # Most frames: no braces, no whitespace but spaces. The tokens are then what the
+        # spaces separate, and the body is well formed by construction.
+        tokens = [token for token in text.split(" ") if token]
+        plain = True
+    else:
+        if _BODY.fullmatch(text) is None:
+            raise ProtocolError(f"unbalanced braces or stray characters in {_preview(body)}")
+        tokens = _TOKEN.findall(text)
+        plain = False
     if not tokens:
         raise ProtocolError("empty frame")
     verb = _parse_verb(tokens[0], body)
@@ -153,8 +167,11 @@ def parse_body(body: bytes, framing: Framing = ANGLE_FRAMING) -> Message:
     if position >= len(tokens) or not _PARAM.fullmatch(tokens[position]):
         raise ProtocolError(f"missing or malformed parameter in {_preview(body)}")
     values = tuple(tokens[position + 1 :])
+    reserved = framing.reserved
     for value in values:
-        _check_value(value, framing)
+        # A plain token is a non-empty bare word: only its characters need a look.
+        if not plain or not value.isprintable() or not reserved.isdisjoint(value):
+            _check_value(value, framing)
     return Message(verb, channel, tokens[position], values)
 
 
@@ -207,7 +224,8 @@ class FrameDecoder:
                 position = self._skip_overlong_tail(position)
                 continue
             start = self._buffer.find(self.framing.open, position)
-            self._skip_between_frames(self._buffer[position : start if start >= 0 else None])
+            if start != position:  # back to back frames leave nothing between them
+                self._skip_between_frames(self._buffer[position : start if start >= 0 else None])
             if start < 0:
                 position = len(self._buffer)
                 break
@@ -282,11 +300,10 @@ class FrameDecoder:
 
 
 def _parse_verb(token: str, body: bytes) -> Verb:
-    token = _VERB_ALIASES.get(token, token)
-    try:
-        return Verb(token)
-    except ValueError:
-        raise ProtocolError(f"unknown verb {token[:20]!r} in {_preview(body)}") from None
+    verb = _VERBS.get(token)
+    if verb is None:
+        raise ProtocolError(f"unknown verb {token[:20]!r} in {_preview(body)}")
+    return verb
 
 
 def _check_value(value: str, framing: Framing) -> None:
