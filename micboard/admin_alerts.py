@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from micboard.composition import alert_service
+from micboard.composition import alert_service, secret_box
 from micboard.exceptions import MicboardError
 from micboard.models import (
     Alert,
@@ -19,6 +20,13 @@ from micboard.models import (
     Notification,
     WatchedEvent,
     WatchedHours,
+)
+from micboard.services.alerts.configuration import (
+    ContactInput,
+    contact_list_save,
+    contact_list_validate,
+    contact_save,
+    contact_validate,
 )
 from micboard.services.alerts.rules import rule_save
 
@@ -54,10 +62,92 @@ class WatchedEventAdmin(admin.ModelAdmin[WatchedEvent]):
     list_filter = ("venue",)
 
 
+def _form_errors(form: forms.BaseForm, error: MicboardError) -> None:
+    for field, problem in error.details.items():
+        form.add_error(field if field in form.fields else None, str(problem))
+    if not error.details:
+        form.add_error(None, error.message)
+
+
+class ContactForm(forms.ModelForm[Contact]):
+    """A contact's secret is write-only: typed in, stored encrypted, never shown again."""
+
+    new_secret = forms.CharField(
+        label="Secret",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Webhook signing key. Empty keeps the stored one.",
+    )
+    remove_secret = forms.BooleanField(required=False, label="Remove secret")
+
+    class Meta:
+        model = Contact
+        fields = ("name", "channel", "target", "quiet_from", "quiet_until", "enabled")
+
+    def contact_input(self) -> ContactInput:
+        data = self.cleaned_data
+        secret = data.get("new_secret") or None
+        if data.get("remove_secret"):
+            secret = ""
+        return ContactInput(
+            name=data.get("name", ""),
+            channel=data.get("channel", ""),
+            target=data.get("target", ""),
+            quiet_from=data.get("quiet_from"),
+            quiet_until=data.get("quiet_until"),
+            enabled=bool(data.get("enabled")),
+            secret=secret,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors or cleaned.get("DELETE"):
+            return cleaned
+        try:
+            contact_validate(data=self.contact_input(), had_secret=self.instance.has_secret)
+        except MicboardError as error:
+            _form_errors(self, error)
+        return cleaned
+
+
 class ContactInline(admin.TabularInline[Contact, ContactList]):
     model = Contact
+    form = ContactForm
     extra = 1
-    fields = ("name", "channel", "target", "secret", "quiet_from", "quiet_until", "enabled")
+    fields = (
+        "name",
+        "channel",
+        "target",
+        "new_secret",
+        "remove_secret",
+        "secret_set",
+        "quiet_from",
+        "quiet_until",
+        "enabled",
+    )
+    readonly_fields = ("secret_set",)
+
+    @admin.display(boolean=True, description="Secret set")
+    def secret_set(self, obj: Contact) -> bool:
+        return obj.has_secret
+
+
+class ContactListForm(forms.ModelForm[ContactList]):
+    class Meta:
+        model = ContactList
+        fields = ("venue", "name", "escalation_order")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            try:
+                contact_list_validate(
+                    name=cleaned["name"], escalation_order=cleaned["escalation_order"]
+                )
+            except MicboardError as error:
+                _form_errors(self, error)
+        return cleaned
 
 
 @admin.register(ContactList)
@@ -65,6 +155,29 @@ class ContactListAdmin(admin.ModelAdmin[ContactList]):
     list_display = ("venue", "name", "escalation_order")
     list_filter = ("venue",)
     inlines = (ContactInline,)
+    form = ContactListForm
+
+    def save_model(self, request: HttpRequest, obj: ContactList, form: Any, change: bool) -> None:
+        contact_list_save(contact_list=obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Contact:
+            super().save_formset(request, form, formset, change)
+            return
+        for contact_form in formset.forms:
+            instance = contact_form.instance
+            if contact_form in formset.deleted_forms:
+                if instance.pk:
+                    instance.delete()
+                continue
+            if not contact_form.has_changed():
+                continue
+            contact_save(
+                contact_list=form.instance,
+                data=contact_form.contact_input(),
+                box=secret_box(),
+                contact=instance if instance.pk else None,
+            )
 
 
 def _each(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -12,8 +13,11 @@ from django.core.checks import CheckMessage, Tags, register
 from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 
+from micboard.infrastructure.secret_box import DEVELOPMENT_KEY
+
 DEVELOPMENT_REDIS = "redis://127.0.0.1:6379/0"
 INSECURE_KEY_MARKERS = ("insecure", "change-me", "test-only")
+_KEY_MARKERS = tuple(marker.encode() for marker in INSECURE_KEY_MARKERS)
 
 
 @register(Tags.security, deploy=True)
@@ -58,4 +62,30 @@ def check_production_settings(
                 id="micboard.W003",
             )
         )
+    messages += _encryption_key_messages()
     return messages
+
+
+def _encryption_key_messages() -> list[CheckMessage]:
+    keys = list(settings.MICBOARD_ENCRYPTION_KEYS)
+    if not keys:
+        return [
+            CheckError(
+                "MICBOARD_ENCRYPTION_KEYS is not set: webhook secrets cannot be stored.",
+                hint='Set it to a Fernet key: python -c "from cryptography.fernet import '
+                'Fernet; print(Fernet.generate_key().decode())" (not the SECRET_KEY).',
+                id="micboard.E002",
+            )
+        ]
+    if DEVELOPMENT_KEY in keys or any(
+        marker in base64.urlsafe_b64decode(key) for key in keys for marker in _KEY_MARKERS
+    ):
+        return [
+            CheckError(
+                "MICBOARD_ENCRYPTION_KEYS holds a development or test key.",
+                hint="Put a new Fernet key first, run manage.py micboard_rotate_secrets, then "
+                "drop the development key.",
+                id="micboard.E003",
+            )
+        ]
+    return []

@@ -26,6 +26,7 @@ from micboard.infrastructure.notification_queue import (
 )
 from micboard.infrastructure.notifiers import DjangoEmailSender, UrllibWebhookPoster
 from micboard.infrastructure.redis import RedisProfile, redis_client
+from micboard.infrastructure.secret_box import SecretBox
 from micboard.infrastructure.wall_feed import RedisWallFeed
 from micboard.integrations.registry import default_registry
 from micboard.selectors.wall import WallFeed
@@ -90,6 +91,11 @@ def notification_queue() -> NotificationQueue:
     return CeleryNotificationQueue(celery_app(), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
+def secret_box() -> SecretBox:
+    """Encrypts and decrypts stored webhook secrets with ``MICBOARD_ENCRYPTION_KEYS``."""
+    return SecretBox(settings.MICBOARD_ENCRYPTION_KEYS)
+
+
 @lru_cache(maxsize=1)
 def alert_service() -> AlertService:
     """Alert rules, lifecycle and the outbox; deliveries go to the housekeeping queue."""
@@ -106,6 +112,7 @@ def alert_service() -> AlertService:
                 from_email=settings.DEFAULT_FROM_EMAIL, timeout=float(settings.EMAIL_TIMEOUT)
             ),
             webhook=UrllibWebhookPoster(timeout=timeout),
+            secrets=secret_box(),
             policy=DeliveryPolicy(
                 max_attempts=settings.MICBOARD_NOTIFY_MAX_ATTEMPTS,
                 first_retry_seconds=settings.MICBOARD_NOTIFY_FIRST_RETRY_SECONDS,

@@ -22,6 +22,7 @@ PRODUCTION = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
     "SECURE_HSTS_PRELOAD": "true",
     "MICBOARD_BEHIND_TLS_PROXY": "true",
+    "MICBOARD_ENCRYPTION_KEYS": "kS3i1Pq8m0yVt9dX2cB7nR4wE6uZ5aL1hJ0gF8oT3vM=",
 }
 
 
@@ -54,5 +55,26 @@ def test_development_defaults_are_each_named() -> None:
         }
     )
     assert result.returncode != 0
-    for check_id in ("micboard.E001", "micboard.W001", "micboard.W002", "micboard.W003"):
+    for check_id in (
+        "micboard.E001",
+        "micboard.E003",  # the development encryption key
+        "micboard.W001",
+        "micboard.W002",
+        "micboard.W003",
+    ):
         assert check_id in result.stderr
+
+
+def test_no_encryption_key_is_named() -> None:
+    result = check_deploy({**PRODUCTION, "MICBOARD_ENCRYPTION_KEYS": ""})
+    assert result.returncode != 0
+    assert "micboard.E002" in result.stderr
+
+
+def test_a_malformed_encryption_key_stops_the_process_with_one_line() -> None:
+    good = PRODUCTION["MICBOARD_ENCRYPTION_KEYS"]
+    result = check_deploy({**PRODUCTION, "MICBOARD_ENCRYPTION_KEYS": f"{good},not-a-key"})
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        "MICBOARD_ENCRYPTION_KEYS: key 2 is not URL-safe base64"
+    )

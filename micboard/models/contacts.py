@@ -30,14 +30,18 @@ class ContactChannel(models.TextChoices):
 
 
 class Contact(models.Model):
-    """One way to reach someone: an email address or a webhook URL with its secret."""
+    """One way to reach someone: an email address or a webhook URL with its secret, which
+    is stored encrypted (``micboard.services.alerts.contacts``) and never shown."""
 
     contact_list = models.ForeignKey(ContactList, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=120)
     channel = models.CharField(max_length=16, choices=ContactChannel.choices)
     target = models.CharField(max_length=500, help_text="Email address or webhook URL.")
-    secret = models.CharField(
-        max_length=200, blank=True, default="", help_text="Webhook: the HMAC-SHA256 key."
+    secret_encrypted = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Webhook: the HMAC-SHA256 key, encrypted with MICBOARD_ENCRYPTION_KEYS.",
     )
     quiet_from = models.TimeField(null=True, blank=True, help_text="Venue time.")
     quiet_until = models.TimeField(null=True, blank=True, help_text="Venue time.")
@@ -49,12 +53,17 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.target}>"
 
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret_encrypted)
+
 
 class NotificationEvent(models.TextChoices):
     OPENED = "opened", "Opened"
     ESCALATED = "escalated", "Escalated"
     RESOLVED = "resolved", "Resolved"
     TEST = "test", "Test"
+    SUMMARY = "summary", "Summary of what quiet hours held"
 
 
 class NotificationState(models.TextChoices):
@@ -62,7 +71,8 @@ class NotificationState(models.TextChoices):
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed for good"
-    QUIET = "quiet", "Not sent: the contact's quiet hours"
+    HELD = "held", "Held until the contact's quiet hours end"
+    SUMMARISED = "summarised", "Sent in the summary when quiet hours ended"
 
 
 class Notification(models.Model):
@@ -85,6 +95,14 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
+    summary = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="summarised",
+        help_text="Held in quiet hours: the summary that carried it afterwards.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -129,6 +129,7 @@ def build_logging(*, level: str, fmt: str, secrets: Iterable[str] = ()) -> dict[
 def secret_values(settings: dict[str, Any]) -> list[str]:
     """The secrets in a settings module's globals that must never be logged."""
     found = [str(settings.get("SECRET_KEY", "")), str(settings.get("EMAIL_HOST_PASSWORD", ""))]
+    found += [str(key) for key in settings.get("MICBOARD_ENCRYPTION_KEYS", [])]
     for database in settings.get("DATABASES", {}).values():
         found.append(str(database.get("PASSWORD", "")))
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "MICBOARD_REDIS_URL"):

@@ -13,6 +13,7 @@ import django_stubs_ext
 
 from micboard import __version__ as micboard_version
 from micboard.exceptions import ConfigurationError
+from micboard.infrastructure.secret_box import DEVELOPMENT_KEY, key_problem
 from micboard.project.env import (
     env_bool,
     env_float,
@@ -218,6 +219,16 @@ MICBOARD_NOTIFY_MAX_ATTEMPTS = env_int("MICBOARD_NOTIFY_MAX_ATTEMPTS", 8)
 MICBOARD_NOTIFY_FIRST_RETRY_SECONDS = env_float("MICBOARD_NOTIFY_FIRST_RETRY_SECONDS", 5.0)
 # How long a claimed notification is held by its worker; never under 3 send timeouts.
 MICBOARD_NOTIFY_LEASE_SECONDS = env_float("MICBOARD_NOTIFY_LEASE_SECONDS", 60.0)
+# Fernet keys, newest first, that encrypt webhook secrets in the database; not SECRET_KEY.
+# Unset in debug: a development key that `check --deploy` refuses (docs/operations.md).
+MICBOARD_ENCRYPTION_KEYS = env_list("MICBOARD_ENCRYPTION_KEYS", [])
+for _position, _key in enumerate(MICBOARD_ENCRYPTION_KEYS, start=1):
+    if _problem := key_problem(_key):
+        sys.exit(f"MICBOARD_ENCRYPTION_KEYS: key {_position} is {_problem}")
+if not MICBOARD_ENCRYPTION_KEYS and (
+    DEBUG or env_bool("MICBOARD_ALLOW_INSECURE_KEY", default=False)
+):
+    MICBOARD_ENCRYPTION_KEYS = [DEVELOPMENT_KEY]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

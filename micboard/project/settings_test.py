@@ -27,6 +27,11 @@ os.environ.pop("CELERY_BROKER_URL", None)
 os.environ.pop("MICBOARD_REDIS_URL", None)
 os.environ.pop("MICBOARD_LOCK_REDIS_URL", None)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# Fernet keys of the suite's webhook secrets (base64 of 32 bytes), newest first.
+os.environ.setdefault(
+    "MICBOARD_ENCRYPTION_KEYS",
+    "dGVzdC1vbmx5LWZlcm5ldC1rZXktbm90LWZvci11c2U=",
+)
 # One id per test run, inherited by the workers and beats a test starts: two runs on one
 # machine (or a run beside the demo) never consume each other's messages or locks.
 RUN_ID = os.environ.setdefault("MICBOARD_TEST_RUN_ID", uuid.uuid4().hex[:8])

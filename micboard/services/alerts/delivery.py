@@ -12,11 +12,12 @@ from datetime import timedelta
 import structlog
 from django.db.models import F, Q
 
-from micboard.exceptions import NotificationError
+from micboard.exceptions import ConfigurationError, NotificationError
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.notifiers import EmailSender, WebhookPoster
+from micboard.infrastructure.secret_box import SecretBox
 from micboard.models import ContactChannel, DeliveryAttempt, Notification, NotificationState
-from micboard.services.alerts.messages import notification_text, webhook_body
+from micboard.services.alerts.messages import email_message, webhook_body
 
 log = structlog.get_logger(__name__)
 
@@ -42,12 +43,19 @@ class DeliveryOutcome:
 
 class NotificationDelivery:
     def __init__(
-        self, *, clock: Clock, email: EmailSender, webhook: WebhookPoster, policy: DeliveryPolicy
+        self,
+        *,
+        clock: Clock,
+        email: EmailSender,
+        webhook: WebhookPoster,
+        policy: DeliveryPolicy,
+        secrets: SecretBox,
     ) -> None:
         self._clock = clock
         self._email = email
         self._webhook = webhook
         self._policy = policy
+        self._secrets = secrets
 
     def _claim(self, notification_id: int) -> Notification | None:
         now = self._clock.now()
@@ -74,8 +82,8 @@ class NotificationDelivery:
         error = ""
         try:
             self._send(notification)
-        except NotificationError as failure:
-            error = failure.message
+        except (NotificationError, ConfigurationError) as failure:
+            error = failure.message  # a secret no key decrypts is the operator's to fix
         duration_ms = int((self._clock.monotonic() - began) * 1000)
         DeliveryAttempt.objects.create(
             notification=notification,
@@ -110,12 +118,12 @@ class NotificationDelivery:
     def _send(self, notification: Notification) -> None:
         contact, key = notification.contact, str(notification.idempotency_key)
         if contact.channel == ContactChannel.EMAIL:
-            text = notification_text(notification)
-            self._email.send(to=contact.target, subject=text, text=text, idempotency_key=key)
+            subject, text = email_message(notification)
+            self._email.send(to=contact.target, subject=subject, text=text, idempotency_key=key)
         else:
             self._webhook.post(
                 url=contact.target,
-                secret=contact.secret,
+                secret=self._secrets.decrypt(contact.secret_encrypted),
                 body=webhook_body(notification),
                 idempotency_key=key,
             )

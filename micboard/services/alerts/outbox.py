@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from micboard.models import Alert, Contact, Notification, NotificationEvent, NotificationState
-from micboard.services.alerts.watch import in_quiet_hours, venue_zone
+from micboard.services.alerts.watch import quiet_hours_end, venue_zone
 
 
 class ContactBook:
@@ -43,11 +43,12 @@ def notification_rows(
     event: NotificationEvent,
     now: datetime,
 ) -> list[Notification]:
-    """One unsaved row per contact; a contact in quiet hours gets a row marked so."""
+    """One unsaved row per contact; a contact in quiet hours gets a row held until they
+    end, when a summary of everything held goes out instead."""
     zone = venue_zone(time_zone)
     rows = []
     for contact in contacts:
-        quiet = in_quiet_hours(
+        quiet_end = quiet_hours_end(
             quiet_from=contact.quiet_from, quiet_until=contact.quiet_until, zone=zone, now=now
         )
         rows.append(
@@ -56,8 +57,8 @@ def notification_rows(
                 alert=alert,
                 contact=contact,
                 event=event,
-                state=NotificationState.QUIET if quiet else NotificationState.PENDING,
-                next_attempt_at=now,
+                state=NotificationState.PENDING if quiet_end is None else NotificationState.HELD,
+                next_attempt_at=quiet_end or now,
                 created_at=now,
             )
         )

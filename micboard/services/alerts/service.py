@@ -20,6 +20,7 @@ from micboard.services.alerts.delivery import DeliveryOutcome, NotificationDeliv
 from micboard.services.alerts.evaluation import AlertEvaluator, Changes
 from micboard.services.alerts.lifecycle import AlertLifecycle
 from micboard.services.alerts.outbox import notification_rows
+from micboard.services.alerts.quiet import HeldNotifications
 from micboard.services.dto import WrittenBatch
 
 CHECK_CHUNK = 500
@@ -32,6 +33,8 @@ class CheckReport:
     resolved: int
     escalated: int
     redelivered: int
+    summaries: int = 0
+    """Contacts whose quiet hours ended, sent what they held."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class DjangoAlertService:
         self._evaluator = AlertEvaluator(clock=clock, queue=queue, events=events)
         self._lifecycle = AlertLifecycle(clock=clock, queue=queue, events=events)
         self._delivery = delivery
+        self._held = HeldNotifications(clock=clock, queue=queue)
 
     def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes:
         return self._evaluator.receivers_evaluate(receiver_ids=receiver_ids)
@@ -82,9 +86,10 @@ class DjangoAlertService:
             opened += sum(1 for _, e in changes.events if e == NotificationEvent.OPENED)
             resolved += sum(1 for _, e in changes.events if e == NotificationEvent.RESOLVED)
         escalated = self._lifecycle.alerts_escalate()
+        summaries = self._held.held_release()
         due = self._delivery.notifications_due()
         self._queue.deliver(due)
-        return CheckReport(len(ids), opened, resolved, escalated, len(due))
+        return CheckReport(len(ids), opened, resolved, escalated, len(due), summaries)
 
     def notification_deliver(self, *, notification_id: int) -> DeliveryOutcome:
         return self._delivery.notification_deliver(notification_id=notification_id)
@@ -104,10 +109,8 @@ class DjangoAlertService:
             event=NotificationEvent.TEST,
             now=self._clock.now(),
         )
-        for row in rows:
-            row.state = (
-                NotificationState.PENDING
-            )  # a test ignores quiet hours: someone is asking for it
+        for row in rows:  # a test ignores quiet hours: someone is asking for it now
+            row.state, row.next_attempt_at = NotificationState.PENDING, row.created_at
         saved = Notification.objects.bulk_create(rows)
         results = []
         for row in saved:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from micboard.models import WatchedEvent, WatchedHours
@@ -52,6 +52,23 @@ def in_quiet_hours(
     if quiet_from < quiet_until:
         return quiet_from <= local < quiet_until
     return local >= quiet_from or local < quiet_until
+
+
+def quiet_hours_end(
+    *, quiet_from: time | None, quiet_until: time | None, zone: ZoneInfo, now: datetime
+) -> datetime | None:
+    """When the contact's current quiet hours end (UTC), or None when it is not in them.
+
+    The end is the next ``quiet_until`` in venue time; a wall-clock time a daylight-saving
+    change skips or repeats resolves as Python's ``fold=0`` does, then converts to UTC."""
+    if not in_quiet_hours(quiet_from=quiet_from, quiet_until=quiet_until, zone=zone, now=now):
+        return None
+    assert quiet_until is not None  # noqa: S101 - in quiet hours, both ends are set
+    local = now.astimezone(zone)
+    end = datetime.combine(local.date(), quiet_until, tzinfo=zone)
+    if end <= local:
+        end = datetime.combine(local.date() + timedelta(days=1), quiet_until, tzinfo=zone)
+    return end.astimezone(UTC)
 
 
 WATCH_LOOKAHEAD = timedelta(days=366)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
 
-from micboard.composition import celery_app
+from micboard.composition import celery_app, secret_box
 from micboard.infrastructure.notification_queue import CeleryNotificationQueue
 from micboard.infrastructure.notifiers import DjangoEmailSender, UrllibWebhookPoster
 from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Contact, ContactChannel, ContactList, Receiver, Venue
+from micboard.services.alerts.configuration import ContactInput, contact_save
 from micboard.services.alerts.delivery import DeliveryPolicy, NotificationDelivery
 from micboard.services.alerts.service import DjangoAlertService
 from micboard.services.dto import PolledSnapshot, UnreachablePoll
@@ -67,6 +68,7 @@ def delivery_for(clock: SteppedClock, *, timeout: float = 5.0) -> NotificationDe
         email=DjangoEmailSender(from_email="micboard@test.invalid", timeout=timeout),
         webhook=UrllibWebhookPoster(timeout=timeout),
         policy=DeliveryPolicy(max_attempts=3, first_retry_seconds=1, lease_seconds=30),
+        secrets=secret_box(),
     )
 
 
@@ -83,15 +85,25 @@ def bench() -> AlertBench:
 
 
 def add_contact(
-    venue: Venue, *, step: int = 0, channel: str = ContactChannel.EMAIL, target: str = ""
+    venue: Venue,
+    *,
+    step: int = 0,
+    channel: str = ContactChannel.EMAIL,
+    target: str = "",
+    **quiet: time,
 ) -> Contact:
     contact_list, _ = ContactList.objects.get_or_create(
         venue=venue, escalation_order=step, defaults={"name": f"Step {step}"}
     )
-    return Contact.objects.create(
+    return contact_save(
         contact_list=contact_list,
-        name=f"Contact {step}",
-        channel=channel,
-        target=target or f"lead{step}@example.test",
-        secret=WEBHOOK_SECRET if channel == ContactChannel.WEBHOOK else "",
+        data=ContactInput(
+            name=f"Contact {step}",
+            channel=channel,
+            target=target or f"lead{step}@example.test",
+            secret=WEBHOOK_SECRET if channel == ContactChannel.WEBHOOK else None,
+            **quiet,
+        ),
+        box=secret_box(),
+        contact=None,
     )

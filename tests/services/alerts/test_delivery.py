@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 import pytest
 
 from micboard.exceptions import ConflictError, NotFoundError
@@ -124,16 +122,6 @@ def test_a_send_cut_short_is_handed_out_again_once_its_lease_ends(
     assert deliver(bench, notification) == NotificationState.SENT
     (message,) = mail_server.messages
     assert message["Message-ID"] == f"<{notification.idempotency_key}@micboard>"
-
-
-def test_quiet_hours_keep_a_contact_unbothered(bench: AlertBench) -> None:
-    now = bench.clock.at.time()
-    venue = make_venue()
-    contact = add_contact(venue)
-    contact.quiet_from, contact.quiet_until = time(now.hour), time((now.hour + 1) % 24)
-    contact.save()
-    bench.answer(make_receiver(venue, model="ULXD4D"), 1, 4)
-    assert Notification.objects.get().state == NotificationState.QUIET
 
 
 def test_unacknowledged_alerts_escalate_to_the_next_list(

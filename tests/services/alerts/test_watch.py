@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from micboard.models import WatchedEvent, WatchedHours
-from micboard.services.alerts.watch import in_quiet_hours, is_watched, venue_zone
+from micboard.services.alerts.watch import in_quiet_hours, is_watched, quiet_hours_end, venue_zone
 
 BERLIN = venue_zone("Europe/Berlin")
 # Sunday 29 November 2026, 09:30 in Berlin (UTC+1).
@@ -54,3 +54,21 @@ def test_quiet_hours_may_run_past_midnight() -> None:
 
 def test_an_unknown_zone_reads_as_utc() -> None:
     assert venue_zone("Mars/Olympus") == venue_zone("UTC")
+
+
+def test_quiet_hours_end_at_the_next_local_end_time() -> None:
+    evening = datetime(2026, 11, 28, 21, 30, tzinfo=UTC)  # 22:30 in Berlin
+    night = {"quiet_from": time(22, 0), "quiet_until": time(7, 0), "zone": BERLIN}
+    assert quiet_hours_end(**night, now=evening) == datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    early = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)  # 06:00 in Berlin, same night
+    assert quiet_hours_end(**night, now=early) == datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    assert quiet_hours_end(**night, now=SUNDAY_MORNING) is None
+
+
+def test_quiet_hours_over_a_clock_change_end_at_local_time() -> None:
+    # Berlin goes from UTC+2 to UTC+1 in the night to Sunday 25 October 2026.
+    saturday_night = datetime(2026, 10, 24, 21, 0, tzinfo=UTC)  # 23:00 summer time
+    end = quiet_hours_end(
+        quiet_from=time(22, 0), quiet_until=time(7, 0), zone=BERLIN, now=saturday_night
+    )
+    assert end == datetime(2026, 10, 25, 6, 0, tzinfo=UTC)  # 07:00 winter time
