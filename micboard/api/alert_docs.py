@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -15,6 +17,9 @@ from micboard.api.alert_serializers import (
     AlertRuleFilterSerializer,
     AlertRuleSerializer,
     AlertSerializer,
+    ContactFilterSerializer,
+    NotificationFilterSerializer,
+    VenueFilterSerializer,
 )
 
 _ALERT = {
@@ -148,5 +153,160 @@ RULES = extend_schema_view(
         summary="Delete an alert rule",
         description="Deletes the rule with its alerts.",
         parameters=[RULE_ID],
+    ),
+)
+
+
+def _crud(
+    thing: str,
+    things: str,
+    example: dict[str, object],
+    create: dict[str, object],
+    patch: dict[str, object],
+    *,
+    filters: type | None = None,
+    about: str = "",
+) -> Any:
+    """The schema of a configuration resource's list, get, create, replace, change, delete."""
+    identifier = OpenApiParameter(
+        "id", int, OpenApiParameter.PATH, description=f"The {thing}'s id."
+    )
+    shown = OpenApiExample(f"A {thing}", value=example, response_only=True)
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {things}",
+            description=f"Every venue's {things}, or one venue's. {about}".strip(),
+            parameters=[filters] if filters else [],
+            examples=[shown],
+        ),
+        retrieve=extend_schema(
+            summary=f"Get a {thing}",
+            description=f"One {thing}.",
+            parameters=[identifier],
+            examples=[shown],
+        ),
+        create=extend_schema(
+            summary=f"Create a {thing}",
+            description=f"A new {thing}; invalid values are a 400 naming each field.",
+            examples=[OpenApiExample("Create", value=create, request_only=True), shown],
+        ),
+        update=extend_schema(
+            summary=f"Replace a {thing}",
+            description="Every field; left-out optional fields take their defaults.",
+            parameters=[identifier],
+            examples=[shown],
+        ),
+        partial_update=extend_schema(
+            summary=f"Change a {thing}",
+            description="The fields given.",
+            parameters=[identifier],
+            examples=[OpenApiExample("Change", value=patch, request_only=True), shown],
+        ),
+        destroy=extend_schema(
+            summary=f"Delete a {thing}",
+            description=f"Deletes the {thing}.",
+            parameters=[identifier],
+        ),
+    )
+
+
+WATCHED_HOURS = _crud(
+    "watched-hours window",
+    "watched-hours windows",
+    {"id": 4, "venue": "demo", "weekday": 6, "starts": "08:00:00", "ends": "13:00:00"},
+    {"venue": "demo", "weekday": 6, "starts": "08:00", "ends": "13:00"},
+    {"ends": "14:00"},
+    filters=VenueFilterSerializer,
+    about="Venue time: a window whose end is not after its start ends the next day.",
+)
+WATCHED_EVENTS = _crud(
+    "watched event",
+    "watched events",
+    {
+        "id": 2,
+        "venue": "demo",
+        "name": "Christmas Eve service",
+        "starts_at": "2026-12-24T21:00:00Z",
+        "ends_at": "2026-12-25T00:30:00Z",
+    },
+    {
+        "venue": "demo",
+        "name": "Christmas Eve service",
+        "starts_at": "2026-12-24T22:00:00+01:00",
+        "ends_at": "2026-12-25T01:30:00+01:00",
+    },
+    {"ends_at": "2026-12-25T02:00:00+01:00"},
+    filters=VenueFilterSerializer,
+)
+CONTACT_LISTS = _crud(
+    "contact list",
+    "contact lists",
+    {"id": 1, "venue": "demo", "name": "Audio team", "escalation_order": 0},
+    {"venue": "demo", "name": "Technical director", "escalation_order": 1},
+    {"name": "Audio leads"},
+    filters=VenueFilterSerializer,
+    about="An alert opens to step 0 and escalates to the next step.",
+)
+_CONTACT = {
+    "id": 3,
+    "contact_list": 1,
+    "venue": "demo",
+    "name": "Audio chat",
+    "channel": "webhook",
+    "target": "https://chat.example.org/hooks/audio",
+    "has_secret": True,
+    "quiet_from": "23:00:00",
+    "quiet_until": "07:00:00",
+    "enabled": True,
+}
+CONTACTS = _crud(
+    "contact",
+    "contacts",
+    _CONTACT,
+    {
+        "contact_list": 1,
+        "name": "Audio chat",
+        "channel": "webhook",
+        "target": "https://chat.example.org/hooks/audio",
+        "secret": "a-long-random-signing-key",
+        "quiet_from": "23:00",
+        "quiet_until": "07:00",
+    },
+    {"secret": "the-new-signing-key"},
+    filters=ContactFilterSerializer,
+    about="Reading them needs micboard.view_contact. A secret is never shown, only "
+    "has_secret; notifications held in quiet hours go out as one summary when they end.",
+)
+_NOTIFICATION = {
+    "id": 40,
+    "venue": "demo",
+    "alert": 12,
+    "contact": 3,
+    "event": "opened",
+    "state": "sent",
+    "attempts": 1,
+    "created_at": "2026-11-29T08:50:00Z",
+    "next_attempt_at": "2026-11-29T08:50:00Z",
+    "sent_at": "2026-11-29T08:50:01Z",
+    "last_error": "",
+    "summary": None,
+    "idempotency_key": "6f1c2a5e-1d3b-4c1e-9a43-0f3e2b7c9d10",
+}
+_NOTIFICATION_SHOWN = OpenApiExample("A sent notification", value=_NOTIFICATION, response_only=True)
+NOTIFICATIONS = extend_schema_view(
+    list=extend_schema(
+        summary="List notifications",
+        description="The outbox, newest first, by venue, state and alert; reading it needs "
+        "micboard.view_notification.",
+        parameters=[NotificationFilterSerializer],
+        examples=[_NOTIFICATION_SHOWN],
+    ),
+    retrieve=extend_schema(
+        summary="Get a notification",
+        description="One notification with its state and last error.",
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The notification's id.")
+        ],
+        examples=[_NOTIFICATION_SHOWN],
     ),
 )

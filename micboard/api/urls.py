@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from micboard.api import alerts, performers, views
+from micboard.api import alert_configuration, alerts, performers, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -17,6 +17,11 @@ router.register("alert-rules", alerts.AlertRuleViewSet, basename="alert-rule")
 router.register("performers", performers.PerformerViewSet, basename="performer")
 router.register("events", performers.EventViewSet, basename="event")
 router.register("assignments", performers.AssignmentViewSet, basename="assignment")
+router.register("watched-hours", alert_configuration.WatchedHoursViewSet, basename="watched-hours")
+router.register("watched-events", alert_configuration.WatchedEventViewSet, basename="watched-event")
+router.register("contact-lists", alert_configuration.ContactListViewSet, basename="contact-list")
+router.register("contacts", alert_configuration.ContactViewSet, basename="contact")
+router.register("notifications", alert_configuration.NotificationViewSet, basename="notification")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),

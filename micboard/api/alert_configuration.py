@@ -1,0 +1,209 @@
+"""API v1 for a venue's alert configuration and the notification outbox (read-only).
+
+Watched hours and events, contact lists, and contacts, whose secrets are write-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from micboard.api import alert_docs
+from micboard.api.alert_serializers import (
+    ContactFilterSerializer,
+    ContactListSerializer,
+    ContactSerializer,
+    NotificationFilterSerializer,
+    NotificationSerializer,
+    VenueFilterSerializer,
+    WatchedEventSerializer,
+    WatchedHoursSerializer,
+)
+from micboard.api.fields import ID_PATTERN
+from micboard.api.permissions import ModelPermissionsToRead
+from micboard.composition import secret_box
+from micboard.models import Contact, ContactList, Notification, WatchedEvent, WatchedHours
+from micboard.selectors import alerts as selected
+from micboard.services.alerts import configuration
+
+
+def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Request) -> Any:
+    serializer = serializer_class(data=request.query_params.dict())
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _apply(instance: Any, values: dict[str, Any]) -> Any:
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance
+
+
+@alert_docs.WATCHED_HOURS
+class WatchedHoursViewSet(viewsets.ModelViewSet[WatchedHours]):
+    """A venue's weekly watched hours."""
+
+    queryset = WatchedHours.objects.all()
+    serializer_class = WatchedHoursSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self) -> QuerySet[WatchedHours]:
+        if self.action != "list":
+            return selected.watched_hours_list()
+        query = _query(VenueFilterSerializer, self.request)
+        return selected.watched_hours_list(venue_slug=query.get("venue", ""))
+
+    def perform_create(self, serializer: serializers.BaseSerializer[WatchedHours]) -> None:
+        serializer.instance = configuration.watched_hours_save(
+            hours=WatchedHours(**serializer.validated_data)
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[WatchedHours]) -> None:
+        serializer.instance = configuration.watched_hours_save(
+            hours=_apply(serializer.instance, serializer.validated_data)
+        )
+
+
+@alert_docs.WATCHED_EVENTS
+class WatchedEventViewSet(viewsets.ModelViewSet[WatchedEvent]):
+    """A venue's one-off watched periods."""
+
+    queryset = WatchedEvent.objects.all()
+    serializer_class = WatchedEventSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self) -> QuerySet[WatchedEvent]:
+        if self.action != "list":
+            return selected.watched_event_list()
+        query = _query(VenueFilterSerializer, self.request)
+        return selected.watched_event_list(venue_slug=query.get("venue", ""))
+
+    def perform_create(self, serializer: serializers.BaseSerializer[WatchedEvent]) -> None:
+        serializer.instance = configuration.watched_event_save(
+            event=WatchedEvent(**serializer.validated_data)
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[WatchedEvent]) -> None:
+        serializer.instance = configuration.watched_event_save(
+            event=_apply(serializer.instance, serializer.validated_data)
+        )
+
+
+@alert_docs.CONTACT_LISTS
+class ContactListViewSet(viewsets.ModelViewSet[ContactList]):
+    """A venue's contact lists, in escalation order."""
+
+    queryset = ContactList.objects.all()
+    serializer_class = ContactListSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self) -> QuerySet[ContactList]:
+        if self.action != "list":
+            return selected.contact_list_list()
+        query = _query(VenueFilterSerializer, self.request)
+        return selected.contact_list_list(venue_slug=query.get("venue", ""))
+
+    def perform_create(self, serializer: serializers.BaseSerializer[ContactList]) -> None:
+        serializer.instance = configuration.contact_list_save(
+            contact_list=ContactList(**serializer.validated_data)
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[ContactList]) -> None:
+        serializer.instance = configuration.contact_list_save(
+            contact_list=_apply(serializer.instance, serializer.validated_data)
+        )
+
+
+def _contact_input(values: dict[str, Any]) -> configuration.ContactInput:
+    return configuration.ContactInput(
+        name=values["name"],
+        channel=values["channel"],
+        target=values["target"],
+        quiet_from=values.get("quiet_from"),
+        quiet_until=values.get("quiet_until"),
+        enabled=values.get("enabled", True),
+        secret=values.get("secret"),
+    )
+
+
+@alert_docs.CONTACTS
+class ContactViewSet(viewsets.ModelViewSet[Contact]):
+    """Contacts: an email address or a signed webhook, with optional quiet hours."""
+
+    queryset = Contact.objects.all()
+    serializer_class = ContactSerializer
+    lookup_value_regex = ID_PATTERN
+    permission_classes = [ModelPermissionsToRead]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        if self.action != "list":
+            return selected.contact_list()
+        query = _query(ContactFilterSerializer, self.request)
+        return selected.contact_list(
+            venue_slug=query.get("venue", ""), contact_list_id=query.get("contact_list")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        contact = configuration.contact_save(
+            contact_list=data["contact_list"],
+            data=_contact_input(data),
+            box=secret_box(),
+            contact=None,
+        )
+        return Response(self._shown(contact), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contact = self.get_object()
+        partial = bool(kwargs.get("partial"))
+        serializer = self.get_serializer(contact, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        current = {
+            "contact_list": contact.contact_list,
+            "name": contact.name,
+            "channel": contact.channel,
+            "target": contact.target,
+            "quiet_from": contact.quiet_from,
+            "quiet_until": contact.quiet_until,
+            "enabled": contact.enabled,
+        }
+        values = (
+            {**current, **serializer.validated_data} if partial else {**serializer.validated_data}
+        )
+        updated = configuration.contact_save(
+            contact_list=values["contact_list"],
+            data=_contact_input(values),
+            box=secret_box(),
+            contact=contact,
+        )
+        return Response(self._shown(updated))
+
+    @staticmethod
+    def _shown(contact: Contact) -> dict[str, Any]:
+        return dict(ContactSerializer(selected.contact_list().get(pk=contact.pk)).data)
+
+
+@alert_docs.NOTIFICATIONS
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet[Notification]):
+    """The outbox: every notification, its state and its attempts."""
+
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+    lookup_value_regex = ID_PATTERN
+    permission_classes = [ModelPermissionsToRead]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if self.action != "list":
+            return selected.notification_list()
+        query = _query(NotificationFilterSerializer, self.request)
+        return selected.notification_list(
+            venue_slug=query.get("venue", ""),
+            state=query.get("state", ""),
+            alert_id=query.get("alert"),
+        )
