@@ -164,20 +164,28 @@ class ContactListAdmin(admin.ModelAdmin[ContactList]):
         if formset.model is not Contact:
             super().save_formset(request, form, formset, change)
             return
+        # What the admin's history message reads, as formset.save() would leave it.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for contact_form in formset.forms:
             instance = contact_form.instance
             if contact_form in formset.deleted_forms:
                 if instance.pk:
+                    formset.deleted_objects.append(instance)
                     instance.delete()
                 continue
             if not contact_form.has_changed():
                 continue
-            contact_save(
+            created = not instance.pk
+            saved = contact_save(
                 contact_list=form.instance,
                 data=contact_form.contact_input(),
                 box=secret_box(),
-                contact=instance if instance.pk else None,
+                contact=None if created else instance,
             )
+            if created:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, contact_form.changed_data))
 
 
 def _each(

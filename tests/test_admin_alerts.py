@@ -6,13 +6,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from micboard.composition import device_service
-from micboard.models import Alert, AlertState, Notification, Venue
+from micboard.composition import device_service, secret_box
+from micboard.models import Alert, AlertState, Contact, ContactList, Notification, Venue
 from micboard.services.dto import PolledSnapshot
 from tests.factories import make_receiver, make_venue, snapshot
 from tests.services.alerts.conftest import add_contact
 
 pytestmark = pytest.mark.django_db
+
+SECRET = "admin-typed-signing-key-93kd"
 
 
 @pytest.fixture
@@ -93,3 +95,49 @@ def test_a_venue_gets_its_time_zone_in_the_admin(admin_client: Client) -> None:
         "/admin/micboard/venue/add/", {"name": "Moon", "slug": "moon", "time_zone": "Moon/Base"}
     )
     assert "unknown time zone" in refused.content.decode()
+
+
+def contact_form(contact_list: ContactList, **contact: str) -> dict[str, str]:
+    """The contact list's change form with one contact row, as a browser posts it."""
+    existing = Contact.objects.filter(contact_list=contact_list).first()
+    form = {
+        "venue": str(contact_list.venue_id),
+        "name": contact_list.name,
+        "escalation_order": str(contact_list.escalation_order),
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "1" if existing else "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "contacts-0-contact_list": str(contact_list.pk),
+        "contacts-0-enabled": "on",
+    }
+    if existing:
+        form["contacts-0-id"] = str(existing.pk)
+    form.update({f"contacts-0-{key}": value for key, value in contact.items()})
+    return form
+
+
+def test_a_contact_secret_is_typed_in_stored_encrypted_and_never_shown(
+    admin_client: Client,
+) -> None:
+    venue = make_venue()
+    steps = ContactList.objects.create(venue=venue, name="Step 0")
+    page = f"/admin/micboard/contactlist/{steps.pk}/change/"
+    hook = {"name": "Chat", "channel": "webhook", "target": "https://chat.example.org/h"}
+    saved = admin_client.post(page, contact_form(steps, **hook, new_secret=SECRET))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    stored = Contact.objects.get()
+    assert SECRET not in stored.secret_encrypted
+    assert secret_box().decrypt(stored.secret_encrypted) == SECRET
+    shown = admin_client.get(page).content.decode()
+    assert SECRET not in shown
+    assert stored.secret_encrypted not in shown
+    admin_client.post(page, contact_form(steps, **{**hook, "name": "Chat room"}))  # secret kept
+    assert Contact.objects.get().name == "Chat room"
+    assert secret_box().decrypt(Contact.objects.get().secret_encrypted) == SECRET
+    mail = {"channel": "email", "target": "sam@example.org", "name": "Sam"}
+    refused = admin_client.post(page, contact_form(steps, **mail))
+    assert refused.status_code == 200
+    assert "only a webhook has a secret" in refused.content.decode()
+    admin_client.post(page, contact_form(steps, **mail, remove_secret="on"))
+    assert Contact.objects.get().secret_encrypted == ""
