@@ -35,10 +35,11 @@ from celery.contrib.testing.worker import start_worker  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from micboard.composition import device_service, location_service  # noqa: E402
+from micboard.composition import device_service, location_service, secret_box  # noqa: E402
 from micboard.integrations.shure.fleet import Fleet  # noqa: E402
 from micboard.integrations.shure.specs import receiver_spec  # noqa: E402
-from micboard.models import AlertRule, Contact, ContactList, Receiver  # noqa: E402
+from micboard.models import AlertRule, ContactList, Receiver  # noqa: E402
+from micboard.services.alerts.configuration import ContactInput, contact_save  # noqa: E402
 from micboard.services.dto import ReceiverInput  # noqa: E402
 from micboard.workers.celery import app  # noqa: E402
 from tests.mail_server import MailServer  # noqa: E402
@@ -103,10 +104,11 @@ def main() -> int:
         for i, sim in enumerate(fleet.receivers)
     ]
     steps = ContactList.objects.create(venue=venue, name="Audio lead")
-    Contact.objects.create(contact_list=steps, name="Lead", channel="email", target="a@x.test")
-    Contact.objects.create(
-        contact_list=steps, name="Chat", channel="webhook", target=hooks.url, secret=SECRET
-    )
+    for contact in (
+        ContactInput(name="Lead", channel="email", target="a@x.test"),
+        ContactInput(name="Chat", channel="webhook", target=hooks.url, secret=SECRET),
+    ):
+        contact_save(contact_list=steps, data=contact, box=secret_box(), contact=None)
     AlertRule.objects.filter(venue=venue).exclude(kind="battery").update(enabled=False)
     stop = threading.Event()
     queues = [venue.queue_name, settings.CELERY_TASK_DEFAULT_QUEUE]

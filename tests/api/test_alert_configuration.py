@@ -3,18 +3,29 @@ contacts with write-only secrets, and the outbox."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from micboard.composition import secret_box
-from micboard.models import Contact, ContactList, Venue
+from micboard.models import (
+    Contact,
+    ContactList,
+    Notification,
+    Venue,
+    WatchedEvent,
+    WatchedHours,
+)
 from tests.factories import make_venue
+from tests.queries import query_budget
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "api-test-signing-key-7Hq2"
+NOW = datetime(2026, 12, 24, 21, 0, tzinfo=UTC)
+LATER = datetime(2026, 12, 25, 0, 30, tzinfo=UTC)
 
 
 def errors(response: Any) -> dict[str, Any]:
@@ -173,3 +184,35 @@ def test_contacts_and_the_outbox_need_the_view_permission(
         assert operator.get(path).status_code == 200
     assert reader.get("/api/v1/contact-lists/").status_code == 200
     assert reader.post("/api/v1/watched-hours/", {}).status_code == 403
+
+
+def _config_rows(rows: int) -> Venue:
+    venue = make_venue()
+    steps = a_list(venue)
+    for n in range(rows):
+        WatchedHours.objects.create(venue=venue, weekday=n % 7, starts=time(8), ends=time(12))
+        WatchedEvent.objects.create(venue=venue, name=f"Event {n}", starts_at=NOW, ends_at=LATER)
+        ContactList.objects.create(venue=venue, name=f"List {n}", escalation_order=n + 1)
+        contact = Contact.objects.create(
+            contact_list=steps, name=f"C{n}", channel="email", target=f"c{n}@x.test"
+        )
+        Notification.objects.create(
+            venue=venue, contact=contact, event="test", next_attempt_at=NOW, created_at=NOW
+        )
+    return venue
+
+
+@pytest.mark.parametrize(
+    "path", ["watched-hours", "watched-events", "contact-lists", "contacts", "notifications"]
+)
+def test_configuration_lists_cost_the_same_queries_for_2_rows_as_for_20(
+    operator: APIClient, path: str
+) -> None:
+    few_rows = _config_rows(2)
+    with query_budget(at_most=6) as few:
+        listed = operator.get(f"/api/v1/{path}/?venue={few_rows.slug}", {"page_size": 50})
+        assert len(listed.json()["results"]) >= 2
+    many_rows = _config_rows(20)
+    with query_budget(few, at_most=6):
+        listed = operator.get(f"/api/v1/{path}/?venue={many_rows.slug}", {"page_size": 50})
+        assert len(listed.json()["results"]) >= 20
