@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +27,21 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
     """``sha256=`` and the hex HMAC-SHA256 of ``timestamp.body`` keyed with ``secret``."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"sha256={digest.hexdigest()}"
+
+
+def url_shown(url: str) -> str:
+    """``url`` as errors and logs name it: scheme and host only, since a chat tool's
+    incoming-webhook URL carries its token in the path (``https://chat.example.org/…``)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    rest = "/…" if (parts.path not in ("", "/") or parts.query) else ""
+    return f"{parts.scheme}://{host}{port}{rest}" if parts.scheme and host else "(a malformed URL)"
 
 
 class EmailSender(Protocol):
@@ -62,7 +78,7 @@ class UrllibWebhookPoster:
 
     def post(self, *, url: str, secret: str, body: bytes, idempotency_key: str) -> None:
         if urlsplit(url).scheme not in ("http", "https"):
-            raise NotificationError(f"webhook URL {url!r} is not http or https")
+            raise NotificationError(f"webhook URL {url_shown(url)} is not http or https")
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
@@ -77,6 +93,10 @@ class UrllibWebhookPoster:
             with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
                 response.read(65536)
         except urllib.error.HTTPError as error:
-            raise NotificationError(f"webhook {url} answered {error.code}") from None
-        except (OSError, ValueError) as error:
-            raise NotificationError(f"webhook {url}: {error}") from None
+            raise NotificationError(f"webhook {url_shown(url)} answered {error.code}") from None
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            reason = str(error).replace(url, url_shown(url))
+            path = urlsplit(url).path
+            if len(path) > 1:
+                reason = reason.replace(path, "/…")
+            raise NotificationError(f"webhook {url_shown(url)}: {reason}") from None
