@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from micboard.exceptions import ConflictError, NotFoundError
@@ -14,6 +16,7 @@ from micboard.models import (
     NotificationState,
     RuleKind,
 )
+from tests.conftest import WEBHOOK_SECRET
 from tests.factories import make_receiver, make_venue
 from tests.mail_server import MailServer
 from tests.services.alerts.conftest import AlertBench, add_contact
@@ -189,3 +192,23 @@ def test_acknowledging_a_resolved_alert_is_a_conflict(bench: AlertBench) -> None
         bench.alerts.alert_acknowledge(alert_id=alert.pk, by="kim")
     with pytest.raises(NotFoundError):
         bench.alerts.alert_resolve(alert_id=alert.pk + 1000, by="kim")
+
+
+def test_the_webhook_secret_reaches_no_log_and_no_error(
+    bench: AlertBench, webhook_server: WebhookServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    webhook_server.statuses = [500]
+    notification = open_battery_alert(
+        bench, channel=ContactChannel.WEBHOOK, target=webhook_server.url
+    )
+    assert deliver(bench, notification) == NotificationState.PENDING
+    bench.clock.advance(1)
+    assert deliver(bench, notification) == NotificationState.SENT
+    assert webhook_server.received[0].signature_ok  # it was used, to sign
+    logged = caplog.text + "".join(str(record.msg) for record in caplog.records)
+    assert "notification_retry" in logged
+    assert WEBHOOK_SECRET not in logged
+    stored = Notification.objects.get()
+    assert WEBHOOK_SECRET not in stored.last_error + stored.contact.secret_encrypted
+    assert WEBHOOK_SECRET not in "".join(DeliveryAttempt.objects.values_list("error", flat=True))
