@@ -101,6 +101,7 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         "time_zone",
         "queue_name",
         "stale_after_polls",
+        "alert_retention_days",
         "worker_status",
         "created_at",
         "dispatch_statistics",

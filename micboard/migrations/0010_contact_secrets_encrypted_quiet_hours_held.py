@@ -44,9 +44,8 @@ def held_to_quiet(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ("micboard", "0008_venue_stale_after_polls"),
+        ("micboard", "0009_performers_events_assignments"),
     ]
 
     operations = [

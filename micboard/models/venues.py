@@ -49,6 +49,12 @@ class Venue(models.Model):
         help_text="A receiver whose last sync is older than this many of its poll intervals "
         "is shown as stale.",
     )
+    alert_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days resolved alerts and their notifications are kept; empty: "
+        "MICBOARD_ALERT_RETENTION_DAYS.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

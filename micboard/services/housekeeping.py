@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from micboard.models import (
     Notification,
     NotificationState,
     TelemetrySample,
+    Venue,
 )
 
 
@@ -22,6 +24,33 @@ class PruneReport:
     dispatch_cycles: int
     telemetry_samples: int
     alerts: int = 0
+
+
+def _venue_retention(now: datetime, default: timedelta) -> Callable[[str, str], Q]:
+    """A filter, by moment field and venue field, for rows past their venue's alert
+    retention (its own, or ``default``): one condition per retention in use."""
+    own = {
+        days
+        for days in Venue.objects.order_by()
+        .values_list("alert_retention_days", flat=True)
+        .distinct()
+        if days is not None
+    }
+
+    def past(moment: str, venue: str) -> Q:
+        condition = Q(
+            **{f"{venue}__alert_retention_days__isnull": True, f"{moment}__lt": now - default}
+        )
+        for days in own:
+            condition |= Q(
+                **{
+                    f"{venue}__alert_retention_days": days,
+                    f"{moment}__lt": now - timedelta(days=days),
+                }
+            )
+        return condition
+
+    return past
 
 
 def history_prune(
@@ -35,11 +64,14 @@ def history_prune(
     notifications) older than their retention, and finished test notifications too."""
     cycles, _ = DispatchCycle.objects.filter(started_at__lt=now - dispatch_retention).delete()
     samples, _ = TelemetrySample.objects.filter(recorded_at__lt=now - telemetry_retention).delete()
-    alerts = Alert.objects.filter(state=AlertState.RESOLVED, resolved_at__lt=now - alert_retention)
+    kept = _venue_retention(now, alert_retention)
+    alerts = Alert.objects.filter(kept("resolved_at", "venue"), state=AlertState.RESOLVED)
     Notification.objects.filter(
         Q(alert__in=alerts)
-        | Q(alert__isnull=True, created_at__lt=now - alert_retention)
-        & ~Q(state__in=[NotificationState.PENDING, NotificationState.SENDING])
+        | Q(kept("created_at", "venue"), alert__isnull=True)
+        & ~Q(
+            state__in=[NotificationState.PENDING, NotificationState.SENDING, NotificationState.HELD]
+        )
     ).delete()
     pruned = alerts.count()
     alerts.delete()
