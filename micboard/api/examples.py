@@ -11,6 +11,8 @@ _VENUE = {
     "queue_name": "venue.demo",
     "receiver_count": 8,
     "stale_after_polls": 3,
+    "time_zone": "Europe/Berlin",
+    "alert_retention_days": None,
     "created_at": "2026-11-26T09:00:00Z",
 }
 _RECEIVER = {

@@ -53,6 +53,8 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
             "queue_name",
             "receiver_count",
             "stale_after_polls",
+            "time_zone",
+            "alert_retention_days",
             "created_at",
         )
         read_only_fields = fields

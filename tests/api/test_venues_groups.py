@@ -17,6 +17,8 @@ def test_an_operator_creates_and_deletes_a_venue(operator: APIClient) -> None:
     assert response.status_code == 201
     shown = response.json()
     assert (shown["slug"], shown["receiver_count"]) == ("grand-hall", 0)
+    # watched and quiet hours are in the venue's time zone: the API shows it
+    assert (shown["time_zone"], shown["alert_retention_days"]) == ("UTC", None)
     assert PeriodicTask.objects.filter(name__contains="grand-hall").exists()
     assert operator.post("/api/v1/venues/", {"name": "Grand Hall"}).status_code == 409
     assert operator.get("/api/v1/venues/grand-hall/").json()["name"] == "Grand Hall"
