@@ -104,8 +104,11 @@ class ContactForm(forms.ModelForm[Contact]):
         cleaned = super().clean() or {}
         if self.errors or cleaned.get("DELETE"):
             return cleaned
+        data = self.contact_input()
         try:
-            contact_validate(data=self.contact_input(), had_secret=self.instance.has_secret)
+            contact_validate(data=data, had_secret=self.instance.has_secret)
+            if data.secret:
+                secret_box().encrypt(data.secret)  # no key configured: say so on the form
         except MicboardError as error:
             _form_errors(self, error)
         return cleaned

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from micboard.composition import device_service, secret_box
 from micboard.models import Alert, AlertState, Contact, ContactList, Notification, Venue
@@ -141,3 +142,16 @@ def test_a_contact_secret_is_typed_in_stored_encrypted_and_never_shown(
     assert "only a webhook has a secret" in refused.content.decode()
     admin_client.post(page, contact_form(steps, **mail, remove_secret="on"))
     assert Contact.objects.get().secret_encrypted == ""
+
+
+def test_a_secret_without_an_encryption_key_is_refused_on_the_form(
+    admin_client: Client, settings: Settings
+) -> None:
+    steps = ContactList.objects.create(venue=make_venue(), name="Step 0")
+    settings.MICBOARD_ENCRYPTION_KEYS = []
+    hook = {"name": "Chat", "channel": "webhook", "target": "https://chat.example.org/h"}
+    page = f"/admin/micboard/contactlist/{steps.pk}/change/"
+    refused = admin_client.post(page, contact_form(steps, **hook, new_secret=SECRET))
+    assert refused.status_code == 200
+    assert "MICBOARD_ENCRYPTION_KEYS is not set" in refused.content.decode()
+    assert not Contact.objects.exists()

@@ -171,7 +171,7 @@ def test_flower_shows_each_alert_task_by_name(
     )
     assert [t["name"] for t in delivered] == ["micboard.notifications_deliver"]
     notification = alert.notifications.get()
-    assert str(notification.pk) in delivered[0]["kwargs"]  # findable by its notification id
+    assert f"[{notification.pk}]" in delivered[0]["kwargs"]  # findable by its notification id
     assert delivered[0]["worker"].startswith("housekeeping@")
     assert [t["name"] for t in checked] == ["micboard.alerts_check"]
     assert emails_to(mail_server, "lead0@example.test")  # the task Flower showed did send
