@@ -59,13 +59,18 @@ _CHANNEL = {
     "frequency_khz": 578350,
     "frequency_mhz": "578.350",
     "battery_bars": 4,
+    "battery_percent": None,
     "runtime_minutes": 245,
     "runtime": "4:05",
     "tx_type": "ULXD2",
     "tx_offset_db": 0,
     "rf_level": 92,
+    "rf_levels": [92, 71],
+    "rf_quality": None,
     "audio_level": 31,
     "antenna": "AX",
+    "muted": None,
+    "warnings": [],
     "updated_at": "2026-11-26T19:30:05Z",
 }
 _GROUP = {"id": 3, "venue": "demo", "number": 1, "title": "Vocals", "channels": [31, 32, 35]}

@@ -218,13 +218,18 @@ class ChannelSerializer(serializers.ModelSerializer[Channel]):
             "frequency_khz",
             "frequency_mhz",
             "battery_bars",
+            "battery_percent",
             "runtime_minutes",
             "runtime",
             "tx_type",
             "tx_offset_db",
             "rf_level",
+            "rf_levels",
+            "rf_quality",
             "audio_level",
             "antenna",
+            "muted",
+            "warnings",
             "updated_at",
         )
         read_only_fields = fields

@@ -52,6 +52,8 @@ class ChannelSnapshot:
     rf_levels: tuple[int, ...] = ()
     """RF per antenna (A, B...) on the ``rf_level`` scale, where the device reports each;
     ``rf_level`` is the strongest. Empty: only ``rf_level`` is known."""
+    rf_quality: int | None = None
+    """Link or signal quality in percent (0 worst, 100 best), where the device reports one."""
     audio_level: int | None = None
     antenna: str = ""
     audio_peak: bool = False

@@ -118,8 +118,23 @@ class Channel(models.Model):
     tx_type = models.CharField(max_length=16, blank=True, default="")
     tx_offset_db = models.SmallIntegerField(null=True, blank=True)
     rf_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    rf_levels = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="RF per antenna (A, B...) on the rf_level scale, where the device reports "
+        "each; empty when only rf_level is known.",
+    )
+    rf_quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Link or signal quality in percent, where reported."
+    )
     audio_level = models.PositiveSmallIntegerField(null=True, blank=True)
     antenna = models.CharField(max_length=4, blank=True, default="")
+    muted = models.BooleanField(
+        null=True, blank=True, help_text="The channel's mute, where the device reports it."
+    )
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="The device's own warnings, as it words them."
+    )
     state = models.CharField(
         max_length=16, choices=ChannelState.choices, default=ChannelState.TX_COM_ERROR
     )

@@ -76,6 +76,11 @@ def _channel_values(channel: Channel) -> Tile:
         "audio_peak": (channel.audio_level or 0) >= AUDIO_PEAK_LEVEL,
         "antenna_a": antenna[:1] == "A",
         "antenna_b": antenna[1:2] == "B",
+        "rf_antennas": [_percent(level, MAX_RF_LEVEL) for level in channel.rf_levels],
+        "rf_quality": channel.rf_quality,
+        "battery_percent": channel.battery_percent,
+        "muted": channel.muted,
+        "warnings": list(channel.warnings),
         "tx": channel.tx_type,
     }
 
@@ -97,6 +102,11 @@ def _placeholder(receiver: Receiver) -> Tile:
         "audio_peak": False,
         "antenna_a": False,
         "antenna_b": False,
+        "rf_antennas": [],
+        "rf_quality": None,
+        "battery_percent": None,
+        "muted": None,
+        "warnings": [],
         "tx": "",
     }
 

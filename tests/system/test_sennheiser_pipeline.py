@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import User
 
 from micboard.integrations.sennheiser.families import family_of
 from micboard.integrations.sennheiser.simulator.receiver import SimulatedReceiver
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
+from micboard.selectors.wall import wall_read
+from tests.api.conftest import token_client
 from tests.factories import make_receiver, make_venue
 from tests.system.conftest import StartWorker
 from tests.system.test_sync_pipeline import dispatch_via_worker, statuses
@@ -117,3 +120,45 @@ def test_the_venues_percent_levels_decide_the_state(
     channel = Channel.objects.get(receiver=receivers[3], number=1)
     assert channel.battery_percent == 50
     assert channel.state == ChannelState.GOOD  # REPLACE with the default levels
+
+
+def test_mute_warnings_and_rf_reach_the_api_and_the_wall(
+    simulated: list[SimulatedReceiver], venue_worker: StartWorker
+) -> None:
+    ewdx = simulated[3].channels[0]
+    ewdx.muted, ewdx.warnings = True, ["LowBattery"]
+    simulated[1].channels[1].rf_quality = 40
+    em6000 = simulated[2].channels[0]
+    em6000.rf_dbm, em6000.rf_quality = -50.0, 100
+    venue_id, queue, receivers = register(simulated)
+    venue = receivers[0].venue
+    with venue_worker(venue):
+        dispatch_via_worker(venue_id, queue)
+        wait_for(
+            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * len(MODELS),
+            timeout=20,
+            what="every receiver online",
+        )
+    muted = Channel.objects.get(receiver=receivers[3], number=1)
+    assert (muted.muted, muted.warnings) == (True, ["LowBattery"])
+    assert Channel.objects.get(receiver=receivers[3], number=2).muted is False
+    assert Channel.objects.get(receiver=receivers[1], number=2).rf_quality == 40
+    metered = Channel.objects.get(receiver=receivers[2], number=1)
+    # -50 dBm on antenna 1 and 15 dB less on antenna 2, as the simulator's /mm row says.
+    assert (metered.rf_levels, metered.rf_level, metered.antenna) == ([78, 63], 78, "AB")
+    assert metered.rf_quality == 100
+
+    reader = token_client(User.objects.create_user("reader", password="pw"))
+    shown = reader.get(f"/api/v1/channels/{muted.pk}/").json()
+    assert (shown["muted"], shown["warnings"], shown["battery_percent"]) == (
+        True,
+        ["LowBattery"],
+        80,
+    )
+    shown = reader.get(f"/api/v1/channels/{metered.pk}/").json()
+    assert (shown["rf_levels"], shown["rf_quality"]) == ([78, 63], 100)
+
+    tiles = {t["channel"]: t for t in wall_read(venue=venue, version=1)["tiles"]}
+    assert (tiles[muted.pk]["muted"], tiles[muted.pk]["warnings"]) == (True, ["LowBattery"])
+    assert tiles[metered.pk]["rf_antennas"] == [68, 55]
+    assert (tiles[metered.pk]["antenna_a"], tiles[metered.pk]["antenna_b"]) == (True, True)

@@ -28,6 +28,8 @@ class Reading(Enum):
     BATTERY_STATE_TIME = "battery_state_time"
     """EM 6000 ``/rx1/skx/battery``: ``["70%","5:12"]``."""
     WARNINGS = "warnings"
+    RF_QUALITY_PERCENT = "rf_quality_percent"
+    """SL MCR ``/rx1/rf_quality``: "the RF quality in percentage"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +80,10 @@ SPEECHLINE_MCR = Family(
     name="SpeechLine Digital Wireless Multi-Channel Receiver",
     models={"SLMCR2DW": 2, "SL-MCR-2-DW": 2, "SLMCR4DW": 4, "SL-MCR-4-DW": 4, "SLDW4CH": 4},
     channel_addresses={
-        # TI 1094, SL Multi-Channel Receiver DW: 11.62, 11.63, 11.67, 11.74, 11.76.
+        # TI 1094, SL Multi-Channel Receiver DW: 11.58, 11.62, 11.63, 11.67, 11.74, 11.76.
         Reading.NAME: "/rx{n}/name",
         Reading.MUTE: "/rx{n}/mute_state",
+        Reading.RF_QUALITY_PERCENT: "/rx{n}/rf_quality",
         Reading.BATTERY_PERCENT: "/mates/tx{n}/bat_gauge",
         Reading.BATTERY_LIFETIME_S: "/mates/tx{n}/bat_lifetime",
         Reading.WARNINGS: "/rx{n}/warnings",

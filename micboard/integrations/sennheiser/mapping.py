@@ -38,6 +38,11 @@ def audio_level_from_raw(raw: int) -> int:
     return max(0, min(MAX_AUDIO_LEVEL, round(dbfs) + AUDIO_DBFS_OFFSET))
 
 
+def lqi_to_percent(raw: int) -> int:
+    """EM 6000 ``/mm`` LQI: "255 means best, 0 worst" (TI 1109 section 8.100), as percent."""
+    return max(0, min(100, round(raw * 100 / 255)))
+
+
 def channel_snapshot(
     family: Family, number: int, values: dict[Reading, Value], meter: list[Value] | None
 ) -> ChannelSnapshot:
@@ -49,10 +54,16 @@ def channel_snapshot(
         percent, runtime = _state_time(state_time[0], state_time[1])
     warnings = _warnings(values.get(Reading.WARNINGS))
     rf = audio = None
+    rf_levels: tuple[int, ...] = ()
+    antenna = ""
+    quality = _percent(values.get(Reading.RF_QUALITY_PERCENT))
     peak = any(w.lower().replace(" ", "") == "afpeak" for w in warnings)
-    if meter is not None and len(meter) >= 9 and all(isinstance(v, int) for v in meter):
-        raw = [int(v) for v in meter if isinstance(v, int)]
-        rf = rf_level_from_raw(max(raw[0], raw[2]))
+    raw = [v for v in meter or [] if isinstance(v, int) and not isinstance(v, bool)]
+    if meter is not None and len(meter) >= 9 and len(raw) == len(meter):
+        rf_levels = (rf_level_from_raw(raw[0]), rf_level_from_raw(raw[2]))
+        rf = max(rf_levels)
+        antenna = ("A" if raw[4] == 1 else "X") + ("B" if raw[5] == 1 else "X")
+        quality = lqi_to_percent(raw[6])
         audio = audio_level_from_raw(raw[7])
         peak = peak or raw[8] == 1 or audio >= AUDIO_PEAK_LEVEL
     return ChannelSnapshot(
@@ -62,12 +73,20 @@ def channel_snapshot(
         runtime_minutes=runtime,
         tx_type=_tx_type(family, values.get(Reading.TX_TYPE)),
         rf_level=rf,
+        rf_levels=rf_levels,
+        rf_quality=quality,
         audio_level=audio,
+        antenna=antenna,
         audio_peak=peak,
         battery_percent=percent,
         muted=mute if isinstance(mute := values.get(Reading.MUTE), bool) else None,
         warnings=tuple(warnings),
     )
+
+
+def _percent(value: Value) -> int | None:
+    number = _int(value)
+    return None if number is None else max(0, min(100, number))
 
 
 def _int(value: Value) -> int | None:

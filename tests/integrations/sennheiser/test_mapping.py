@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from micboard.integrations.sennheiser.families import DIGITAL_6000, EW_DX, SPEECHLINE_RACK, Reading
+from micboard.integrations.sennheiser.codec import Value
+from micboard.integrations.sennheiser.families import (
+    DIGITAL_6000,
+    EW_DX,
+    SPEECHLINE_MCR,
+    SPEECHLINE_RACK,
+    Reading,
+)
 from micboard.integrations.sennheiser.mapping import channel_snapshot, percent_to_bars
 
 
@@ -47,3 +54,31 @@ def test_em6000_battery_forms(
 def test_a_negative_lifetime_is_unknown() -> None:
     values = {Reading.BATTERY_LIFETIME_S: -1, Reading.WARNINGS: None}
     assert channel_snapshot(SPEECHLINE_RACK, 1, values, None).runtime_minutes is None
+
+
+@pytest.mark.parametrize(
+    ("row", "levels", "antenna", "quality"),
+    [
+        ([255, 0, 0, 0, 1, 0, 255, 0, 0], (115, 0), "AX", 100),
+        ([0, 0, 255, 1, 0, 1, 0, 0, 0], (0, 115), "XB", 0),
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0], (0, 0), "XX", 0),
+    ],
+)
+def test_em6000_meters_per_antenna(
+    row: list[Value], levels: tuple[int, int], antenna: str, quality: int
+) -> None:
+    """RF per antenna, which antennas are in use (DIV1/DIV2) and LQI 0-255 as percent."""
+    snapshot = channel_snapshot(DIGITAL_6000, 1, {}, row)
+    assert (snapshot.rf_levels, snapshot.antenna, snapshot.rf_quality) == (levels, antenna, quality)
+    assert snapshot.rf_level == max(levels)
+
+
+def test_a_meter_row_with_a_boolean_is_not_read() -> None:
+    snapshot = channel_snapshot(DIGITAL_6000, 1, {}, [True, 0, 0, 0, 1, 1, 200, 100, 0])
+    assert (snapshot.rf_levels, snapshot.rf_quality, snapshot.antenna) == ((), None, "")
+
+
+@pytest.mark.parametrize(("value", "quality"), [(50, 50), (140, 100), (-3, 0), ("50", None)])
+def test_speechline_rf_quality(value: object, quality: int | None) -> None:
+    snapshot = channel_snapshot(SPEECHLINE_MCR, 1, {Reading.RF_QUALITY_PERCENT: value}, None)
+    assert snapshot.rf_quality == quality

@@ -56,6 +56,7 @@ EXCHANGE_KEYS = {
 }
 IDENTITY_FIELDS = {"model", "firmware", "device_id"}
 RENAMED = {"mute": "muted"}
+LISTS = {"warnings", "rf_levels"}
 
 
 def _load() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -99,7 +100,7 @@ def test_the_client_reads_the_documented_replies(
         for key, value in exchange.get("means", {}).items():
             source = snapshot if key in IDENTITY_FIELDS else channel
             got = getattr(source, RENAMED.get(key, key))
-            assert (list(got) if key == "warnings" else got) == value, f"{case}: {key}"
+            assert (list(got) if key in LISTS else got) == value, f"{case}: {key}"
 
 
 SENT = [c for c in CASES if "send" in c[2] and c[2].get("simulate", True)]

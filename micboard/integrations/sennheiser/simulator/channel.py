@@ -30,6 +30,8 @@ class SimulatedChannel:
     tx_type_index: int = 0
     rf_dbm: float = -60.0
     audio_dbfs: float = -30.0
+    rf_quality: int = 90
+    """Link quality in percent: SL MCR ``/rx1/rf_quality``, EM 6000 ``/mm`` LQI."""
     warnings: list[str] = field(default_factory=list)
 
     def value(self, family: Family, reading: Reading) -> Value | Refused:
@@ -47,10 +49,13 @@ class SimulatedChannel:
                 _clock(self.lifetime_s),
             ],
             Reading.WARNINGS: list[Value](self.warnings),
+            Reading.RF_QUALITY_PERCENT: self.rf_quality,
         }
         return values[reading]
 
     def _absent(self, family: Family, reading: Reading) -> Value | Refused:
+        if reading is Reading.RF_QUALITY_PERCENT:
+            return 0  # no precondition in the guide (11.58): answered, with no link to rate
         if reading is Reading.BATTERY_STATE_TIME:
             return []  # TI 1109 section 8.27: "An empty array indicates ... not present"
         if reading is Reading.MUTE and family.key == "D6000":
@@ -66,7 +71,8 @@ class SimulatedChannel:
         rf = max(0, min(255, round(self.rf_dbm * 2 + 255)))
         af = max(0, min(255, round((self.audio_dbfs + 128) * 2 - 1)))
         peak = 1 if self.audio_dbfs >= -1 else 0
-        return [rf, 0, max(0, rf - 30), 0, 1, 1, 200, af, peak]
+        lqi = max(0, min(255, round(self.rf_quality * 255 / 100)))
+        return [rf, 0, max(0, rf - 30), 0, 1, 1, lqi, af, peak]
 
 
 def _d6000_state(percent: int) -> str:
