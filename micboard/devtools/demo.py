@@ -27,7 +27,7 @@ from micboard.devtools.processes import ProcessGroup
 from micboard.models import Receiver, ReceiverStatus, Venue
 from micboard.services.dto import ReceiverInput
 from micboard.services.scheduling import schedules_apply
-from micboard.simulator import DEMO_MODELS, demo_specs
+from micboard.simulator import DEMO_MODELS, demo_models
 
 DEMO_SLUG = "demo"
 
@@ -67,11 +67,11 @@ def demo_venue(options: DemoOptions) -> Venue:
     venue = location_service().venue_get_or_create(name="Demo Theatre", slug=DEMO_SLUG)
     devices = device_service()
     wanted = {}
-    for index, spec in enumerate(demo_specs(options.receivers, models=options.models)):
+    for index, model in enumerate(demo_models(options.receivers, models=options.models)):
         port = options.simulator_base_port + index
         wanted[port] = ReceiverInput(
-            name=f"Rack {index + 1} {spec.model}",
-            model=spec.model,
+            name=f"Rack {index + 1} {model}",
+            model=model,
             host="127.0.0.1",
             port=port,
             poll_interval=options.poll_interval,

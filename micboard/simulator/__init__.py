@@ -1,4 +1,4 @@
-"""Fleet simulator: simulated receivers on loopback ports for demos and tests.
+"""Fleet simulator: simulated Shure and Sennheiser receivers on loopback ports for demos and tests.
 
 Run ``python -m micboard.simulator --help``; ``manage.py micboard_simulate`` also
 registers the receivers in a venue.
@@ -10,6 +10,8 @@ from micboard.simulator.demo import (
     ALL_FAMILIES_MODELS,
     DEMO_MODELS,
     FAMILY_NAMES,
+    check_model,
+    demo_models,
     demo_specs,
     models_of_families,
     specs_for_models,
@@ -26,6 +28,8 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "SimulationOptions",
+    "check_model",
+    "demo_models",
     "demo_specs",
     "load_scenario",
     "models_of_families",

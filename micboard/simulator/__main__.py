@@ -11,16 +11,16 @@ from pathlib import Path
 from types import FrameType
 
 from micboard.exceptions import DeviceError
-from micboard.integrations.shure.families import receiver_model
-from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.simulator import (
     FAMILY_NAMES,
     ScenarioError,
     Simulation,
+    check_model,
     models_of_families,
     plan_simulation,
 )
 from micboard.simulator.arguments import add_address_arguments
+from micboard.simulator.devices import SimulatedDevice
 from micboard.simulator.firmware import DESCRIPTIONS, parse_variation
 from micboard.simulator.limits import raise_open_file_limit
 from micboard.simulator.scenario_file import Variation
@@ -71,23 +71,23 @@ def build_simulation(args: argparse.Namespace) -> Simulation:
     )
 
 
-def describe(receiver: SimulatedReceiver, *, as_json: bool) -> str:
-    transport = receiver.family.transport.value
+def describe(receiver: SimulatedDevice, *, as_json: bool) -> str:
+    transport = receiver.transport
     if as_json:
         return json.dumps(
             {
                 "model": receiver.model,
-                "family": receiver.family.name,
+                "family": receiver.family_name,
                 "transport": transport,
                 "host": receiver.host,
                 "port": receiver.port,
                 "channels": receiver.channel_count,
-                "device_id": receiver.spec.device_id,
+                "device_id": receiver.device_id,
             }
         )
     return (
         f"{receiver.model:<7} {receiver.host}:{receiver.port:<5} {transport} "
-        f"{receiver.channel_count} ch  {receiver.spec.device_id}"
+        f"{receiver.channel_count} ch  {receiver.device_id}"
     )
 
 
@@ -111,7 +111,8 @@ def _serve(simulation: Simulation, stop: threading.Event, *, as_json: bool) -> i
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m micboard.simulator",
-        description="Simulate Shure receivers (TCP, and UDP for UHF-R) on local ports.",
+        description="Simulate Shure receivers (TCP, and UDP for UHF-R) and Sennheiser receivers "
+        "(SSC over UDP) on local ports.",
     )
     parser.add_argument("--count", type=_positive, help="receivers (default: one per model)")
     add_address_arguments(parser)
@@ -157,7 +158,7 @@ def _models(text: str) -> list[str]:
     models = [name.strip().upper() for name in text.split(",") if name.strip()]
     try:
         for model in models:
-            receiver_model(model)
+            check_model(model)
     except DeviceError as error:
         raise argparse.ArgumentTypeError(error.message) from None
     if not models:

@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
+from micboard.integrations.shure.simulator import GarbageMode
+from micboard.simulator.devices import Mutable, SimulatedDevice
 
-Apply = Callable[[SimulatedReceiver, Sequence[int], Mapping[str, Any]], None]
+Apply = Callable[[SimulatedDevice, Sequence[int], Mapping[str, Any]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +34,17 @@ class Action:
 def _switch(name: str, on: Any, off: Any = False, description: str = "") -> Action:
     """A fault switch: on when the event starts, off again after ``for``."""
 
-    def apply(receiver: SimulatedReceiver, _c: Sequence[int], _p: Mapping[str, Any]) -> None:
+    def apply(receiver: SimulatedDevice, _c: Sequence[int], _p: Mapping[str, Any]) -> None:
         receiver.configure(**{name: on})
 
-    def revert(receiver: SimulatedReceiver, _c: Sequence[int], _p: Mapping[str, Any]) -> None:
+    def revert(receiver: SimulatedDevice, _c: Sequence[int], _p: Mapping[str, Any]) -> None:
         receiver.configure(**{name: off})
 
     return Action(apply, revert, description=description)
 
 
-def _per_channel(change: Callable[[SimulatedReceiver, int], None]) -> Apply:
-    def apply(receiver: SimulatedReceiver, channels: Sequence[int], _: Mapping[str, Any]) -> None:
+def _per_channel(change: Callable[[SimulatedDevice, int], None]) -> Apply:
+    def apply(receiver: SimulatedDevice, channels: Sequence[int], _: Mapping[str, Any]) -> None:
         for channel in channels:
             change(receiver, channel)
 
@@ -51,46 +52,53 @@ def _per_channel(change: Callable[[SimulatedReceiver, int], None]) -> Apply:
 
 
 def _set_online(online: bool) -> Apply:
-    def apply(receiver: SimulatedReceiver, _c: Sequence[int], _p: Mapping[str, Any]) -> None:
+    def apply(receiver: SimulatedDevice, _c: Sequence[int], _p: Mapping[str, Any]) -> None:
         receiver.online = online
 
     return apply
 
 
-def _rename(receiver: SimulatedReceiver, channels: Sequence[int], p: Mapping[str, Any]) -> None:
+def _rename(receiver: SimulatedDevice, channels: Sequence[int], p: Mapping[str, Any]) -> None:
     for channel in channels:
-        receiver.set_channel_name(channel, str(p["name"])[: receiver.family.name_width])
+        receiver.set_channel_name(channel, str(p["name"])[: receiver.name_width])
 
 
-def _restore_name(
-    receiver: SimulatedReceiver, channels: Sequence[int], _: Mapping[str, Any]
-) -> None:
+def _restore_name(receiver: SimulatedDevice, channels: Sequence[int], _: Mapping[str, Any]) -> None:
     for channel in channels:
-        receiver.set_channel_name(channel, receiver.spec.channels[channel - 1].name)
+        receiver.set_channel_name(channel, receiver.starting_name(channel))
 
 
-def _retune(receiver: SimulatedReceiver, channels: Sequence[int], p: Mapping[str, Any]) -> None:
+def _retune(receiver: SimulatedDevice, channels: Sequence[int], p: Mapping[str, Any]) -> None:
     for channel in channels:
         receiver.set_frequency(channel, int(p["khz"]))
 
 
 def _restore_frequency(
-    receiver: SimulatedReceiver, channels: Sequence[int], _: Mapping[str, Any]
+    receiver: SimulatedDevice, channels: Sequence[int], _: Mapping[str, Any]
 ) -> None:
     for channel in channels:
-        receiver.set_frequency(channel, receiver.spec.channels[channel - 1].frequency_khz)
+        receiver.set_frequency(channel, receiver.starting_frequency(channel))
 
 
-def _drain(receiver: SimulatedReceiver, channels: Sequence[int], p: Mapping[str, Any]) -> None:
+def _drain(receiver: SimulatedDevice, channels: Sequence[int], p: Mapping[str, Any]) -> None:
     for channel in channels:
         receiver.drain(channel, int(p.get("minutes", 10)))
 
 
-def _latency(receiver: SimulatedReceiver, _c: Sequence[int], p: Mapping[str, Any]) -> None:
+def _muting(muted: bool) -> Apply:
+    def apply(receiver: SimulatedDevice, channels: Sequence[int], _: Mapping[str, Any]) -> None:
+        if isinstance(receiver, Mutable):  # Shure's simulated receivers report no mute
+            for channel in channels:
+                receiver.set_mute(channel, muted)
+
+    return apply
+
+
+def _latency(receiver: SimulatedDevice, _c: Sequence[int], p: Mapping[str, Any]) -> None:
     receiver.configure(latency=float(p["seconds"]))
 
 
-def _loss(receiver: SimulatedReceiver, _c: Sequence[int], p: Mapping[str, Any]) -> None:
+def _loss(receiver: SimulatedDevice, _c: Sequence[int], p: Mapping[str, Any]) -> None:
     receiver.configure(loss=float(p.get("share", 0.3)))
 
 
@@ -113,6 +121,10 @@ ACTIONS: Mapping[str, Action] = {
         _per_channel(lambda r, c: r.set_audio_peak(c, True)),
         _per_channel(lambda r, c: r.set_audio_peak(c, False)),
         description="audio close to full scale",
+    ),
+    "mute": Action(
+        _muting(True), _muting(False),
+        description="mute channels (Sennheiser; unmuted after `for`)",
     ),
     "rename": Action(
         _rename, _restore_name, params={"name": "text"}, required=frozenset({"name"}),

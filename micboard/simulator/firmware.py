@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from micboard.integrations.shure.simulator import VARIATIONS, SimulatedReceiver
+from micboard.integrations.shure.simulator import VARIATIONS
+from micboard.simulator.devices import SimulatedDevice
 from micboard.simulator.scenario_file import Variation
 from micboard.simulator.selection import select_receivers
 
@@ -38,9 +39,7 @@ def parse_variation(text: str) -> Variation:
     return Variation(name, tuple(receivers))
 
 
-def apply_variations(
-    variations: Sequence[Variation], receivers: Sequence[SimulatedReceiver]
-) -> None:
+def apply_variations(variations: Sequence[Variation], receivers: Sequence[SimulatedDevice]) -> None:
     """Switch each variation on for its receivers; raises ``ScenarioError`` for a receiver
     the fleet does not have."""
     for variation in variations:

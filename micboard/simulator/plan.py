@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from micboard.integrations.sennheiser.families import SSC_PORT
 from micboard.integrations.shure.fleet import Address
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
-from micboard.simulator.demo import DEMO_MODELS, demo_specs, models_of_families
+from micboard.simulator.demo import DEMO_MODELS, demo_models, is_sennheiser, models_of_families
 from micboard.simulator.running import Simulation, SimulationOptions
 from micboard.simulator.scenario_file import (
     FleetOptions,
@@ -47,9 +48,16 @@ def plan_simulation(
     fleet = plan.fleet
     chosen = tuple(models) or fleet.models or models_of_families(families) or DEMO_MODELS
     count = _first(count, fleet.count, default=len(chosen))
+    receivers = demo_models(count, models=chosen)
     addresses = _addresses(
         count, fleet, host=host, base_port=base_port, hosts=hosts, port=port, scenario=scenario
     )
+    if addresses is not None and port is None and fleet.port is None:
+        # Each at its own address: a Sennheiser receiver at SSC's port, a Shure one at 2202.
+        addresses = tuple(
+            (h, SSC_PORT) if is_sennheiser(model) and p == DEVICE_PORT else (h, p)
+            for (h, p), model in zip(addresses, receivers, strict=True)
+        )
     options = SimulationOptions(
         host=host or "127.0.0.1",
         base_port=_first(base_port, fleet.base_port, default=default_base_port),
@@ -60,7 +68,7 @@ def plan_simulation(
         events=plan.events,
         firmware=(*plan.firmware, *firmware),
     )
-    return Simulation(demo_specs(count, models=chosen), options)
+    return Simulation(receivers, options)
 
 
 def _addresses(

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from micboard.integrations.shure.simulator import SimulatedReceiver
+from micboard.simulator.devices import SimulatedDevice
 from micboard.simulator.scenario_file import ScenarioError
 
 
 def select_receivers(
-    selectors: Sequence[int | str] | None, receivers: Sequence[SimulatedReceiver], what: str
-) -> list[SimulatedReceiver]:
+    selectors: Sequence[int | str] | None, receivers: Sequence[SimulatedDevice], what: str
+) -> list[SimulatedDevice]:
     """The receivers ``selectors`` name, each once, in order (``None``: every receiver);
     raises ``ScenarioError`` naming ``what`` for one the fleet lacks."""
     if selectors is None:
         return list(receivers)
-    chosen: list[SimulatedReceiver] = []
+    chosen: list[SimulatedDevice] = []
     for selector in selectors:
         if isinstance(selector, int):
             if selector >= len(receivers):

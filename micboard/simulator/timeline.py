@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.simulator.actions import ACTIONS, Apply
+from micboard.simulator.devices import SimulatedDevice
 from micboard.simulator.scenario_file import Event, ScenarioError
 from micboard.simulator.selection import select_receivers
 
@@ -26,11 +26,11 @@ STOP_TIMEOUT = 10.0
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    receiver: SimulatedReceiver
+    receiver: SimulatedDevice
     channels: tuple[int, ...]
 
 
-def targets(event: Event, receivers: Sequence[SimulatedReceiver]) -> list[_Target]:
+def targets(event: Event, receivers: Sequence[SimulatedDevice]) -> list[_Target]:
     """The receivers (and channels) an event applies to; raises ``ScenarioError``."""
     found = []
     for receiver in select_receivers(event.receivers, receivers, event.scenario):
@@ -47,7 +47,7 @@ class Timeline:
     def __init__(
         self,
         events: Sequence[Event],
-        receivers: Sequence[SimulatedReceiver],
+        receivers: Sequence[SimulatedDevice],
         *,
         report: Callable[[str], None] | None = None,
     ) -> None:

@@ -30,7 +30,8 @@ def test_demo_venue_is_idempotent_and_mixes_models() -> None:
     receivers = Receiver.objects.filter(venue=venue).order_by("port")
     assert [r.port for r in receivers] == list(range(25000, 25008))
     assert {r.channel_count for r in receivers} == {1, 2, 4}
-    assert {r.family for r in receivers} == {"ULXD", "QLXD"}
+    assert {r.family for r in receivers} == {"ULXD", "QLXD", "EWDX", "SLMCRDW", "D6000"}
+    assert {r.protocol for r in receivers if r.family == "EWDX"} == {"sennheiser-ssc-ewdx"}
     assert PeriodicTask.objects.filter(name="micboard.dispatch:demo").exists()
 
 
@@ -77,7 +78,9 @@ def test_demo_venue_of_every_family() -> None:
                     simulator_base_port=25100)
     )  # fmt: skip
     receivers = Receiver.objects.filter(venue=venue)
-    assert {r.family for r in receivers} == {"ULXD", "QLXD", "SLXD", "AD", "UHFR", "PSM1000"}
+    assert {r.family for r in receivers} == {
+        "ULXD", "QLXD", "SLXD", "AD", "UHFR", "PSM1000", "EWDX", "SLMCRDW", "D6000", "SLDW"
+    }  # fmt: skip
     assert receivers.get(model="UR4D").protocol == "shure-uhfr"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from micboard.integrations.sennheiser.families import SSC_PORT
 from micboard.simulator import ScenarioError, load_scenario, plan_simulation
 from micboard.simulator.addresses import (
     DEVICE_PORT,
@@ -127,10 +128,12 @@ def test_bad_address_keys_say_where_and_why(tmp_path: Path, text: str, message: 
 def test_the_plan_gives_each_receiver_its_address_from_the_options_or_the_file(
     tmp_path: Path,
 ) -> None:
-    from_options = plan_simulation(count=3, hosts=parse_host_range("127.0.0.5"), port=2300)
+    from_options = plan_simulation(
+        count=3, models=["ULXD4D"], hosts=parse_host_range("127.0.0.5"), port=2300
+    )
     scenario = write(tmp_path, "fleet: {count: 2, hosts: [127.0.0.9, '127.0.0.9:2203']}")
-    from_file = plan_simulation(scenario=scenario)
-    shared = plan_simulation(scenario=scenario, base_port=24000)
+    from_file = plan_simulation(scenario=scenario, models=["ULXD4D"])
+    shared = plan_simulation(scenario=scenario, models=["ULXD4D"], base_port=24000)
 
     assert from_options.fleet.addresses == (
         ("127.0.0.5", 2300),
@@ -153,3 +156,18 @@ def test_the_plan_refuses_mixed_or_short_address_options(tmp_path: Path) -> None
     scenario = write(tmp_path, "fleet: {hosts: [127.0.0.2]}")
     with pytest.raises(ScenarioError, match=r"venue.yaml: fleet.hosts: lists 1 addresses for 2"):
         plan_simulation(count=2, scenario=scenario)
+
+
+def test_a_sennheiser_receiver_at_its_own_address_listens_at_the_ssc_port() -> None:
+    mixed = plan_simulation(models=["ULXD4D", "EM6000"], hosts=parse_host_range("127.0.0.5"))
+    shared = plan_simulation(models=["ULXD4D", "EM6000"], base_port=24000)
+    given = plan_simulation(
+        models=["ULXD4D", "EM6000"], hosts=parse_host_range("127.0.0.5"), port=2300
+    )
+
+    assert mixed.fleet.addresses == (("127.0.0.5", DEVICE_PORT),)
+    assert [(r.host, r.port) for r in mixed.ssc.receivers] == [("127.0.0.6", SSC_PORT)]
+    assert shared.fleet.addresses == (("127.0.0.1", 24000),)
+    assert [(r.host, r.port) for r in shared.ssc.receivers] == [("127.0.0.1", 24001)]
+    assert [r.port for r in given.ssc.receivers] == [2300]
+    assert [r.model for r in mixed.receivers] == ["ULXD4D", "EM6000"]

@@ -9,6 +9,8 @@ import signal
 import pytest
 
 from micboard.integrations.base import DeviceAddress
+from micboard.integrations.sennheiser.driver import SennheiserDriver
+from micboard.integrations.sennheiser.families import EW_DX
 from micboard.integrations.shure.driver import ShureDriver
 from micboard.simulator.__main__ import main
 from micboard.simulator.addresses import HostRange
@@ -18,18 +20,19 @@ from tests.simulator.test_cli import Simulator
 
 def test_each_receiver_listens_on_its_own_address_at_one_port() -> None:
     def start(hosts: HostRange) -> tuple[Simulator, list[dict[str, object]]]:
-        simulator = Simulator("--families", "all", "--hosts", str(hosts), "--json")
+        argv = ("--families", "all", "--hosts", str(hosts), "--port", "2202", "--json")
+        simulator = Simulator(*argv)
         try:
-            return simulator, [json.loads(line) for line in simulator.lines(12)]
+            return simulator, [json.loads(line) for line in simulator.lines(16)]
         except AssertionError as error:  # the process ended: was an address taken?
             simulator.kill()
             if "Address already in use" in str(error):
                 raise OSError(errno.EADDRINUSE, str(error)) from None
             raise
 
-    simulator, receivers = on_free_hosts(12, start)
+    simulator, receivers = on_free_hosts(16, start)
     try:
-        assert len({r["host"] for r in receivers}) == 12
+        assert len({r["host"] for r in receivers}) == 16
         assert {r["port"] for r in receivers} == {2202}
         uhfr = next(r for r in receivers if r["model"] == "UR4D")
         assert uhfr["transport"] == "udp"
@@ -37,6 +40,10 @@ def test_each_receiver_listens_on_its_own_address_at_one_port() -> None:
             DeviceAddress(str(uhfr["host"]), 2202, 2.0), channels=2
         )
         assert snapshot.model == "UR4D"
+        ewdx = next(r for r in receivers if r["model"] == "EW-DX-EM-4-DANTE")
+        assert (ewdx["transport"], ewdx["family"]) == ("udp", "Evolution Wireless Digital EW-DX")
+        ssc = SennheiserDriver(EW_DX).poll(DeviceAddress(str(ewdx["host"]), 2202, 2.0), channels=4)
+        assert ssc.device_id == ewdx["device_id"]
         assert simulator.stop(signal.SIGTERM) == 0
     finally:
         simulator.kill()

@@ -19,8 +19,9 @@ import pytest
 from micboard.integrations.base import DeviceAddress
 from micboard.integrations.shure.driver import ShureDriver
 from micboard.integrations.shure.families import receiver_model
-from micboard.simulator import DEMO_MODELS, demo_specs, specs_for_models
+from micboard.simulator import DEMO_MODELS, demo_models, demo_specs, specs_for_models
 from micboard.simulator.__main__ import main
+from micboard.simulator.demo import is_sennheiser
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +88,7 @@ def test_serves_receivers_until_sigint(run: type[Simulator]) -> None:
     receivers = [json.loads(line) for line in simulator.lines(3)]
 
     assert [r["model"] for r in receivers] == list(DEMO_MODELS[:3])
-    assert [r["channels"] for r in receivers] == [4, 2, 1]
+    assert [r["channels"] for r in receivers] == [4, 2, 4]
     assert len({r["port"] for r in receivers}) == 3
     first = receivers[0]
     snapshot = ShureDriver("shure-tcp").poll(
@@ -130,7 +131,9 @@ def test_a_taken_port_is_reported_with_exit_status_1(capsys: pytest.CaptureFixtu
 def test_demo_specs_mix_families_and_channel_counts_deterministically() -> None:
     specs = demo_specs()
 
-    assert [spec.model for spec in specs] == list(DEMO_MODELS)
+    assert demo_models() == list(DEMO_MODELS)
+    assert [spec.model for spec in specs] == [m for m in DEMO_MODELS if not is_sennheiser(m)]
+    assert {is_sennheiser(m) for m in DEMO_MODELS} == {True, False}
     assert {receiver_model(spec.model).family.name for spec in specs} == {"ULX-D", "QLX-D"}
     assert {len(spec.channels) for spec in specs} == {1, 2, 4}
     channels = [channel for spec in specs for channel in spec.channels]
@@ -138,7 +141,7 @@ def test_demo_specs_mix_families_and_channel_counts_deterministically() -> None:
     assert len({channel.frequency_khz for channel in channels}) == len(channels)
     assert all(470_000 <= channel.frequency_khz <= 636_875 for channel in channels)
     assert demo_specs() == specs
-    assert demo_specs(3) == specs[:3]
+    assert demo_specs(4) == specs[:3]  # the third receiver is an EW-DX
 
 
 def test_specs_for_models_assigns_models_round_robin() -> None:

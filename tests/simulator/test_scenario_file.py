@@ -13,6 +13,7 @@ from micboard.simulator import (
     ALL_FAMILIES_MODELS,
     FAMILY_NAMES,
     ScenarioError,
+    demo_models,
     demo_specs,
     load_scenario,
     models_of_families,
@@ -137,12 +138,13 @@ def test_durations(text: str | int, seconds: float) -> None:
 
 
 def test_demo_specs_take_a_family_mix() -> None:
-    every_family = {s.model for s in demo_specs(models=ALL_FAMILIES_MODELS)}
+    every_family = set(demo_models(models=ALL_FAMILIES_MODELS))
 
-    assert len(FAMILY_NAMES) == 6
+    assert len(FAMILY_NAMES) == 10
     assert {m for m in models_of_families(["all"])} == every_family
     assert models_of_families(["UHF-R"]) == ("UR4S", "UR4D")
     assert [s.model for s in demo_specs(3, families=["SLX-D"])] == ["SLXD4", "SLXD4D", "SLXD4Q+"]
+    assert models_of_families(["Digital 6000"]) == ("EM6000",)
     with pytest.raises(ValueError, match="unknown family 'NOPE'"):
         models_of_families(["nope"])
 

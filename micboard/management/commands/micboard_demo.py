@@ -31,11 +31,12 @@ class Command(BaseCommand):
     help = "Run the demo: simulator, worker, beat, Flower and the web server."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--receivers", type=int, help="default: 8, or 12 with --all-families")
+        parser.add_argument("--receivers", type=int, help="default: 8, or 16 with --all-families")
         parser.add_argument(
             "--all-families",
             action="store_true",
-            help="ULX-D, QLX-D, SLX-D, Axient Digital, UHF-R and PSM1000 instead of ULX-D/QLX-D",
+            help="every family: ULX-D, QLX-D, SLX-D, Axient Digital, UHF-R, PSM1000, EW-DX, "
+            "SpeechLine Digital Wireless and Digital 6000",
         )
         parser.add_argument("--web-port", type=int, default=8000)
         parser.add_argument("--flower-port", type=int, default=5555)

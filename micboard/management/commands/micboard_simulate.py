@@ -117,7 +117,7 @@ class Command(BaseCommand):
                 ) from None
             self.stdout.write(
                 f"{simulated.model:<7} {simulated.host}:{simulated.port:<5} "
-                f"{simulated.channel_count} ch  {simulated.spec.device_id}"
+                f"{simulated.channel_count} ch  {simulated.device_id}"
             )
         schedules_apply()
         return venue

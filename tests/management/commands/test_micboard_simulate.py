@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -85,14 +86,18 @@ def simulate_on_hosts(hosts: HostRange, *args: str) -> HostRange:
 
 
 def test_registers_receivers_at_their_own_addresses_and_port() -> None:
-    args = ("--venue", "sim-lan", "--families", "all")
-    hosts = on_free_hosts(12, lambda hosts: simulate_on_hosts(hosts, *args))
+    # Sennheiser receivers take SSC's port 45, which needs the privilege to bind it.
+    privileged = os.geteuid() == 0
+    args = ("--venue", "sim-lan", "--families", "all", *(() if privileged else ("--port", "2202")))
+    hosts = on_free_hosts(16, lambda hosts: simulate_on_hosts(hosts, *args))
 
     receivers = list(Receiver.objects.filter(venue__slug="sim-lan").order_by("id"))
-    expected = [str(hosts.first + offset) for offset in range(12)]
+    expected = [str(hosts.first + offset) for offset in range(16)]
     assert [r.host for r in receivers] == expected
-    assert {r.port for r in receivers} == {2202}
+    assert {r.port for r in receivers[:12]} == {2202}
+    assert {r.port for r in receivers[12:]} == {45 if privileged else 2202}
     assert receivers[4].protocol == "shure-uhfr"
+    assert receivers[12].protocol == "sennheiser-ssc-ewdx"
 
 
 def test_replace_removes_the_addresses_an_earlier_larger_run_had() -> None:

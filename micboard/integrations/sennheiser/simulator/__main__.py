@@ -26,7 +26,9 @@ def parser() -> argparse.ArgumentParser:
     parse.add_argument("--count", type=int, help="receivers, models taken round-robin")
     parse.add_argument("--hosts", default="127.0.0.2", help="FIRST[-LAST], one address each")
     parse.add_argument("--port", default=str(SSC_PORT), help=f"default {SSC_PORT}")
-    parse.add_argument("--battery-drain", type=float, default=1.0, help="percent per tick")
+    parse.add_argument(
+        "--battery-drain", type=float, default=1.0, help="minutes of a 600-minute charge per tick"
+    )
     parse.add_argument("--tick-interval", type=float, default=60.0, help="seconds")
     parse.add_argument("--exit-after", type=float, default=0.0, help="0: until Ctrl-C")
     return parse

@@ -6,15 +6,29 @@ import threading
 from collections.abc import Sequence
 from types import TracebackType
 
-from micboard.integrations.sennheiser.families import SSC_PORT, family_of
+from micboard.integrations.sennheiser.families import SSC_PORT, family_of, normalise
 from micboard.integrations.sennheiser.simulator.receiver import SimulatedReceiver
 
 Address = tuple[str, int]
 
 
+PERFORMERS = ("Lead", "Pastor", "Keys", "Choir", "Host", "Guest", "Bass", "Drums")
+
+
+def channel_names(index: int, channels: int) -> tuple[str, ...]:
+    """The ``index``-th receiver's channel names, distinct across a fleet and within the
+    SpeechLine name rules (11.63: letters, digits, ``-`` and ``_``, up to 8 characters)."""
+    return tuple(
+        f"{PERFORMERS[(index * 4 + n - 1) % len(PERFORMERS)]}{index * 4 + n:02d}"[:8]
+        for n in range(1, channels + 1)
+    )
+
+
 class SennheiserFleet:
-    """``models[i]`` listens at ``addresses[i]``. Every ``tick_interval`` seconds each
-    transmitter that is on loses ``battery_drain`` percent (0 keeps batteries still)."""
+    """``models[i]`` listens at ``addresses[i]`` (port 0: one the system assigns). Every
+    ``tick_interval`` seconds each transmitter that is on runs down by ``battery_drain``
+    minutes of a 600-minute charge (0 keeps batteries still). ``indexes`` number the
+    receivers in a larger fleet (their serials and names), 0, 1, 2... by default."""
 
     def __init__(
         self,
@@ -23,15 +37,26 @@ class SennheiserFleet:
         *,
         tick_interval: float = 60.0,
         battery_drain: float = 1.0,
+        indexes: Sequence[int] | None = None,
+        seed: int | None = None,
     ) -> None:
         if len(addresses) < len(models):
             raise ValueError(f"{len(addresses)} addresses for {len(models)} receivers")
+        numbers = list(indexes) if indexes is not None else list(range(len(models)))
         self.receivers = []
-        for index, (model, (host, port)) in enumerate(zip(models, addresses, strict=False)):
+        for index, model, (host, port) in zip(numbers, models, addresses, strict=False):
             family, channels = family_of(model)
-            serial = f"{1454100000 + index}"
             self.receivers.append(
-                SimulatedReceiver(family, channels, host=host, port=port, serial=serial)
+                SimulatedReceiver(
+                    family,
+                    channels,
+                    host=host,
+                    port=port,
+                    serial=f"{1454100000 + index}",
+                    model=normalise(model),
+                    names=channel_names(index, channels),
+                    seed=None if seed is None else f"{seed}:{index}",
+                )
             )
         self.tick_interval = tick_interval
         self.battery_drain = battery_drain
@@ -65,11 +90,7 @@ class SennheiserFleet:
     def _tick(self) -> None:
         while not self._stopping.wait(self.tick_interval):
             for receiver in self.receivers:
-                for channel in receiver.channels:
-                    if channel.transmitter_on and self.battery_drain:
-                        left = max(0, channel.battery_percent - round(self.battery_drain))
-                        channel.battery_percent = left
-                        channel.lifetime_s = left * 180
+                receiver.tick(self.battery_drain)
 
     def __enter__(self) -> SennheiserFleet:
         return self.start()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from micboard.integrations.sennheiser.codec import (
     Path,
@@ -21,6 +23,7 @@ from micboard.integrations.sennheiser.simulator.channel import Refused, Simulate
 
 NOT_FOUND = 404
 """TI 1094 section 14.4: ``{"out1":[404]}`` "not found"."""
+GARBAGE = b"\x00\xffnot json"
 DATAGRAM_SIZE = 8192
 
 
@@ -32,8 +35,22 @@ class Faults:
     latency: float = 0.0
     lose_every: int = 0
     """Drop every n-th answer (0: none)."""
+    loss: float = 0.0
+    """Drop this share (0-1) of the answers at random."""
+    lose_next: bool = False
+    """Drop the next answer, once."""
     garbage: bool = False
+    """Bytes that are not JSON instead of every answer."""
+    garbage_around: bool = False
+    """Bytes that are not JSON before every answer."""
     truncated: bool = False
+    duplicate: bool = False
+    """Every answer sent twice."""
+    refuse_all: bool = False
+    """Every address answered with error 404, as by firmware that lacks them all."""
+
+
+_FAULT_NAMES = frozenset(f.name for f in fields(Faults))
 
 
 class SimulatedReceiver:
@@ -49,15 +66,28 @@ class SimulatedReceiver:
         product: str = "",
         serial: str = "1454100930",
         version: str = "2.1.0",
+        model: str = "",
+        names: tuple[str, ...] = (),
+        seed: int | str | None = None,
     ) -> None:
         self.family = family
+        self.model = model or family.key
+        self.channel_count = channels
         self.host = host
         self.port = port
         self.identity = {"product": product or family.key, "serial": serial, "version": version}
+        self.device_id = serial
         self.channels = [
-            SimulatedChannel(number=n, name=f"{family.key}-{n}") for n in range(1, channels + 1)
+            SimulatedChannel(
+                number=n, name=names[n - 1] if n <= len(names) else f"{family.key}-{n}"
+            )
+            for n in range(1, channels + 1)
         ]
+        self._starting_names = tuple(c.name for c in self.channels)
         self.faults = Faults()
+        self.online = True
+        """``False``: nothing is answered, as by a receiver that is switched off."""
+        self.rng = random.Random(seed)
         self.requests = 0
         self._routes = self._route_table()
         self._sock: socket.socket | None = None
@@ -111,20 +141,92 @@ class SimulatedReceiver:
     def answer(self, datagram: bytes) -> list[bytes]:
         """The datagrams that answer one request (none when it goes unanswered)."""
         faults = self.faults
-        if faults.silent:
-            return []
-        self._answered += 1
-        if faults.lose_every and self._answered % faults.lose_every == 0:
+        if faults.silent or not self.online or self._lost():
             return []
         if faults.garbage:
-            return [b"\x00\xffnot json"]
+            return [GARBAGE]
         try:
             request = decode_json(datagram)
         except SscDecodeError:
             return []  # the guides do not say what a device answers to bytes that are not JSON
         replies = self._subscription(request) or [self._reply(request)]
         encoded = [encode_message(reply) for reply in replies]
-        return [reply[: len(reply) // 2] for reply in encoded] if faults.truncated else encoded
+        if faults.truncated:
+            encoded = [reply[: len(reply) // 2] for reply in encoded]
+        if faults.duplicate:
+            encoded = [reply for reply in encoded for _ in range(2)]
+        return [GARBAGE, *encoded] if faults.garbage_around else encoded
+
+    def _lost(self) -> bool:
+        """Whether this answer is lost on the way (counting it as answered)."""
+        faults = self.faults
+        self._answered += 1
+        if faults.lose_next:
+            faults.lose_next = False
+            return True
+        every = faults.lose_every and self._answered % faults.lose_every == 0
+        return bool(every) or (faults.loss > 0 and self.rng.random() < faults.loss)
+
+    # Scenario controls: the same names as the Shure simulator's, safe from any thread.
+
+    name_width = 8
+    """SL MCR ``/rx1/name`` (11.63): "MAY be up to 8 characters"."""
+
+    def configure(self, **switches: Any) -> None:
+        """Set the fault switches this receiver has (``Faults``); a switch of another
+        vendor's simulator (a TCP framing fault, a Shure firmware variation) changes nothing."""
+        for name, value in switches.items():
+            if name == "garbage" and not isinstance(value, bool):
+                mode = str(getattr(value, "value", value))
+                self.faults.garbage = mode == "only"
+                self.faults.garbage_around = mode == "around"
+                self.faults.truncated = mode == "truncated"
+            elif name == "reply_errors":
+                self.faults.refuse_all = bool(value)
+            elif name == "lose_value":
+                self.faults.lose_next = bool(value)
+            elif name in _FAULT_NAMES:
+                setattr(self.faults, name, value)
+
+    @property
+    def family_name(self) -> str:
+        return self.family.name
+
+    transport = "udp"
+
+    def starting_name(self, channel: int) -> str:
+        return self._starting_names[channel - 1]
+
+    def starting_frequency(self, channel: int) -> int:
+        return self.channels[channel - 1].frequency_khz
+
+    def set_channel_name(self, channel: int, name: str) -> None:
+        self.channels[channel - 1].name = name[: self.name_width]
+
+    def set_frequency(self, channel: int, frequency_khz: int) -> None:
+        """Kept, not served: no guide page read gives a frequency address (see the docs)."""
+        self.channels[channel - 1].frequency_khz = frequency_khz
+
+    def set_transmitter(self, channel: int, on: bool) -> None:
+        self.channels[channel - 1].transmitter_on = on
+
+    def set_rf_dropout(self, channel: int, dropout: bool) -> None:
+        self.channels[channel - 1].rf_dropout = dropout
+
+    def set_audio_peak(self, channel: int, peaking: bool) -> None:
+        self.channels[channel - 1].audio_peaking = peaking
+
+    def set_mute(self, channel: int, muted: bool) -> None:
+        self.channels[channel - 1].muted = muted
+
+    def drain(self, channel: int, minutes: float) -> None:
+        """Run the battery down by ``minutes`` of a full charge's ``FULL_CHARGE_MINUTES``."""
+        self.channels[channel - 1].discharge(minutes)
+
+    def tick(self, drain_minutes: float) -> None:
+        for channel in self.channels:
+            if channel.transmitter_on and drain_minutes:
+                channel.discharge(drain_minutes)
 
     def _subscription(self, request: dict[str, object]) -> list[dict[str, object]]:
         """``/osc/state/subscribe``: the request echoed, then the subscribed values at once
@@ -156,7 +258,7 @@ class SimulatedReceiver:
 
     def _value(self, path: Path) -> Value | Refused:
         route = self._routes.get(path)
-        if route is None:
+        if route is None or self.faults.refuse_all:
             return Refused(NOT_FOUND)
         if route == "mm":
             return [list[Value](channel.meter()) for channel in self.channels]

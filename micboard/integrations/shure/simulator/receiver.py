@@ -118,6 +118,24 @@ class SimulatedReceiver(Switches):
         """The raw values ``GET channel ALL`` would report now."""
         return self._in_loop(lambda: self._reports(channel))
 
+    @property
+    def name_width(self) -> int:
+        return self.family.name_width
+
+    @property
+    def family_name(self) -> str:
+        return self.family.name
+
+    @property
+    def transport(self) -> str:
+        return self.family.transport.value
+
+    def starting_name(self, channel: int) -> str:
+        return self.spec.channels[channel - 1].name
+
+    def starting_frequency(self, channel: int) -> int:
+        return self.spec.channels[channel - 1].frequency_khz
+
     def set_channel_name(self, channel: int, name: str) -> None:
         check_name(name, self.family.name_width)
         self._in_loop(lambda: self._change(channel, lambda state: setattr(state, "name", name)))

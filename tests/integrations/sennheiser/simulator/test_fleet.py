@@ -39,7 +39,7 @@ def test_each_receiver_answers_at_its_own_address() -> None:
 
 def test_batteries_drain_on_every_tick() -> None:
     host, port = own_hosts(1)[0], free_port()
-    with SennheiserFleet(["SLRDW"], [(host, port)], tick_interval=0.05, battery_drain=5) as fleet:
+    with SennheiserFleet(["SLRDW"], [(host, port)], tick_interval=0.05, battery_drain=30) as fleet:
         channel = fleet.receivers[0].channels[0]
         wait_for(lambda: channel.battery_percent <= 60, timeout=5, what="the battery to drain")
 
