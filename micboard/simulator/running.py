@@ -67,7 +67,7 @@ class Simulation:
     def start(self) -> None:
         self.fleet.start()
         try:
-            self.ssc.start()
+            self.ssc.start(taken={(r.host, r.port) for r in self.fleet.receivers})
         except OSError:
             self.fleet.stop()
             raise

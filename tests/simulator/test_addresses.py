@@ -171,3 +171,12 @@ def test_a_sennheiser_receiver_at_its_own_address_listens_at_the_ssc_port() -> N
     assert [(r.host, r.port) for r in shared.ssc.receivers] == [("127.0.0.1", 24001)]
     assert [r.port for r in given.ssc.receivers] == [2300]
     assert [r.model for r in mixed.receivers] == ["ULXD4D", "EM6000"]
+
+
+def test_a_mixed_fleet_on_one_host_gives_no_two_receivers_one_port() -> None:
+    """Shure receivers hold TCP ports and Sennheiser ones UDP ports the system assigns: the
+    two port spaces are apart, so a Sennheiser receiver must not take a Shure one's number."""
+    simulation = plan_simulation(count=400, models=["QLXD4", "SLRDW"], drain=0)
+    with simulation:
+        addresses = [(r.host, r.port) for r in simulation.receivers]
+    assert len(set(addresses)) == 400

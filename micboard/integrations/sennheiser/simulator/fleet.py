@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import TracebackType
 
 from micboard.integrations.sennheiser.families import SSC_PORT, family_of, normalise
@@ -63,12 +63,13 @@ class SennheiserFleet:
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
 
-    def start(self) -> SennheiserFleet:
-        """Bind every receiver; raises ``OSError`` (with the address) when one cannot."""
+    def start(self, taken: Collection[Address] = ()) -> SennheiserFleet:
+        """Bind every receiver, none with port 0 at an address in ``taken`` (held by other
+        receivers over TCP); raises ``OSError`` (with the address) when one cannot."""
         try:
             for receiver in self.receivers:
                 try:
-                    receiver.start()
+                    receiver.start(avoid={p for h, p in taken if h == receiver.host})
                 except OSError as error:
                     raise OSError(
                         error.errno, f"cannot listen at {receiver.host}:{receiver.port}: {error}"

@@ -7,6 +7,7 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -105,9 +106,20 @@ class SimulatedReceiver:
             routes[("mm",)] = "mm"
         return routes
 
-    def start(self) -> SimulatedReceiver:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.bind((self.host, self.port))
+    def start(self, avoid: Collection[int] = ()) -> SimulatedReceiver:
+        """Bind ``host:port``; with port 0, a port the system assigns that is not in
+        ``avoid`` (ports other receivers on this host hold over TCP)."""
+        refused: list[socket.socket] = []
+        try:
+            while True:
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                sock.bind((self.host, self.port))
+                if self.port or int(sock.getsockname()[1]) not in avoid:
+                    break
+                refused.append(sock)  # held open, so the next bind gets another port
+        finally:
+            for other in refused:
+                other.close()
         self.port = int(sock.getsockname()[1])
         sock.settimeout(0.1)
         self._sock = sock
