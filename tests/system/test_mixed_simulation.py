@@ -17,7 +17,14 @@ from micboard.simulator.scenario_file import Event
 from micboard.simulator.timeline import Timeline
 from tests.factories import make_venue
 from tests.system.conftest import StartWorker
-from tests.system.test_scenarios import all_online, channels_of, dispatch, statuses, synced_until
+from tests.system.test_scenarios import (
+    all_online,
+    channels_of,
+    dispatch,
+    play_until_landed,
+    statuses,
+    synced_until,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
@@ -128,14 +135,7 @@ def test_scenarios_on_sennheiser_receivers_reach_the_database(
     landed: Callable[[list[Receiver]], bool],
 ) -> None:
     venue, receivers = register(simulation)
-    with venue_worker(venue):
-        all_online(venue, receivers)
-        timeline = play(simulation, event)
-        try:
-            synced_until(venue, receivers, lambda: landed(receivers), what=event.scenario)
-        finally:
-            timeline.stop()
-    assert statuses(receivers) == [ReceiverStatus.ONLINE] * len(receivers)
+    play_until_landed(venue_worker, venue, receivers, simulation.receivers, event, landed)
 
 
 FAULTS = [

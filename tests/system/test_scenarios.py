@@ -7,7 +7,7 @@ receiver never blocks the worker for the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -16,6 +16,7 @@ from micboard.composition import sync_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import SimulatedReceiver
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, Venue
+from micboard.simulator.devices import SimulatedDevice
 from micboard.simulator.scenario_file import Event
 from micboard.simulator.timeline import Timeline
 from micboard.workers.celery import app
@@ -58,6 +59,26 @@ def play(fleet: Fleet, *events: Event) -> Timeline:
     timeline = Timeline(events, fleet.receivers)
     timeline.start()
     return timeline
+
+
+def play_until_landed(  # noqa: PLR0917
+    venue_worker: StartWorker,
+    venue: Venue,
+    receivers: list[Receiver],
+    simulated: Sequence[SimulatedDevice],
+    event: Event,
+    landed: Callable[[list[Receiver]], bool],
+) -> None:
+    """Every receiver online, then ``event`` played until ``landed``; all still online."""
+    with venue_worker(venue):
+        all_online(venue, receivers)
+        timeline = Timeline([event], simulated)
+        timeline.start()
+        try:
+            synced_until(venue, receivers, lambda: landed(receivers), what=event.scenario)
+        finally:
+            timeline.stop()
+    assert statuses(receivers) == [ReceiverStatus.ONLINE] * len(receivers)
 
 
 def synced_until(
@@ -201,14 +222,7 @@ def test_value_scenarios_reach_the_database(
 ) -> None:
     fleet = start_fleet(*MIXED)
     venue, receivers = register_fleet(fleet)
-    with venue_worker(venue):
-        all_online(venue, receivers)
-        timeline = play(fleet, event)
-        try:
-            synced_until(venue, receivers, lambda: landed(receivers), what=event.scenario)
-        finally:
-            timeline.stop()
-    assert statuses(receivers) == [ReceiverStatus.ONLINE] * len(receivers)
+    play_until_landed(venue_worker, venue, receivers, fleet.receivers, event, landed)
 
 
 FAULTS = [

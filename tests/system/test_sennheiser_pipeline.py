@@ -42,12 +42,17 @@ def register(simulated: list[SimulatedReceiver]) -> tuple[int, str, list[Receive
     return venue.pk, venue.queue_name, receivers
 
 
-def test_every_family_reaches_the_database(
-    simulated: list[SimulatedReceiver], venue_worker: StartWorker
-) -> None:
-    simulated[1].channels[2].battery_percent = 30  # one bar short of REPLACE: CRITICAL
+def sync_all(
+    simulated: list[SimulatedReceiver], venue_worker: StartWorker, **venue_fields: int
+) -> list[Receiver]:
+    """Register the simulated receivers in a new venue (with ``venue_fields`` set) and sync
+    them through a worker until every one is online."""
     venue_id, queue, receivers = register(simulated)
     venue = receivers[0].venue
+    if venue_fields:
+        for name, value in venue_fields.items():
+            setattr(venue, name, value)
+        venue.save()
     with venue_worker(venue):
         dispatch_via_worker(venue_id, queue)
         wait_for(
@@ -55,6 +60,14 @@ def test_every_family_reaches_the_database(
             timeout=20,
             what="every Sennheiser receiver online",
         )
+    return receivers
+
+
+def test_every_family_reaches_the_database(
+    simulated: list[SimulatedReceiver], venue_worker: StartWorker
+) -> None:
+    simulated[1].channels[2].battery_percent = 30  # one bar short of REPLACE: CRITICAL
+    receivers = sync_all(simulated, venue_worker)
     for receiver, sim in zip(receivers, simulated, strict=True):
         receiver.refresh_from_db()
         assert receiver.device_id == sim.identity["serial"]
@@ -106,17 +119,9 @@ def test_the_venues_percent_levels_decide_the_state(
     simulated: list[SimulatedReceiver], venue_worker: StartWorker
 ) -> None:
     simulated[3].channels[0].battery_percent = 50
-    venue_id, queue, receivers = register(simulated)
-    venue = receivers[0].venue
-    venue.battery_good_percent, venue.battery_replace_percent = 45, 20
-    venue.save()
-    with venue_worker(venue):
-        dispatch_via_worker(venue_id, queue)
-        wait_for(
-            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * len(MODELS),
-            timeout=20,
-            what="every receiver online",
-        )
+    receivers = sync_all(
+        simulated, venue_worker, battery_good_percent=45, battery_replace_percent=20
+    )
     channel = Channel.objects.get(receiver=receivers[3], number=1)
     assert channel.battery_percent == 50
     assert channel.state == ChannelState.GOOD  # REPLACE with the default levels
@@ -130,15 +135,8 @@ def test_mute_warnings_and_rf_reach_the_api_and_the_wall(
     simulated[1].channels[1].rf_quality = 40
     em6000 = simulated[2].channels[0]
     em6000.rf_dbm, em6000.rf_quality = -50.0, 100
-    venue_id, queue, receivers = register(simulated)
+    receivers = sync_all(simulated, venue_worker)
     venue = receivers[0].venue
-    with venue_worker(venue):
-        dispatch_via_worker(venue_id, queue)
-        wait_for(
-            lambda: statuses(receivers) == [ReceiverStatus.ONLINE] * len(MODELS),
-            timeout=20,
-            what="every receiver online",
-        )
     muted = Channel.objects.get(receiver=receivers[3], number=1)
     assert (muted.muted, muted.warnings) == (True, ["LowBattery"])
     assert Channel.objects.get(receiver=receivers[3], number=2).muted is False
