@@ -71,11 +71,15 @@ class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
         "state",
         "frequency",
         "battery_bars",
+        "battery_percent",
         "runtime",
         "tx_type",
         "rf_level",
+        "rf_quality",
         "audio_level",
         "antenna",
+        "muted",
+        "warnings",
         "updated_at",
     )
 
