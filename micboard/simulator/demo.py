@@ -22,10 +22,13 @@ DEMO_MODELS = (
     "SL-MCR-4-DW", "ULXD4D", "EM6000", "ULXD4",
 )  # fmt: skip
 """The demo venue: a mixed rack of ULX-D and QLX-D with EW-DX, SpeechLine and Digital 6000."""
-ALL_FAMILIES_MODELS = (
+SHURE_FAMILIES_MODELS = (
     "ULXD4Q", "QLXD4", "SLXD4D", "AD4Q", "UR4D", "P10T",
     "ULXD4D", "SLXD4", "AD4D", "UR4S", "ULXD4", "P10T",
-    "EW-DX-EM-4-DANTE", "SL-MCR-4-DW", "EM6000", "SLRDW",
+)  # fmt: skip
+"""Every Shure family: ULX-D, QLX-D, SLX-D, Axient Digital, UHF-R, PSM1000."""
+ALL_FAMILIES_MODELS = (
+    *SHURE_FAMILIES_MODELS, "EW-DX-EM-4-DANTE", "SL-MCR-4-DW", "EM6000", "SLRDW",
 )  # fmt: skip
 """A demo venue with every family: ULX-D, QLX-D, SLX-D, Axient Digital, UHF-R, PSM1000,
 EW-DX, SpeechLine Digital Wireless (rack and multi-channel) and Digital 6000."""

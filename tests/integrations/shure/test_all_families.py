@@ -18,7 +18,7 @@ from micboard.integrations.shure.families import MODELS
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator import GarbageMode, SimulatedReceiver
 from micboard.integrations.shure.specs import receiver_spec
-from micboard.simulator import ALL_FAMILIES_MODELS, demo_specs
+from micboard.simulator import SHURE_FAMILIES_MODELS, specs_for_models
 from tests.conftest import StartFleet
 from tests.waiting import wait_for
 
@@ -241,7 +241,7 @@ def test_two_thousand_receivers_of_every_family_in_one_process() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < count + 300:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, count + 600), hard))
-    specs = demo_specs(count, models=ALL_FAMILIES_MODELS)
+    specs = specs_for_models(SHURE_FAMILIES_MODELS, count)
 
     with Fleet(specs, battery_drain=0, seed=5) as fleet:
         assert len({(r.family.transport, r.port) for r in fleet.receivers}) == count

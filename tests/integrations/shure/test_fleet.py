@@ -16,7 +16,7 @@ from micboard.integrations.shure.driver import ShureDriver
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.simulator.ports import hold_udp_port
 from micboard.integrations.shure.specs import receiver_spec
-from micboard.simulator import demo_specs
+from micboard.simulator import SHURE_FAMILIES_MODELS, specs_for_models
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
 from tests.conftest import StartFleet
 from tests.loopback import on_free_hosts
@@ -120,7 +120,7 @@ def test_a_mixed_fleet_on_os_ports_has_one_address_per_receiver(start_fleet: Sta
 def test_a_few_thousand_receivers_start_each_on_an_address_of_its_own(
     own_addresses: bool,
 ) -> None:
-    specs = demo_specs(LARGE_FLEET, families=["all"])  # one in six is a UDP UHF-R
+    specs = specs_for_models(SHURE_FAMILIES_MODELS, LARGE_FLEET)  # one in six: a UDP UHF-R
 
     def start(hosts: HostRange | None) -> Fleet:
         addresses = assign_addresses(hosts, len(specs)) if hosts else None
