@@ -3,13 +3,14 @@
     .venv/bin/python bench/simulator_capacity.py --series 1000,5000,10000
     .venv/bin/python bench/simulator_capacity.py --series 10000 --one-host
 
-For each N, starts ``python -m micboard.simulator --count N --families all --json`` with
-every receiver on its own loopback address at port 2202 (a random 127.N.M.K block), or with
-``--one-host`` all of them on 127.0.0.1 at ports the OS picks. Then measures the start (from
-launch until every receiver listens), the process's open files and resident memory, its CPU
-while nobody talks to it (the 1 s ticks that move meters and drain batteries), and the poll
-time of a sample of receivers through the real driver. Prints one table; figures are
-recorded in docs/performance.md with this command.
+For each N, starts ``python -m micboard.simulator --count N --json`` with every Shure
+family's models (``SHURE_FAMILIES_MODELS``), every receiver on its own loopback address at
+port 2202 (a random 127.N.M.K block), or with ``--one-host`` all of them on 127.0.0.1 at
+ports the OS picks. Then measures the start (from launch until every receiver listens), the
+process's open files and resident memory, its CPU while nobody talks to it (the 1 s ticks
+that move meters and drain batteries), and the poll time of a sample of receivers through
+the real driver. Prints one table; figures are recorded in docs/performance.md with this
+command.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from micboard.integrations.base import DeviceAddress  # noqa: E402
 from micboard.integrations.shure.driver import ShureDriver  # noqa: E402
 from micboard.integrations.shure.families import receiver_model  # noqa: E402
+from micboard.simulator.demo import SHURE_FAMILIES_MODELS  # noqa: E402
 
 START_TIMEOUT = 300.0
 
@@ -53,7 +55,7 @@ class Row:
 
 def measure(count: int, *, one_host: bool, idle_seconds: float, polls: int) -> Row:
     command = [sys.executable, "-m", "micboard.simulator", "--count", str(count)]
-    command += ["--families", "all", "--json", "--drain", "0"]
+    command += ["--models", ",".join(SHURE_FAMILIES_MODELS), "--json", "--drain", "0"]
     if not one_host:
         first = IPv4Address("127.1.0.0") + random.randrange(0, 250 * 65536 - count)
         command += ["--hosts", str(first)]
