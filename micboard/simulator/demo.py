@@ -18,10 +18,11 @@ SENNHEISER_MODELS = {
 }
 """Each Sennheiser family's models as the simulator names them (one name per model)."""
 DEMO_MODELS = (
-    "ULXD4Q", "ULXD4D", "EW-DX-EM-4-DANTE", "QLXD4",
-    "SL-MCR-4-DW", "ULXD4D", "EM6000", "ULXD4",
+    "ULXD4Q", "ULXD4D", "EW-DX-EM-2", "QLXD4",
+    "SL-MCR-2-DW", "ULXD4D", "EM6000", "ULXD4",
 )  # fmt: skip
-"""The demo venue: a mixed rack of ULX-D and QLX-D with EW-DX, SpeechLine and Digital 6000."""
+"""The demo venue: a mixed rack of ULX-D and QLX-D with EW-DX, SpeechLine and Digital 6000,
+16 channels (one for each performer of the demo's cast)."""
 SHURE_FAMILIES_MODELS = (
     "ULXD4Q", "QLXD4", "SLXD4D", "AD4Q", "UR4D", "P10T",
     "ULXD4D", "SLXD4", "AD4D", "UR4S", "ULXD4", "P10T",

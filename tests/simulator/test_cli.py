@@ -88,7 +88,7 @@ def test_serves_receivers_until_sigint(run: type[Simulator]) -> None:
     receivers = [json.loads(line) for line in simulator.lines(3)]
 
     assert [r["model"] for r in receivers] == list(DEMO_MODELS[:3])
-    assert [r["channels"] for r in receivers] == [4, 2, 4]
+    assert [r["channels"] for r in receivers] == [4, 2, 2]
     assert len({r["port"] for r in receivers}) == 3
     first = receivers[0]
     snapshot = ShureDriver("shure-tcp").poll(
