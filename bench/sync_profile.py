@@ -80,13 +80,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.alerts == "both":
-        # Settings are read once per process: one child process per mode.
-        for mode in ("on", "off"):
-            command = [sys.executable, *sys.argv, "--alerts", mode]
-            code = subprocess.call(command)  # noqa: S603 (this script, its own arguments)
-            if code:
-                return code
-        return 0
+        return each_alert_mode()
     os.environ["MICBOARD_ALERTS_ENABLED"] = "true" if args.alerts == "on" else "false"
     if args.models == "mixed":
         args.models = MIXED_MODELS
@@ -131,6 +125,16 @@ def main() -> int:
             with profiler:
                 (alone if args.profile == "alone" else batched)()
             print(profiler.output_text(unicode=False, color=False))
+    return 0
+
+
+def each_alert_mode() -> int:
+    """Settings are read once per process: one child process per alert mode."""
+    for mode in ("on", "off"):
+        command = [sys.executable, *sys.argv, "--alerts", mode]
+        code = subprocess.call(command)  # noqa: S603 (this script, its own arguments)
+        if code:
+            return code
     return 0
 
 
