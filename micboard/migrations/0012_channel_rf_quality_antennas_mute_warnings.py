@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('micboard', '0009_performers_events_assignments'),
+        ('micboard', '0011_venue_alert_retention_days'),
     ]
 
     operations = [
