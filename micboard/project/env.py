@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from micboard.exceptions import ConfigurationError
 
 _TRUE = {"1", "true", "yes", "on"}
+# libpq's TLS parameters a DATABASE_URL may carry in its query string (docs/deployment.md).
+DATABASE_TLS_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword")
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 _FALSE = {"0", "false", "no", "off", ""}
 
 
@@ -91,10 +94,37 @@ def parse_database_url(url: str, *, setting: str = "DATABASE_URL") -> dict[str, 
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
+            "OPTIONS": _database_tls_options(url, parts.query, setting),
         }
     raise ConfigurationError(
         f"{setting}={url!r} is not supported (use postgres://user@host:5432/name or sqlite:///file.db)"
     )
+
+
+def _database_tls_options(url: str, query: str, setting: str) -> dict[str, str]:
+    """``?sslmode=verify-full&sslrootcert=/etc/micboard/postgres-ca.pem`` as libpq options."""
+    options: dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True, strict_parsing=False):
+        if name not in DATABASE_TLS_OPTIONS:
+            raise ConfigurationError(
+                f"{setting}={_without_password(url)!r} has the unknown option {name!r} "
+                f"(it takes {', '.join(DATABASE_TLS_OPTIONS)})"
+            )
+        if name == "sslmode" and value not in SSL_MODES:
+            raise ConfigurationError(
+                f"{setting} has sslmode={value!r} (use one of {', '.join(SSL_MODES)})"
+            )
+        if not value:
+            raise ConfigurationError(f"{setting} has an empty {name}")
+        options[name] = value
+    return options
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
 
 
 def validate_redis_url(url: str, *, setting: str = "REDIS_URL") -> str:

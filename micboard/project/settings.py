@@ -6,6 +6,7 @@ one line that names the setting.
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from micboard.project.env import (
     validate_redis_url,
 )
 from micboard.project.logging import build_logging, secret_values
+from micboard.project.roles import CENTRAL, VENUE_WORKER, process_role
 from micboard.project.security_headers import DEFAULT_POLICY
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
@@ -33,9 +35,22 @@ django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# What this process is (docs/adr/0027): "central" (web, beat, housekeeping, commands) or
+# "venue-worker", a worker at a venue that holds only its venue's credentials: no SECRET_KEY
+# of the web app, and it refuses to serve the web app or run beat.
+try:
+    MICBOARD_PROCESS_ROLE = process_role(env_str("MICBOARD_PROCESS_ROLE", CENTRAL))
+except ConfigurationError as error:
+    sys.exit(str(error))
 _INSECURE_KEY = "insecure-development-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
+# Set while the central SECRET_KEY sits in a venue worker's environment (check --deploy).
+MICBOARD_VENUE_WORKER_HAS_SECRET_KEY = MICBOARD_PROCESS_ROLE == VENUE_WORKER and bool(SECRET_KEY)
+if MICBOARD_PROCESS_ROLE == VENUE_WORKER:
+    # A venue worker signs nothing: a key of its own, new at every start, that no web
+    # process shares (the central one, if present, is never used).
+    SECRET_KEY = secrets.token_urlsafe(50)
+elif not SECRET_KEY:
     if not DEBUG and not env_bool("MICBOARD_ALLOW_INSECURE_KEY", default=False):
         sys.exit("SECRET_KEY is not set (set it, or DJANGO_DEBUG=true for development)")
     SECRET_KEY = _INSECURE_KEY
@@ -120,6 +135,7 @@ else:
     # the peer never acknowledges). A worker then sees an outage in seconds, not minutes.
     _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000)
     _db["OPTIONS"] = {
+        **_db["OPTIONS"],  # the TLS options DATABASE_URL carries
         "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
         "options": f"-c statement_timeout={_statement_ms} -c lock_timeout={_statement_ms}",
         "keepalives": 1,
@@ -171,11 +187,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "health_check_interval": 10,
     "retry_on_timeout": False,
 }
+# A venue worker names its queue: it then keeps its unacked messages under keys of its own
+# (what its Redis ACL user may reach, docs/adr/0028), not in the hash every venue shares.
+MICBOARD_WORKER_QUEUE = env_str("MICBOARD_WORKER_QUEUE", "")
+if MICBOARD_WORKER_QUEUE:
+    _unacked = f"unacked.{MICBOARD_WORKER_QUEUE}"  # redis_acl.unacked_prefix
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_key": _unacked,
+        "unacked_index_key": f"{_unacked}_index",
+        "unacked_mutex_key": f"{_unacked}_mutex",
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = MICBOARD_BROKER_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # never give up reconnecting
 # A reconnecting worker waits at most this long between attempts, however long the outage
 # was (Celery's own backoff grows to 30 s): recovery takes seconds once the link is back.
 MICBOARD_BROKER_RECONNECT_MAX_SECONDS = env_float("MICBOARD_BROKER_RECONNECT_MAX_SECONDS", 2.0)
+# A worker connects once to the database, Redis and the broker before consuming: a refused
+# certificate or password stops it at start-up with one clear line (micboard/workers/startup.py).
+MICBOARD_WORKER_CHECK_LINKS = env_bool("MICBOARD_WORKER_CHECK_LINKS", default=True)
 CELERY_WORKER_CONSUMER = "micboard.workers.consumer:BoundedReconnectConsumer"
 CELERY_TASK_DEFAULT_QUEUE = env_str("MICBOARD_HOUSEKEEPING_QUEUE", "micboard.housekeeping")
 CELERY_TASK_DEFAULT_PRIORITY = 5

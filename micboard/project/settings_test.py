@@ -39,6 +39,9 @@ os.environ["MICBOARD_QUEUE_PREFIX"] = f"test.{RUN_ID}.venue."
 os.environ["MICBOARD_HOUSEKEEPING_QUEUE"] = f"test.{RUN_ID}.housekeeping"
 os.environ["MICBOARD_KEY_PREFIX"] = f"micboard-test-{RUN_ID}"
 os.environ.setdefault("LOG_FORMAT", "console")
+# In-process test workers share the test's connections: the start-up link check is for
+# worker processes (the tests that need it turn it on in the child's environment).
+os.environ.setdefault("MICBOARD_WORKER_CHECK_LINKS", "false")
 
 from micboard.project.settings import *  # noqa: E402,F403
 

@@ -1,8 +1,11 @@
-"""WSGI entry point."""
+"""WSGI entry point (refused with a venue worker's settings)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from micboard.project.roles import refuse_in_venue_worker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "micboard.project.settings")
 application = get_wsgi_application()
+refuse_in_venue_worker("the web app")

@@ -8,7 +8,14 @@ from typing import Any
 
 import structlog
 from celery import Celery
-from celery.signals import task_failure, task_postrun, task_prerun, task_revoked
+from celery.signals import (
+    beat_init,
+    task_failure,
+    task_postrun,
+    task_prerun,
+    task_revoked,
+    worker_init,
+)
 from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "micboard.project.settings")
@@ -77,6 +84,29 @@ def _log_task_revoked(
         terminated=terminated,
         venue=(getattr(request, "kwargs", None) or {}).get("venue"),
     )
+
+
+@worker_init.connect
+def _check_links(sender: Any = None, **kwargs: Any) -> None:
+    """A refused certificate or password ends the worker before it consumes anything."""
+    from micboard.workers.startup import on_worker_init  # noqa: PLC0415 (needs Django set up)
+
+    on_worker_init(sender=sender, **kwargs)
+
+
+@beat_init.connect
+def _refuse_beat_in_venue_worker(**_: Any) -> None:
+    """Beat belongs to the central site; a venue worker's settings never run it."""
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+
+    from micboard.project.roles import refuse_in_venue_worker  # noqa: PLC0415
+
+    try:
+        refuse_in_venue_worker("beat")
+    except ImproperlyConfigured as error:
+        # Celery logs and swallows a receiver's exceptions; SystemExit ends beat instead.
+        log.critical("beat_refused", error=str(error))
+        raise SystemExit(str(error)) from error
 
 
 def _install_bootsteps() -> None:

@@ -15,9 +15,9 @@ class ContactBook:
     def __init__(self, venue_ids: set[int]) -> None:
         lists: dict[int, dict[int, list[Contact]]] = defaultdict(lambda: defaultdict(list))
         if venue_ids:
-            for contact in Contact.objects.select_related("contact_list__venue").filter(
-                contact_list__venue_id__in=venue_ids, enabled=True
-            ):
+            # Never the webhook secret: a venue worker's database role cannot read it.
+            contacts = Contact.objects.select_related("contact_list__venue").defer("secret")
+            for contact in contacts.filter(contact_list__venue_id__in=venue_ids, enabled=True):
                 step = contact.contact_list.escalation_order
                 lists[contact.contact_list.venue_id][step].append(contact)
         self._steps = {venue: [by[k] for k in sorted(by)] for venue, by in lists.items()}

@@ -1,0 +1,142 @@
+"""Redis ACL users for venue workers: the commands Celery's Redis transport and micboard
+use, and keys limited to what one venue's worker touches (docs/adr/0028).
+
+A line of an ACL file (``aclfile``) per venue worker is built here; ``redis-server`` reads
+the file at start and on ``ACL LOAD``. Passwords are stored as their SHA-256 (``#<hex>``),
+so the file holds no password in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from micboard.infrastructure import keys
+
+# Commands, and no others: no FLUSHALL, FLUSHDB, CONFIG, KEYS, SCAN, DEBUG, SHUTDOWN, ACL,
+# MONITOR, CLIENT KILL, MIGRATE, SWAPDB, MODULE, ...
+WORKER_COMMANDS = (
+    # connecting (redis-py sends HELLO/AUTH/SELECT/CLIENT SETINFO; health checks PING)
+    "auth",
+    "hello",
+    "ping",
+    "select",
+    "client|setinfo",
+    "client|setname",
+    "client|id",
+    "echo",
+    "quit",
+    "reset",
+    # Kombu's Redis transport: queues (lists), the unacked hash and index, bindings (sets),
+    # fanout over pub/sub, transactions around the unacked bookkeeping, its Lua scripts
+    "brpop",
+    "lpush",
+    "rpush",
+    "rpop",
+    "llen",
+    "hset",
+    "hget",
+    "hdel",
+    "zadd",
+    "zrem",
+    "zrevrangebyscore",
+    "sadd",
+    "srem",
+    "smembers",
+    "publish",
+    "subscribe",
+    "psubscribe",
+    "unsubscribe",
+    "punsubscribe",
+    "multi",
+    "exec",
+    "discard",
+    "watch",
+    "unwatch",
+    # micboard: locks (SET NX EX and Lua release/extend), pending marks, wall versions
+    "set",
+    "get",
+    "del",
+    "exists",
+    "expire",
+    "incr",
+    "evalsha",
+    "eval",
+    "script|load",
+    "script|exists",
+)
+
+USER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+# The binding sets Kombu keeps per exchange, and the reply queues of remote control.
+SHARED_KEYS = ("_kombu.binding.*", "*.reply.celery.pidbox")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerAcl:
+    """What one venue's worker may reach in Redis."""
+
+    user: str
+    password_sha256: str
+    queue: str
+    venue_id: int
+    key_prefix: str
+    housekeeping_queue: str
+    unacked_prefix: str
+    database: int = 0
+    priority_sep: str = ":"
+
+    def keys(self) -> list[str]:
+        """Read and write key patterns (``~``)."""
+        p = self.key_prefix
+        return [
+            self.queue,
+            f"{self.queue}{self.priority_sep}*",  # its priority lists
+            *SHARED_KEYS,
+            f"{self.unacked_prefix}*",  # its own unacked hash, index and mutex
+            keys.prefixed(p, keys.receiver_lock(0)).removesuffix("0") + "*",
+            keys.prefixed(p, keys.resync_pending(0)).removesuffix("0") + "*",
+            keys.prefixed(p, keys.dispatch_lock(self.venue_id)),
+            keys.prefixed(p, keys.dispatch_queued(self.venue_id)),
+            keys.prefixed(p, keys.wall_version(self.venue_id)),
+            keys.prefixed(p, keys.wall_version(None)),
+        ]
+
+    def write_only_keys(self) -> list[str]:
+        """Write-only patterns (``%W~``): the housekeeping queue its alerts publish to."""
+        return [self.housekeeping_queue, f"{self.housekeeping_queue}{self.priority_sep}*"]
+
+    def channels(self) -> list[str]:
+        """Pub/sub channels (``&``): micboard's events, Celery's events and remote control."""
+        return [
+            keys.prefixed(self.key_prefix, keys.EVENTS),
+            f"/{self.database}.celeryev/*",
+            f"/{self.database}.celery.pidbox*",
+        ]
+
+    def line(self) -> str:
+        parts = ["user", self.user, "on", f"#{self.password_sha256}", "resetkeys", "resetchannels"]
+        parts.append("-@all")
+        parts += [f"+{command}" for command in WORKER_COMMANDS]
+        parts += [f"~{pattern}" for pattern in self.keys()]
+        parts += [f"%W~{pattern}" for pattern in self.write_only_keys()]
+        parts += [f"&{pattern}" for pattern in self.channels()]
+        return " ".join(parts)
+
+
+def check_user_name(name: str) -> str:
+    if not USER_NAME.match(name):
+        raise ValueError(
+            f"{name!r} is not a usable Redis user name (lower-case letters, digits, '.', '_' "
+            "and '-', at most 63)"
+        )
+    return name
+
+
+def password_hash(password: str) -> str:
+    return hashlib.sha256(password.encode()).hexdigest()
+
+
+def unacked_prefix(queue: str) -> str:
+    """Where a venue worker keeps its unacked messages: its own, not every venue's."""
+    return f"unacked.{queue}"

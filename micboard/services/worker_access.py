@@ -1,0 +1,138 @@
+"""Venue workers' credentials: their database role (grants, row-level security) and their
+Redis ACL user (docs/adr/0027, docs/adr/0028)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import structlog
+from django.conf import settings
+from django.db import connection, transaction
+
+from micboard.exceptions import ConfigurationError, NotFoundError, ValidationError
+from micboard.infrastructure import db_roles, redis_acl
+from micboard.models import Venue
+
+log = structlog.get_logger(__name__)
+
+
+def db_roles_statements(*, row_security: bool = True, group: str = db_roles.GROUP_ROLE) -> list[str]:
+    """The SQL that makes the venue workers' group role: printed, or run by the next one."""
+    _require_postgresql()
+    try:
+        return db_roles.group_role_sql(
+            group=group, database=connection.settings_dict["NAME"], row_security=row_security
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+def db_roles_apply(*, row_security: bool = True, group: str = db_roles.GROUP_ROLE) -> int:
+    """Create or update the group role, its allow-listed grants and the venue policies, in
+    one transaction. Run it after every ``migrate``. Returns the statements run."""
+    statements = db_roles_statements(row_security=row_security, group=group)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    log.info("db_roles_applied", group=group, row_security=row_security)
+    return len(statements)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueLogin:
+    login: str
+    venue: str
+    password: str  # empty when none was set
+
+
+def venue_login_apply(
+    *, login: str, venue_slug: str, password: str = "", group: str = db_roles.GROUP_ROLE
+) -> VenueLogin:
+    """Create (or move) a venue's login role in the group, and set its password: the given
+    one, or a new random one returned once. Other venues' roles are untouched."""
+    _require_postgresql()
+    venue = Venue.objects.filter(slug=venue_slug).only("pk").first()
+    if venue is None:
+        raise NotFoundError(f"no venue has the slug {venue_slug!r}")
+    password = password or secrets.token_hex(24)
+    try:
+        statements = db_roles.login_role_sql(login=login, group=group)
+        set_password = db_roles.login_password_sql(login=login)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.execute(set_password, [password])
+        cursor.execute(db_roles.login_venue_sql(), [login, venue.pk])
+    log.info("db_venue_login_applied", login=login, venue=venue_slug)
+    return VenueLogin(login=login, venue=venue_slug, password=password)
+
+
+def venue_login_revoke(*, login: str) -> None:
+    """The login role can no longer connect; its sessions end; nothing else changes."""
+    _require_postgresql()
+    try:
+        statements = db_roles.revoke_sql(login=login)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    log.info("db_venue_login_revoked", login=login)
+
+
+def _require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        raise ConfigurationError(
+            "database roles need PostgreSQL (DATABASE_URL=postgres://...); SQLite has none"
+        )
+
+
+def redis_acl_line(*, user: str, venue_slug: str, password: str) -> str:
+    """The ACL file line of a venue worker's Redis user."""
+    venue = Venue.objects.filter(slug=venue_slug).only("pk", "queue_name").first()
+    if venue is None:
+        raise NotFoundError(f"no venue has the slug {venue_slug!r}")
+    try:
+        name = redis_acl.check_user_name(user)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    if not password:
+        raise ValidationError("the Redis user needs a password")
+    return redis_acl.WorkerAcl(
+        user=name,
+        password_sha256=redis_acl.password_hash(password),
+        queue=venue.queue_name,
+        venue_id=venue.pk,
+        key_prefix=settings.MICBOARD_KEY_PREFIX,
+        housekeeping_queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        unacked_prefix=redis_acl.unacked_prefix(venue.queue_name),
+        database=_redis_database(settings.CELERY_BROKER_URL),
+        priority_sep=str(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("sep", ":")),
+    ).line()
+
+
+def redis_acl_write(*, path: Path, line: str) -> None:
+    """Put ``line`` in the ACL file at ``path``, replacing that user's former line."""
+    user = line.split()[1]
+    kept = []
+    if path.exists():
+        kept = [
+            old
+            for old in path.read_text().splitlines()
+            if old.strip() and old.split()[:2] != ["user", user]
+        ]
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text("\n".join([*kept, line]) + "\n")
+    partial.chmod(0o600)
+    partial.replace(path)
+
+
+def _redis_database(url: str) -> int:
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    return int(path) if path.isdigit() else 0
