@@ -17,12 +17,12 @@ from micboard.infrastructure import keys
 # Commands, and no others: no FLUSHALL, FLUSHDB, CONFIG, KEYS, SCAN, DEBUG, SHUTDOWN, ACL,
 # MONITOR, CLIENT KILL, MIGRATE, SWAPDB, MODULE, ...
 WORKER_COMMANDS = (
-    # connecting (redis-py sends HELLO/AUTH/SELECT/CLIENT SETINFO; health checks PING)
+    # connecting (redis-py sends AUTH and SELECT; health checks PING). CLIENT SETINFO, which
+    # redis-py sends to Redis 7.2 and ignores when refused, is left out: 7.0 lacks it.
     "auth",
     "hello",
     "ping",
     "select",
-    "client|setinfo",
     "client|setname",
     "client|id",
     "echo",
@@ -40,6 +40,8 @@ WORKER_COMMANDS = (
     "hdel",
     "zadd",
     "zrem",
+    "zrange",
+    "zrangebyscore",
     "zrevrangebyscore",
     "sadd",
     "srem",
@@ -61,6 +63,8 @@ WORKER_COMMANDS = (
     "exists",
     "expire",
     "incr",
+    "incrby",
+    "time",
     "evalsha",
     "eval",
     "script|load",
@@ -68,8 +72,9 @@ WORKER_COMMANDS = (
 )
 
 USER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
-# The binding sets Kombu keeps per exchange, and the reply queues of remote control.
-SHARED_KEYS = ("_kombu.binding.*", "*.reply.celery.pidbox")
+# The binding tables Kombu keeps per exchange (with their deadlines and permanent sets),
+# and the queues of remote control (each worker's, and the replies).
+SHARED_KEYS = ("_kombu.binding*", "*.celery.pidbox*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +112,14 @@ class WorkerAcl:
         return [self.housekeeping_queue, f"{self.housekeeping_queue}{self.priority_sep}*"]
 
     def channels(self) -> list[str]:
-        """Pub/sub channels (``&``): micboard's events, Celery's events and remote control."""
+        """Pub/sub channels (``&``): micboard's events, Celery's events and remote control.
+
+        Redis checks a PSUBSCRIBE pattern literally against these, so remote control's is
+        the exact topic Kombu subscribes to."""
         return [
             keys.prefixed(self.key_prefix, keys.EVENTS),
             f"/{self.database}.celeryev/*",
-            f"/{self.database}.celery.pidbox*",
+            f"/{self.database}.celery.pidbox",
         ]
 
     def line(self) -> str:

@@ -1,0 +1,216 @@
+"""A venue worker with its own database role and Redis user, over TLS with certificate
+checking: it syncs its venue and nothing else, and a wrong CA stops it at start-up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from celery import Celery
+from psycopg import errors as pg_errors
+
+from micboard.devtools.processes import Child, ProcessGroup
+from micboard.infrastructure import db_roles
+from tests.conftest import StartFleet
+from tests.system.conftest import celery_command
+from tests.system.secure_site import SecureSite, Venue, secure_site  # noqa: F401 (fixture)
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.system
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[ProcessGroup]:
+    group = ProcessGroup(tmp_path / "logs")
+    yield group
+    group.stop_all(grace_seconds=15)
+
+
+def _publish(site: SecureSite, task: str, args: list[object], queue: str, **kwargs: object) -> None:
+    """Publish as the central site does (its own Redis user), over TLS."""
+    app = Celery("central", broker=site.admin_redis_url(), set_as_current=False)
+    app.conf.broker_transport_options = {"sep": ":", "queue_order_strategy": "priority"}
+    with app.connection_for_write() as conn:
+        app.send_task(task, args=args, kwargs=kwargs, queue=queue, connection=conn)
+
+
+def _synced(site: SecureSite, receiver_ids: list[int]) -> bool:
+    rows = site.admin_sql(
+        "SELECT count(*) FROM micboard_receiver WHERE id = ANY(%s) AND last_sync_result = 'synced'",
+        (receiver_ids,),
+    )
+    return rows[0][0] == len(receiver_ids)
+
+
+def _start_worker(
+    processes: ProcessGroup, site: SecureSite, venue: Venue, db_url: str, redis_url: str, tmp: Path
+) -> Child:
+    env = site.worker_env(venue, db_url, redis_url, tmp / f"{venue.slug}.heartbeat")
+    argv = celery_command(
+        "worker", "-Q", venue.queue, "-n", f"{venue.slug}@%h", "--pool", "threads",
+        "--concurrency", "1", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+    )  # fmt: skip
+    return processes.start(f"worker-{venue.slug}", argv, env)
+
+
+def _log(child: Child) -> str:
+    child.log_file.flush()
+    return child.log_path.read_text(errors="replace")
+
+
+def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
+    secure_site: SecureSite, start_fleet: StartFleet, processes: ProcessGroup, tmp_path: Path
+) -> None:
+    site = secure_site
+    north_fleet, south_fleet = start_fleet("ULXD4Q", "QLXD4"), start_fleet("ULXD4D")
+    venues = site.add_venues(
+        north=[(sim.model, sim.port) for sim in north_fleet.receivers],
+        south=[(sim.model, sim.port) for sim in south_fleet.receivers],
+    )
+    north, south = venues["north"], venues["south"]
+    login, db_password = site.venue_login(north)
+    user, redis_password = site.redis_user(north)
+    worker = _start_worker(
+        processes,
+        site,
+        north,
+        site.worker_database_url(login, db_password),
+        site.worker_redis_url(user, redis_password),
+        tmp_path,
+    )
+    wait_for(lambda: "ready" in _log(worker), timeout=60, what="the venue worker to be ready")
+
+    # A dispatch (reads its receivers, queues their batch, records the cycle) and the sync.
+    site.admin_sql("UPDATE micboard_receiver SET next_sync_at = now() WHERE venue_id = %s", (north.id,))
+    _publish(site, "micboard.dispatch_due_syncs", [north.id], north.queue)
+    wait_for(lambda: _synced(site, north.receivers), timeout=60, what="north's receivers synced")
+    cycles = site.admin_sql("SELECT due FROM micboard_dispatchcycle WHERE venue_id = %s", (north.id,))
+    assert cycles and cycles[0][0] == len(north.receivers)
+    channels = site.admin_sql(
+        "SELECT count(*) FROM micboard_channel WHERE receiver_id = ANY(%s)", (north.receivers,)
+    )
+    assert channels[0][0] == 4 + 1  # ULXD4Q and QLXD4
+    assert site.admin_sql(
+        "SELECT count(*) FROM micboard_telemetrysample s JOIN micboard_channel c "
+        "ON c.id = s.channel_id WHERE c.receiver_id = ANY(%s)",
+        (north.receivers,),
+    )[0][0] == 5
+
+    # Given another venue's receiver, the north worker finds nothing: the row is not its.
+    # One thread runs the two messages in order: the south one, then a north one.
+    (before,) = site.admin_sql(
+        "SELECT last_sync_at FROM micboard_receiver WHERE id = %s", (north.receivers[0],)
+    )[0]
+    _publish(site, "micboard.sync_receivers", [south.receivers], north.queue, venue=south.slug)
+    _publish(site, "micboard.sync_receivers", [north.receivers[:1]], north.queue, venue=north.slug)
+    wait_for(
+        lambda: site.admin_sql(
+            "SELECT last_sync_at > %s FROM micboard_receiver WHERE id = %s",
+            (before, north.receivers[0]),
+        )[0][0],
+        timeout=60,
+        what="the north receiver's second sync",
+    )
+    south_rows = site.admin_sql(
+        "SELECT last_sync_at FROM micboard_receiver WHERE id = ANY(%s)", (south.receivers,)
+    )
+    assert south_rows == [(None,)]
+    assert "refused" not in _log(worker)
+    assert worker.process.poll() is None
+
+
+def test_the_worker_role_reads_only_its_venue_and_no_other_table(secure_site: SecureSite) -> None:
+    site = secure_site
+    venues = site.add_venues(east=[("ULXD4Q", 1)], west=[("ULXD4Q", 2)])
+    east, west = venues["east"], venues["west"]
+    login, password = site.venue_login(east)
+    tables = [row[0] for row in site.admin_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+    allowed = db_roles.allowed_tables()
+    assert "auth_user" in tables and "authtoken_token" in tables
+    with psycopg.connect(site.worker_database_url(login, password), autocommit=True) as conn:
+        assert conn.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone() == (True,)
+        # Every table off the allow-list, whatever added it, is unreadable.
+        for table in sorted(set(tables) - allowed):
+            with pytest.raises(pg_errors.InsufficientPrivilege):
+                conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1'.encode())  # type: ignore[call-overload]
+        # Its venue's receivers only; another venue's are not there at all.
+        ids = [r[0] for r in conn.execute("SELECT id FROM micboard_receiver").fetchall()]
+        assert ids == east.receivers
+        assert conn.execute(
+            "SELECT count(*) FROM micboard_receiver WHERE id = ANY(%s)", (west.receivers,)
+        ).fetchone() == (0,)
+        assert conn.execute(
+            "UPDATE micboard_receiver SET last_error = 'x' WHERE id = ANY(%s)", (west.receivers,)
+        ).rowcount == 0
+        assert [r[0] for r in conn.execute("SELECT id FROM micboard_venue").fetchall()] == [east.id]
+        # Not the columns an operator sets, not a webhook secret, not a new receiver.
+        with pytest.raises(pg_errors.InsufficientPrivilege):
+            conn.execute("UPDATE micboard_receiver SET host = 'elsewhere'")
+        with pytest.raises(pg_errors.InsufficientPrivilege):
+            conn.execute("SELECT secret FROM micboard_contact")
+        with pytest.raises(pg_errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO micboard_dispatchcycle (venue_id, started_at, due, enqueued, "
+                "skipped_locked, late, duration_ms) VALUES (%s, now(), 0, 0, 0, 0, 0)",
+                (west.id,),
+            )
+
+
+def test_the_redis_user_reaches_only_its_venue(secure_site: SecureSite) -> None:
+    site = secure_site
+    venues = site.add_venues(uptown=[("ULXD4Q", 1)], downtown=[("ULXD4Q", 2)])
+    uptown, downtown = venues["uptown"], venues["downtown"]
+    user, password = site.redis_user(uptown)
+    client = redis.Redis.from_url(site.worker_redis_url(user, password), socket_timeout=5)
+    assert client.ping()
+    client.lpush(uptown.queue, "m")
+    assert client.llen(uptown.queue) == 1
+    client.delete(uptown.queue)
+    for command in (
+        ("FLUSHALL",),
+        ("FLUSHDB",),
+        ("CONFIG", "GET", "*"),
+        ("KEYS", "*"),
+        ("SCAN", "0"),
+        ("DEBUG", "OBJECT", "x"),
+        ("ACL", "LIST"),
+        ("MONITOR",),
+        ("LRANGE", downtown.queue, "0", "-1"),
+        ("LPUSH", downtown.queue, "m"),
+        ("BRPOP", downtown.queue, "1"),
+        ("SET", "micboard-test-other:anything", "1"),
+    ):
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            client.execute_command(*command)
+    # The housekeeping queue: it may publish its alerts' deliveries there, never read them.
+    housekeeping = f"test.{site.run_id}.housekeeping"
+    client.lpush(housekeeping, "m")
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        client.lrange(housekeeping, 0, -1)
+    site.admin_redis().delete(housekeeping)
+
+
+@pytest.mark.parametrize("link", ["database", "redis"])
+def test_a_wrong_ca_stops_the_worker_at_start_up(
+    secure_site: SecureSite, processes: ProcessGroup, tmp_path: Path, link: str
+) -> None:
+    site = secure_site
+    venue = site.add_venues(quay=[("ULXD4Q", 1)])["quay"]
+    login, db_password = site.venue_login(venue)
+    user, redis_password = site.redis_user(venue)
+    wrong = site.wrong.ca_cert
+    db_url = site.worker_database_url(login, db_password, ca=wrong if link == "database" else None)
+    redis_url = site.worker_redis_url(user, redis_password, ca=wrong if link == "redis" else None)
+    worker = _start_worker(processes, site, venue, db_url, redis_url, tmp_path)
+    started = time.monotonic()
+    wait_for(lambda: worker.process.poll() is not None, timeout=60, what="the worker to exit")
+    assert worker.process.returncode != 0
+    text = _log(worker)
+    assert f"the {link} refused this worker" in text
+    assert "certificate verify failed" in text.lower()
+    assert "ready" not in text
+    assert time.monotonic() - started < 60
