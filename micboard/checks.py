@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -62,7 +64,8 @@ def check_production_settings(
                 id="micboard.W003",
             )
         )
-    messages += _encryption_key_messages()
+    if str(getattr(settings, "MICBOARD_PROCESS_ROLE", "central")) != "venue-worker":
+        messages += _encryption_key_messages()  # a venue worker never decrypts a secret
     return messages
 
 
@@ -89,3 +92,83 @@ def _encryption_key_messages() -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def _loopback(host: str) -> bool:
+    if host in {"", "localhost"} or host.startswith("/"):
+        return True  # a Unix socket or this machine
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _redis_tls_problem(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "unix" or _loopback(parts.hostname or ""):
+        return ""
+    if parts.scheme != "rediss":
+        return "is not TLS (redis://)"
+    if parse_qs(parts.query).get("ssl_cert_reqs", [""])[0] != "required":
+        return "does not check the server's certificate (add ssl_cert_reqs=required)"
+    return ""
+
+
+def _database_tls_problem(database: dict[str, Any]) -> str:
+    if database["ENGINE"].endswith("sqlite3") or _loopback(str(database.get("HOST", ""))):
+        return ""
+    mode = database.get("OPTIONS", {}).get("sslmode") or os.environ.get("PGSSLMODE", "")
+    if mode != "verify-full":
+        return f"uses sslmode={mode or 'prefer'} (use sslmode=verify-full with sslrootcert)"
+    return ""
+
+
+@register(Tags.security, deploy=True)
+def check_venue_worker(
+    *,
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    """A venue worker holds only its venue's credentials, over links that check certificates;
+    every process warns about an unencrypted link to another machine."""
+    messages: list[CheckMessage] = []
+    worker = str(getattr(settings, "MICBOARD_PROCESS_ROLE", "central")) == "venue-worker"
+    if worker and (
+        settings.MICBOARD_VENUE_WORKER_HAS_SECRET_KEY or settings.MICBOARD_ENCRYPTION_KEYS
+    ):
+        messages.append(
+            CheckWarning(
+                "A venue worker's environment holds a central secret (SECRET_KEY or "
+                "MICBOARD_ENCRYPTION_KEYS).",
+                hint="A venue worker signs and decrypts nothing: remove them from the venue's "
+                "environment file (docs/deployment.md, Across venues).",
+                id="micboard.W010",
+            )
+        )
+    if worker and str(settings.DATABASES["default"].get("USER", "")) == os.environ.get(
+        "MICBOARD_CENTRAL_DATABASE_USER", "micboard"
+    ):
+        messages.append(
+            CheckWarning(
+                "A venue worker connects with the central site's database user.",
+                hint="Give each venue its own login role: manage.py micboard_db_roles --apply "
+                "--venue SLUG --login ROLE (docs/deployment.md).",
+                id="micboard.W011",
+            )
+        )
+    links = [
+        ("broker", "CELERY_BROKER_URL", _redis_tls_problem(settings.CELERY_BROKER_URL)),
+        ("Redis", "MICBOARD_REDIS_URL", _redis_tls_problem(settings.MICBOARD_REDIS_URL)),
+        ("database", "DATABASE_URL", _database_tls_problem(settings.DATABASES["default"])),
+    ]
+    for link, setting, problem in links:
+        if problem:
+            messages.append(
+                CheckWarning(
+                    f"The {link} is on another machine and its link {problem}.",
+                    hint=f"Set {setting} as docs/deployment.md (Across venues) shows.",
+                    id="micboard.W012",
+                )
+            )
+    return messages

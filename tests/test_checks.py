@@ -14,8 +14,10 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": "Zq8vN3p0-production-grade-random-key-4kL9sT2wX7yB1mC6dF5gH0jR",
     "ALLOWED_HOSTS": "micboard.example.org",
-    "DATABASE_URL": "postgres://micboard:pw@db.example.org:5432/micboard",
-    "REDIS_URL": "rediss://:pw@broker.example.org:6380/0",
+    "DATABASE_URL": "postgres://micboard:pw@db.example.org:5432/micboard"
+    "?sslmode=verify-full&sslrootcert=/etc/micboard/postgres-ca.pem",
+    "REDIS_URL": "rediss://:pw@broker.example.org:6380/0"
+    "?ssl_cert_reqs=required&ssl_ca_certs=/etc/micboard/redis-ca.pem",
     "FLOWER_BASIC_AUTH": "ops:flower-password",
     "SECURE_SSL_REDIRECT": "true",
     "SECURE_HSTS_SECONDS": "31536000",
@@ -78,3 +80,36 @@ def test_a_malformed_encryption_key_stops_the_process_with_one_line() -> None:
     assert result.stderr.strip().splitlines()[-1] == (
         "MICBOARD_ENCRYPTION_KEYS: key 2 is not URL-safe base64"
     )
+
+
+def test_a_venue_worker_with_central_secrets_or_plain_links_is_warned() -> None:
+    result = check_deploy(
+        {
+            **PRODUCTION,
+            "MICBOARD_PROCESS_ROLE": "venue-worker",
+            "DATABASE_URL": "postgres://micboard:pw@db.example.org:5432/micboard?sslmode=require",
+            "REDIS_URL": "redis://:pw@broker.example.org:6379/0",
+        }
+    )
+    assert result.returncode != 0
+    assert "micboard.W010" in result.stderr  # a SECRET_KEY it never uses
+    assert "micboard.W011" in result.stderr  # the central database user
+    assert "The broker is on another machine and its link is not TLS" in result.stderr
+    assert "The database is on another machine and its link uses sslmode=require" in result.stderr
+
+
+def test_a_venue_worker_with_its_own_credentials_over_tls_passes() -> None:
+    env = {
+        k: v for k, v in PRODUCTION.items() if k not in {"SECRET_KEY", "MICBOARD_ENCRYPTION_KEYS"}
+    }
+    env["MICBOARD_PROCESS_ROLE"] = "venue-worker"
+    env["DATABASE_URL"] = env["DATABASE_URL"].replace("micboard:pw@", "venue_main_hall:pw@", 1)
+    result = check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_loopback_broker_needs_no_tls() -> None:
+    env = {**PRODUCTION, "REDIS_URL": "redis://:pw@127.0.0.1:6379/0"}
+    env["DATABASE_URL"] = "postgres://micboard:pw@localhost:5432/micboard"
+    result = check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr

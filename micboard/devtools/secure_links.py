@@ -213,12 +213,15 @@ class PostgresCluster:
     bindir: Path
 
     @classmethod
-    def start(cls, authority: Authority, *, password: str, timeout: float = 60.0) -> PostgresCluster:
+    def start(
+        cls, authority: Authority, *, password: str, timeout: float = 60.0
+    ) -> PostgresCluster:
         problem = postgres_unavailable()
         if problem:
             raise RuntimeError(problem)
         bindir = postgres_bindir()
-        assert bindir is not None
+        if bindir is None:  # pragma: no cover - postgres_unavailable said so
+            raise RuntimeError(problem)
         # Under /tmp, not pytest's 0700 directories: the server user must reach it.
         directory = Path(tempfile.mkdtemp(prefix="micboard-pg-"))
         directory.chmod(0o755)
@@ -240,7 +243,10 @@ class PostgresCluster:
             "--encoding=UTF8",
             "--no-sync",
         )
-        for name, source in (("server.crt", authority.server_cert), ("server.key", authority.server_key)):
+        for name, source in (
+            ("server.crt", authority.server_cert),
+            ("server.key", authority.server_key),
+        ):
             target = data / name
             shutil.copyfile(source, target)
             target.chmod(0o600)
@@ -280,7 +286,9 @@ class PostgresCluster:
             timeout=120,
         )
 
-    def url(self, *, user: str, password: str, database: str, ca: Path, mode: str = "verify-full") -> str:
+    def url(
+        self, *, user: str, password: str, database: str, ca: Path, mode: str = "verify-full"
+    ) -> str:
         return (
             f"postgres://{user}:{password}@{SERVER_NAME}:{self.port}/{database}"
             f"?sslmode={mode}&sslrootcert={ca}"
@@ -288,7 +296,15 @@ class PostgresCluster:
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "-w", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -321,7 +337,7 @@ class TlsRedis:
         port = free_port()
         log = (directory / "redis.log").open("ab")
         process = subprocess.Popen(  # noqa: S603
-            [
+            [  # noqa: S607 - redis-server from PATH, where redis_unavailable() found it
                 "redis-server",
                 "--port", "0",
                 "--bind", "127.0.0.1",

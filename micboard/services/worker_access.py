@@ -19,7 +19,9 @@ from micboard.models import Venue
 log = structlog.get_logger(__name__)
 
 
-def db_roles_statements(*, row_security: bool = True, group: str = db_roles.GROUP_ROLE) -> list[str]:
+def db_roles_statements(
+    *, row_security: bool = True, group: str = db_roles.GROUP_ROLE
+) -> list[str]:
     """The SQL that makes the venue workers' group role: printed, or run by the next one."""
     _require_postgresql()
     try:

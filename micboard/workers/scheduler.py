@@ -19,6 +19,7 @@ from micboard.composition import beat_locks
 from micboard.infrastructure import keys
 from micboard.infrastructure.enqueuer import DISPATCH_TASK
 from micboard.infrastructure.keys import BEAT_LEADER
+from micboard.project.roles import refuse_in_venue_worker
 
 log = structlog.get_logger(__name__)
 
@@ -32,6 +33,7 @@ DISPATCH_HOLD_SECONDS = 15
 
 class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        refuse_in_venue_worker("beat")
         self._locks = beat_locks()
         self._token: str | None = None
         self._announced_standby = False

@@ -82,3 +82,29 @@ def test_malformed_values_stop_with_one_line(
     monkeypatch.setenv("X_BAD", raw)
     with pytest.raises(SystemExit, match=f"X_BAD='{raw}'"):
         reader()  # type: ignore[operator]
+
+
+def test_database_url_carries_its_tls_options() -> None:
+    db = parse_database_url(
+        "postgres://venue_a:pw@db.example.org:5432/micboard"
+        "?sslmode=verify-full&sslrootcert=/etc/micboard/postgres-ca.pem"
+    )
+    assert db["OPTIONS"] == {
+        "sslmode": "verify-full",
+        "sslrootcert": "/etc/micboard/postgres-ca.pem",
+    }
+    assert parse_database_url("postgres://u@h/n")["OPTIONS"] == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("sslmode=sometimes", "sslmode='sometimes'"),
+        ("sslmod=require", "unknown option 'sslmod'"),
+        ("sslrootcert=", "empty sslrootcert"),
+    ],
+)
+def test_bad_database_tls_options_are_named(query: str, problem: str) -> None:
+    with pytest.raises(ConfigurationError, match=problem) as caught:
+        parse_database_url(f"postgres://u:secret-pw@h/n?{query}")
+    assert "secret-pw" not in caught.value.message

@@ -20,6 +20,7 @@ from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Receiver, Venue
 from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
+from tests.system.secure_site import secure_site  # noqa: F401 (a session fixture)
 from tests.waiting import wait_for
 
 StartWorker = Callable[..., AbstractContextManager[WorkController]]

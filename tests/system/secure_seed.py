@@ -1,7 +1,8 @@
 """Venues and receivers for the secure-links tests, made in a child process.
 
-``python -m tests.system.secure_seed north=ULXD4Q:PORT,QLXD4:PORT south=ULXD4D:PORT`` creates
-each venue with a receiver per simulated model and port, through the services, in the database ``DATABASE_URL`` names;
+``python -m tests.system.secure_seed north=ULXD4Q:PORT,QLXD4:PORT south=ULXD4D:PORT``
+creates each venue with a receiver per simulated model and port, through the services, in
+the database ``DATABASE_URL`` names;
 it prints ``{slug: {"id", "queue", "receivers"}}`` as JSON.
 """
 

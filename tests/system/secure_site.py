@@ -63,7 +63,9 @@ class SecureSite:
         )
 
     def admin_redis_url(self) -> str:
-        return self.redis.url(user="admin", password=REDIS_ADMIN_PASSWORD, ca=self.authority.ca_cert)
+        return self.redis.url(
+            user="admin", password=REDIS_ADMIN_PASSWORD, ca=self.authority.ca_cert
+        )
 
     def central_env(self) -> dict[str, str]:
         return {
@@ -137,7 +139,9 @@ class SecureSite:
         login = "venue_" + venue.slug.replace("-", "_")
         password = f"db-{login}-password"
         env = {**self.central_env(), "MICBOARD_DB_ROLE_PASSWORD": password}
-        self.manage("micboard_db_roles", "--apply", "--venue", venue.slug, "--login", login, env=env)
+        self.manage(
+            "micboard_db_roles", "--apply", "--venue", venue.slug, "--login", login, env=env
+        )
         return login, password
 
     def redis_user(self, venue: Venue) -> tuple[str, str]:
@@ -209,4 +213,3 @@ def secure_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureSite
     finally:
         tls_redis.stop()
         postgres.stop()
-

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from micboard.exceptions import MicboardError
 from micboard.services import worker_access
 
-PASSWORD_ENV = "MICBOARD_DB_ROLE_PASSWORD"
+PASSWORD_ENV = "MICBOARD_DB_ROLE_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from micboard.exceptions import MicboardError
 from micboard.services import worker_access
 
-PASSWORD_ENV = "MICBOARD_REDIS_ACL_PASSWORD"
+PASSWORD_ENV = "MICBOARD_REDIS_ACL_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 
 class Command(BaseCommand):
@@ -41,4 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
             return
         worker_access.redis_acl_write(path=options["aclfile"], line=line)
-        self.stdout.write(f"{options['aclfile']}: user {options['user']} written (ACL LOAD reads it)")
+        self.stdout.write(
+            f"{options['aclfile']}: user {options['user']} written (ACL LOAD reads it)"
+        )

@@ -16,7 +16,9 @@ class ContactBook:
         lists: dict[int, dict[int, list[Contact]]] = defaultdict(lambda: defaultdict(list))
         if venue_ids:
             # Never the webhook secret: a venue worker's database role cannot read it.
-            contacts = Contact.objects.select_related("contact_list__venue").defer("secret")
+            contacts = Contact.objects.select_related("contact_list__venue").defer(
+                "secret_encrypted"
+            )
             for contact in contacts.filter(contact_list__venue_id__in=venue_ids, enabled=True):
                 step = contact.contact_list.escalation_order
                 lists[contact.contact_list.venue_id][step].append(contact)
