@@ -394,7 +394,10 @@ class FleetBench:
         quiet = set(silent)
         self.answering = [port for i, port in enumerate(self.ports) if i not in quiet]
         self.venue = register(self.ports, self.args.models.split(","), int(self.args.interval))
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        central = env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        secure = getattr(self.args, "secure", None)
+        if secure is not None:  # the workers as the venue; beat stays central
+            env = secure.worker_env(self.venue, central)
         celery = [sys.executable, "-m", "celery", "-A", "micboard.workers"]
         for i in range(self.args.workers):
             self.workers.append(self.group.start(
@@ -407,7 +410,7 @@ class FleetBench:
         self.counter.start()
         self.beat = self.group.start(
             "beat", [*celery, "beat", "-l", "WARNING", "-s", str(self.log_dir / "beat.schedule")],
-            env,
+            central,
         )  # fmt: skip
 
     def usage(self) -> dict[int, Any]:
@@ -621,6 +624,60 @@ def plot(results: list[Result], out_dir: Path) -> None:
         plt.close(figure)
 
 
+class SecureCentre:
+    """``--venue-roles``: the central database and Redis as throwaway TLS servers, and the
+    workers started with the venue's own database role and Redis ACL user over them."""
+
+    PASSWORD = "bench-only-central-password"
+
+    def __init__(self) -> None:
+        import tempfile  # noqa: PLC0415
+
+        from micboard.devtools.secure_links import (  # noqa: PLC0415
+            PostgresCluster,
+            TlsRedis,
+            make_authority,
+        )
+
+        certs = Path(tempfile.mkdtemp(prefix="micboard-bench-tls-"))
+        certs.chmod(0o755)
+        self.authority = make_authority(certs, "bench")
+        self.postgres = PostgresCluster.start(self.authority, password=self.PASSWORD)
+        self.redis = TlsRedis.start(self.authority, admin_password=self.PASSWORD)
+        ca = self.authority.ca_cert
+        self.database_url = self.postgres.url(
+            user=self.postgres.admin, password=self.PASSWORD, database="micboard_bench", ca=ca
+        )
+        self.redis_url = self.redis.url(user="admin", password=self.PASSWORD, ca=ca)
+
+    def worker_env(self, venue: Any, env: dict[str, str]) -> dict[str, str]:
+        import redis  # noqa: PLC0415
+
+        from micboard.services import worker_access  # noqa: PLC0415
+
+        worker_access.db_roles_apply(row_security=True)
+        login = worker_access.venue_login_apply(login="venue_bench", venue_slug=venue.slug)
+        user, password = f"worker-{venue.slug}", "bench-only-worker-password"
+        line = worker_access.redis_acl_line(user=user, venue_slug=venue.slug, password=password)
+        worker_access.redis_acl_write(path=self.redis.aclfile, line=line)
+        redis.Redis.from_url(self.redis_url).execute_command("ACL", "LOAD")
+        ca = self.authority.ca_cert
+        worker = {k: v for k, v in env.items() if k != "SECRET_KEY"}
+        return {
+            **worker,
+            "MICBOARD_PROCESS_ROLE": "venue-worker",
+            "MICBOARD_WORKER_QUEUE": venue.queue_name,
+            "DATABASE_URL": self.postgres.url(
+                user=login.login, password=login.password, database="micboard_bench", ca=ca
+            ),
+            "REDIS_URL": self.redis.url(user=user, password=password, ca=ca),
+        }
+
+    def stop(self) -> None:
+        self.redis.stop()
+        self.postgres.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -661,6 +718,12 @@ def main() -> int:
         help="alert evaluation after each batch write; both: each N with it on, then off",
     )
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
+    parser.add_argument(
+        "--venue-roles",
+        action="store_true",
+        help="throwaway TLS PostgreSQL and Redis; workers as the venue's database role and "
+        "Redis ACL user (docs/adr/0027, 0028)",
+    )
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)
     parser.add_argument(
@@ -674,6 +737,18 @@ def main() -> int:
             import matplotlib  # noqa: F401, PLC0415
         except ImportError:
             parser.error("--plot needs matplotlib: .venv/bin/pip install -e '.[bench]'")
+    args.secure = SecureCentre() if args.venue_roles else None
+    try:
+        return run_all(args)
+    finally:
+        if args.secure is not None:
+            args.secure.stop()
+
+
+def run_all(args: argparse.Namespace) -> int:
+    if args.secure is not None:
+        args.database_url = args.secure.database_url
+        os.environ["REDIS_URL"] = args.secure.redis_url
     prepare_environment(args.database_url)
     os.environ["MICBOARD_SYNC_BATCH_SIZE"] = str(args.batch_size)
     os.environ["MICBOARD_POLL_CONCURRENCY"] = str(args.poll_concurrency)

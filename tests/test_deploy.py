@@ -33,6 +33,8 @@ BIN = Path(sys.executable).parent
 SERVICE_VARS: dict[str, str] = {
     "DJANGO_SETTINGS_MODULE": "micboard/workers/celery.py",
     "MICBOARD_WORKER_HEARTBEAT_FILE": "micboard/workers/bootsteps.py",
+    "MICBOARD_DB_ROLE_PASSWORD": "micboard/management/commands/micboard_db_roles.py",
+    "MICBOARD_REDIS_ACL_PASSWORD": "micboard/management/commands/micboard_redis_acl.py",
     "FLOWER_BASIC_AUTH": "micboard/checks.py",
     "POSTGRES_DB": "the postgres image",
     "POSTGRES_USER": "the postgres image",
@@ -335,7 +337,11 @@ SERVICES = [
 def test_units_run_as_micboard_with_the_shared_environment_and_hardening(name: str) -> None:
     service = unit(name)["Service"]
     assert service["User"] == "micboard"
-    assert service["EnvironmentFile"] == "/etc/micboard/micboard.env"
+    # A venue worker reads its venue's own file, never the central one.
+    venue = "@" in name
+    assert service["EnvironmentFile"] == (
+        "/etc/micboard/venue-%i.env" if venue else "/etc/micboard/micboard.env"
+    )
     assert service["Restart"] == "on-failure"
     assert service["NoNewPrivileges"] == "yes"
     assert service["ProtectSystem"] == "strict"
@@ -347,9 +353,12 @@ def test_units_run_as_micboard_with_the_shared_environment_and_hardening(name: s
 def test_worker_template_serves_one_venue_queue_with_its_own_heartbeat() -> None:
     service = unit("micboard-worker@.service")["Service"]
     assert " -Q venue.%i " in service["ExecStart"]
-    assert service["Environment"] == (
-        "MICBOARD_WORKER_HEARTBEAT_FILE=/run/micboard-worker/%i/heartbeat"
+    environment = (UNITS / "micboard-worker@.service").read_text()
+    assert "Environment=MICBOARD_WORKER_HEARTBEAT_FILE=/run/micboard-worker/%i/heartbeat\n" in (
+        environment
     )
+    assert "Environment=MICBOARD_WORKER_QUEUE=venue.%i\n" in environment
+    assert " --without-gossip --without-mingle " in service["ExecStart"]
     assert service["ReadWritePaths"] == "/run/micboard-worker/%i"
     assert service["RuntimeDirectory"] == "micboard-worker/%i"
 
@@ -395,3 +404,22 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
     if result.returncode != 0 and "Failed to initialize manager" in output:
         pytest.skip(f"systemd-analyze cannot run here: {output.splitlines()[0]}")
     assert (result.returncode, output) == (0, "")
+
+
+VENUE_ENV = DEPLOY / "venue-worker.env.example"
+
+
+def test_the_venue_worker_template_holds_only_venue_credentials() -> None:
+    values = {}
+    for line in VENUE_ENV.read_text().splitlines():
+        match = re.match(r"^([A-Z][A-Z0-9_]+)=(.*)$", line)
+        if match:
+            values[match[1]] = match[2]
+    central = env_example()
+    assert "SECRET_KEY" not in values
+    assert "FLOWER_BASIC_AUTH" not in values
+    assert values["MICBOARD_PROCESS_ROLE"] == "venue-worker"
+    assert values["DATABASE_URL"].split("@")[0] != central["DATABASE_URL"].split("@")[0]
+    assert "sslmode=verify-full" in values["DATABASE_URL"]
+    assert values["REDIS_URL"].startswith("rediss://worker-")
+    assert "ssl_cert_reqs=required" in values["REDIS_URL"]
