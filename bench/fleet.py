@@ -628,7 +628,7 @@ class SecureCentre:
     """``--venue-roles``: the central database and Redis as throwaway TLS servers, and the
     workers started with the venue's own database role and Redis ACL user over them."""
 
-    PASSWORD = "bench-only-central-password"
+    PASSWORD = "bench-only-central-password"  # noqa: S105 - a throwaway server's
 
     def __init__(self) -> None:
         import tempfile  # noqa: PLC0415

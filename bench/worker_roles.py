@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.fleet import BENCH_ENV, DEFAULT_MODELS, processes, register, start_simulator  # noqa: E402
 from micboard.devtools.secure_links import PostgresCluster, make_authority  # noqa: E402
 
-PASSWORD = "bench-only-admin-password"
+PASSWORD = "bench-only-admin-password"  # noqa: S105 - a throwaway server's
 LOGIN = "venue_bench"
 
 
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             "venue role, grants only": (LOGIN, False),
         }
         figures: dict[str, list[tuple[float, float, int]]] = {name: [] for name in ways}
-        for name, (role, rls) in ways.items():  # warm each way once
+        for role, rls in ways.values():  # warm each way once
             as_role(role, row_security=rls)
             one_round()
         for _ in range(args.rounds):
