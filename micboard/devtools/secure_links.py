@@ -1,5 +1,7 @@
-"""Throwaway TLS servers for tests and benchmarks: a certificate authority, a PostgreSQL
-cluster with ``ssl = on`` and a Redis with ``--tls-port`` and an ACL file.
+"""Throwaway TLS servers for tests and benchmarks: a test CA, PostgreSQL and Redis.
+
+The PostgreSQL cluster runs with ``ssl = on`` and the Redis with ``--tls-port`` and an ACL
+file, both with certificates of a CA made here.
 
 Nothing here touches the machine's own PostgreSQL or Redis: each server gets a temporary
 directory and a free loopback port, and is stopped by its ``stop()``.

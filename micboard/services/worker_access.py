@@ -1,5 +1,7 @@
-"""Venue workers' credentials: their database role (grants, row-level security) and their
-Redis ACL user (docs/adr/0027, docs/adr/0028)."""
+"""Venue workers' credentials: their database role and their Redis ACL user.
+
+The role's grants and row-level security are docs/adr/0027; the ACL user is docs/adr/0028.
+"""
 
 from __future__ import annotations
 
