@@ -34,6 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         row_security = not options["no_row_security"]
+        if bool(options["login"]) != bool(options["venue"]):
+            raise CommandError("--login and --venue go together")
         try:
             if options["print"]:
                 for statement in worker_access.db_roles_statements(row_security=row_security):
@@ -50,9 +52,7 @@ class Command(BaseCommand):
         except MicboardError as error:
             raise CommandError(error.message) from None
 
-    def _login(self, login: str | None, venue: str | None) -> None:
-        if not (login and venue):
-            raise CommandError("--login and --venue go together")
+    def _login(self, login: str, venue: str) -> None:
         given = os.environ.get(PASSWORD_ENV, "")
         made = worker_access.venue_login_apply(login=login, venue_slug=venue, password=given)
         self.stdout.write(f"login role {made.login} for venue {made.venue}")
