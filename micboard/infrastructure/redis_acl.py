@@ -61,6 +61,7 @@ WORKER_COMMANDS = (
     # micboard: locks (SET NX EX and Lua release/extend), pending marks, wall versions
     "set",
     "get",
+    "mget",
     "del",
     "exists",
     "expire",
