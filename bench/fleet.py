@@ -722,7 +722,7 @@ def main() -> int:
         "--venue-roles",
         action="store_true",
         help="throwaway TLS PostgreSQL and Redis; workers as the venue's database role and "
-        "Redis ACL user (docs/adr/0029, 0030)",
+        "Redis ACL user (docs/adr/0031, 0032)",
     )
     parser.add_argument("--plot", type=Path, help="directory for the PNG charts")
     parser.add_argument("--json-out", type=Path)

@@ -6,7 +6,7 @@ evaluation that follows a sync need, table by table and column by column, and no
 else: a table missing from ``WORKER_GRANTS`` (users, sessions, API tokens, beat's rows,
 audit records, any table a later migration adds) stays unreadable. Row-level security
 narrows every granted table to the rows of the login role's own venue, recorded in
-``micboard_venue_login`` (docs/adr/0029).
+``micboard_venue_login`` (docs/adr/0031).
 
 Only SQL text is built here; identifiers come from the models' metadata or are checked
 against ``ROLE_NAME``, and values travel as query parameters.

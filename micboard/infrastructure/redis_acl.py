@@ -1,7 +1,7 @@
 """Redis ACL users for venue workers: only the commands and keys one venue's worker uses.
 
 The commands are those Celery's Redis transport and micboard send; the keys are limited to
-what one venue's worker touches, as far as the transport allows (docs/adr/0030).
+what one venue's worker touches, as far as the transport allows (docs/adr/0032).
 
 A line of an ACL file (``aclfile``) per venue worker is built here; ``redis-server`` reads
 the file at start and on ``ACL LOAD``. Passwords are stored as their SHA-256 (``#<hex>``),

@@ -2,7 +2,7 @@
 
 A venue worker (``MICBOARD_PROCESS_ROLE=venue-worker``) runs on a machine at a venue that
 many people can reach. It holds its own database role and Redis user and no ``SECRET_KEY``
-of the web app, so it must never serve the web app or run beat (docs/adr/0029).
+of the web app, so it must never serve the web app or run beat (docs/adr/0031).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
-# What this process is (docs/adr/0029): "central" (web, beat, housekeeping, commands) or
+# What this process is (docs/adr/0031): "central" (web, beat, housekeeping, commands) or
 # "venue-worker", a worker at a venue that holds only its venue's credentials: no SECRET_KEY
 # of the web app, and it refuses to serve the web app or run beat.
 try:
@@ -188,7 +188,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": False,
 }
 # A venue worker names its queue: it then keeps its unacked messages under keys of its own
-# (what its Redis ACL user may reach, docs/adr/0030), not in the hash every venue shares.
+# (what its Redis ACL user may reach, docs/adr/0032), not in the hash every venue shares.
 MICBOARD_WORKER_QUEUE = env_str("MICBOARD_WORKER_QUEUE", "")
 if MICBOARD_WORKER_QUEUE:
     _unacked = f"unacked.{MICBOARD_WORKER_QUEUE}"  # redis_acl.unacked_prefix

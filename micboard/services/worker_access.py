@@ -1,6 +1,6 @@
 """Venue workers' credentials: their database role and their Redis ACL user.
 
-The role's grants and row-level security are docs/adr/0029; the ACL user is docs/adr/0030.
+The role's grants and row-level security are docs/adr/0031; the ACL user is docs/adr/0032.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-row-security",
             action="store_true",
-            help="grants only, no per-venue row policies (docs/adr/0029)",
+            help="grants only, no per-venue row policies (docs/adr/0031)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
