@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from micboard import __version__
+from micboard.admin_channels import ChannelInline
 from micboard.composition import device_service, location_service, sync_service
 from micboard.exceptions import MicboardError
-from micboard.formatting import format_frequency, format_runtime
-from micboard.models import Channel, Receiver, TelemetrySample, Venue
+from micboard.formatting import (
+    format_age,
+)
+from micboard.models import Receiver, Venue
 from micboard.selectors import listings
 from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.selectors.freshness import receiver_is_stale, venue_liveness_of
@@ -47,44 +50,6 @@ _STALE_BADGE = (
     '<span style="color:#fff;background:#57606a;padding:2px 6px;border-radius:3px;'
     'border:1px dashed #d0d7de" title="last sync {}">Stale ({})</span>'
 )
-
-
-class ChannelValues:
-    """Channel values as people read them: runtime as H:MM, frequency in MHz."""
-
-    @admin.display(description="Runtime", ordering="runtime_minutes")
-    def runtime(self, obj: Channel) -> str:
-        return format_runtime(obj.runtime_minutes)
-
-    @admin.display(description="MHz", ordering="frequency_khz")
-    def frequency(self, obj: Channel) -> str:
-        return format_frequency(obj.frequency_khz)
-
-
-class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
-    model = Channel
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = (
-        "number",
-        "name",
-        "state",
-        "frequency",
-        "battery_bars",
-        "battery_percent",
-        "runtime",
-        "tx_type",
-        "rf_level",
-        "rf_quality",
-        "audio_level",
-        "antenna",
-        "muted",
-        "warnings",
-        "updated_at",
-    )
-
-    def has_add_permission(self, request: HttpRequest, obj: Receiver | None = None) -> bool:
-        return False
 
 
 @admin.register(Venue)
@@ -221,22 +186,23 @@ class ReceiverAdminForm(forms.ModelForm[Receiver]):
 @admin.register(Receiver)
 class ReceiverAdmin(admin.ModelAdmin[Receiver]):
     form = ReceiverAdminForm
+    # Narrow enough for 1600 px without scrolling sideways; the page has the rest.
     list_display = (
         "name",
-        "venue",
+        "venue_name",
         "model",
         "address",
         "status_badge",
-        "channel_count",
-        "last_seen_at",
-        "last_sync_at",
-        "last_sync_result",
-        "consecutive_failures",
-        "last_error",
-        "queue",
+        "last_seen",
+        "failures",
+        "short_error",
         "enabled",
     )
     list_filter = ("venue", "status", "family", "enabled")
+
+    class Media:
+        css = {"all": ("micboard/admin.css",)}
+
     search_fields = ("name", "host", "device_id", "venue__name")
     list_select_related = ("venue",)
     inlines = (ChannelInline,)
@@ -271,9 +237,29 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
     )
     readonly_fields = fields[8:]
 
-    @admin.display(description="Queue", ordering="venue__queue_name")
-    def queue(self, obj: Receiver) -> str:
-        return obj.venue.queue_name
+    @admin.display(description="Last seen", ordering="last_seen_at")
+    def last_seen(self, obj: Receiver) -> str:
+        if obj.last_seen_at is None:
+            return "never"
+        seconds = (timezone.now() - obj.last_seen_at).total_seconds()
+        at = f"{timezone.localtime(obj.last_seen_at):%Y-%m-%d %H:%M:%S}"
+        return format_html('<span title="{}">{}</span>', at, format_age(seconds))
+
+    @admin.display(description="Failures", ordering="consecutive_failures")
+    def failures(self, obj: Receiver) -> int:
+        """Consecutive failed polls (0 once one answers)."""
+        return obj.consecutive_failures
+
+    @admin.display(description="Venue", ordering="venue__name")
+    def venue_name(self, obj: Receiver) -> str:
+        return format_html('<span class="cut" title="{0}">{0}</span>', obj.venue.name)
+
+    @admin.display(description="Last error", ordering="last_error")
+    def short_error(self, obj: Receiver) -> str:
+        """The error on one line, cut to fit (admin.css); all of it on hover and on its page."""
+        if not obj.last_error:
+            return "—"
+        return format_html('<span class="cut last-error" title="{0}">{0}</span>', obj.last_error)
 
     @admin.display(description="Address")
     def address(self, obj: Receiver) -> str:
@@ -327,49 +313,6 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"poll_interval": 5, "port": 2202, "protocol": "shure-tcp"}
-
-
-@admin.register(Channel)
-class ChannelAdmin(ChannelValues, admin.ModelAdmin[Channel]):
-    """Every transmitter at a glance; values come from the receivers, so read-only."""
-
-    list_display = (
-        "receiver",
-        "number",
-        "name",
-        "state",
-        "battery_bars",
-        "runtime",
-        "frequency",
-        "tx_type",
-        "updated_at",
-    )
-    list_filter = ("receiver__venue", "state", "receiver__family")
-    search_fields = ("name", "receiver__name", "receiver__host")
-    list_select_related = ("receiver",)
-    ordering = ("receiver__venue", "receiver__name", "number")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Channel | None = None) -> bool:
-        return False
-
-
-@admin.register(TelemetrySample)
-class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
-    list_display = ("channel", "recorded_at", "state", "battery_bars", "runtime_minutes")
-    list_filter = ("state",)
-    list_select_related = ("channel__receiver",)
-    date_hierarchy = "recorded_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: TelemetrySample | None = None
-    ) -> bool:
-        return False
 
 
 from micboard import admin_alerts, admin_performers, admin_wall  # noqa: E402,F401

@@ -1,6 +1,13 @@
 import pytest
 
-from micboard.formatting import format_frequency, format_runtime, split_channel_name
+from micboard.formatting import (
+    format_age,
+    format_audio,
+    format_frequency,
+    format_rf,
+    format_runtime,
+    split_channel_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,3 +35,26 @@ def test_frequency_in_mhz(khz: int | None, text: str) -> None:
 )
 def test_channel_id_split_like_shure_micboard(name: str, expected: tuple[str, str]) -> None:
     assert split_channel_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "never"),
+        (-3, "0 s ago"),
+        (12.4, "12 s ago"),
+        (119, "119 s ago"),
+        (120, "2 min ago"),
+        (7199, "120 min ago"),
+        (7200, "2 h ago"),
+        (172800, "2 d ago"),
+    ],
+)
+def test_age_as_the_wall_says_it(seconds: float | None, text: str) -> None:
+    assert format_age(seconds) == text
+
+
+def test_levels_with_their_units() -> None:
+    assert format_rf(66) == "-62 dBm"
+    assert format_audio(24) == "-26 dBFS"
+    assert format_rf(None) == format_audio(None) == "—"

@@ -1,6 +1,8 @@
 """Routes of the display wall."""
 
+from django.templatetags.static import static
 from django.urls import URLPattern, path
+from django.views.generic import RedirectView
 
 from micboard.web import photos, views
 
@@ -14,5 +16,11 @@ urlpatterns: list[URLPattern] = [
         "performers/<int:performer_id>/<str:size>.jpg",
         photos.performer_photo,
         name="micboard-performer-photo",
+    ),
+    # Browsers ask for /favicon.ico on pages that name no icon (JSON, the API's pages).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("micboard/favicon.svg"), permanent=True),
+        name="micboard-favicon",
     ),
 ]

@@ -76,3 +76,61 @@ def screenshot(driver: WebDriver, name: str, *, element_id: str = "") -> Path:
     else:
         driver.save_screenshot(str(path))
     return path
+
+
+def viewport(driver: WebDriver, width: int, height: int) -> None:
+    """The page's viewport exactly ``width`` x ``height`` CSS pixels, whatever the window."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+# The wall's geometry: the page, each tile and each line of a tile, in one round trip.
+MEASURE_SCRIPT = """
+const box = (el) => { const r = el.getBoundingClientRect();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width,
+          height: r.height}; };
+const font = (el) => parseFloat(getComputedStyle(el).fontSize);
+const shown = (el) => el && el.getClientRects().length > 0;
+const PARTS = {head: '.tile-head', who: '.who', power: '.power', details: '.details',
+               name: '.chan-name', sub: '.sub', battery: '.battery', runtime: '.runtime'};
+const tiles = Array.from(document.querySelectorAll('#tiles .tile')).map((tile) => {
+  const parts = Object.entries(PARTS).map(([name, sel]) => [name, tile.querySelector(sel)])
+    .filter(([, el]) => shown(el))
+    .map(([name, el]) => ({name, rect: box(el), font: font(el),
+      scroll_height: el.scrollHeight, client_height: el.clientHeight}));
+  const polled = tile.querySelector('.polled');
+  return {
+    key: tile.dataset.key, state: tile.dataset.state, rect: box(tile),
+    label: tile.querySelector('.state-label').textContent,
+    name: tile.querySelector('.chan-name').textContent,
+    sub: tile.querySelector('.sub').textContent,
+    performer: tile.dataset.performer || null,
+    photo: ((img) => (shown(img) && img.complete && img.naturalWidth > 0
+      ? img.getAttribute('src') : ''))(tile.querySelector('.photo')),
+    scroll_height: tile.scrollHeight, client_height: tile.clientHeight,
+    scroll_width: tile.scrollWidth, client_width: tile.clientWidth,
+    name_font: font(tile.querySelector('.chan-name')),
+    name_height: tile.querySelector('.chan-name').getBoundingClientRect().height,
+    runtime_font: font(tile.querySelector('.runtime')),
+    battery_height: tile.querySelector('.battery').getBoundingClientRect().height,
+    polled: shown(polled) ? polled.innerText.replace(/\\s+/g, ' ').trim() : '',
+    parts,
+  };
+});
+return {
+  width: window.innerWidth, height: window.innerHeight,
+  scroll_width: document.documentElement.scrollWidth,
+  scroll_height: document.documentElement.scrollHeight,
+  density: document.getElementById('tiles').dataset.density || '',
+  requests: performance.getEntriesByType('resource').map((e) => e.name)
+    .concat([location.href]),
+  tiles,
+};
+"""
+
+
+def measure_wall(driver: WebDriver) -> dict[str, Any]:
+    found: dict[str, Any] = driver.execute_script(MEASURE_SCRIPT)
+    return found

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -184,3 +186,14 @@ def test_a_kiosk_screen_is_shown_no_receiver_address(client: Client) -> None:
     body = response.content.decode()
     assert json.loads(body)["tiles"]
     assert not [host for host in hosts if host in body]
+
+
+def test_the_wall_names_its_icon_and_favicon_ico_leads_to_it(user_client: Client) -> None:
+    venue = polled_venue()
+    page = user_client.get(f"/wall/{venue.slug}/").content.decode()
+    assert '<link rel="icon" href="/static/micboard/favicon.svg" type="image/svg+xml">' in page
+    response = user_client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/micboard/favicon.svg")
+    icon = finders.find("micboard/favicon.svg")
+    assert isinstance(icon, str)
+    assert Path(icon).read_text().startswith("<svg ")

@@ -156,12 +156,21 @@
       void tile.offsetWidth; // restart the animation
       tile.classList.add("flash");
     }
-    const name = t.name || (t.channel ? "Channel " + t.number : t.receiver);
+    const channelName = t.name || (t.channel ? "Channel " + t.number : t.receiver);
+    const performer = t.performer || null; // absent or null: nobody assigned
+    const name = performer ? performer.name : channelName;
+    const slot = t.receiver + " · ch " + t.number;
     setText(tile.querySelector(".chan-id"), t.id);
     setText(tile.querySelector(".chan-name"), name);
+    setText(tile.querySelector(".sub"), performer ? performer.part || channelName : slot);
+    showPhoto(tile.querySelector(".photo"), performer);
+    if (performer) tile.dataset.performer = performer.name;
+    else delete tile.dataset.performer;
     let label = t.state === "RX_COM_ERROR" ? t.state_label + " · " + t.receiver : t.state_label;
     if (t.stale) label = t.state_label + " · " + ageText(t.synced_at);
-    setText(tile.querySelector(".state-label"), label);
+    const stateLabel = tile.querySelector(".state-label");
+    setText(stateLabel, label);
+    stateLabel.title = label;
     const bars = t.battery;
     tile.querySelectorAll(".battery i").forEach((bar, i) => {
       bar.classList.toggle("on", bars !== null && i < bars);
@@ -171,6 +180,7 @@
     setText(tile.querySelector(".runtime"), t.runtime);
     setText(tile.querySelector(".frequency"), t.frequency);
     setText(tile.querySelector(".tx"), t.tx);
+    setText(tile.querySelector(".slot"), performer ? slot : "");
     meter(tile.querySelector(".meter.rf"), t.rf, t.rf_dbm === null ? "" : t.rf_dbm + " dBm", "RF");
     const audio = tile.querySelector(".meter.audio");
     meter(audio, t.audio, t.audio_dbfs === null ? "" : t.audio_dbfs + " dBFS", "audio");
@@ -179,7 +189,6 @@
     tile.querySelector(".ant-b").classList.toggle("on", t.antenna_b);
     const antennas = [t.antenna_a ? "A" : "", t.antenna_b ? "B" : ""].join("") || "none";
     tile.querySelector(".antenna").setAttribute("aria-label", "antenna " + antennas);
-    setText(tile.querySelector(".slot"), t.receiver + " · ch " + t.number);
     // An alert rings the tile and adds a badge; the state's colour stays visible.
     const badge = tile.querySelector(".alert-badge");
     if (t.alert) tile.dataset.alert = t.alert;
@@ -188,14 +197,27 @@
     if (t.alert) badge.dataset.alert = t.alert;
     setText(badge, t.alert === "acknowledged" ? "ACK" : t.alert ? "ALERT" : "");
     badge.title = t.alert_text || "";
-    tile.setAttribute("aria-label", [t.id, name + ":", label + ",", battery + ",",
+    const who = performer ? name + " (" + channelName + ")" : name;
+    tile.setAttribute("aria-label", [t.id, who + ":", label + ",", battery + ",",
       "runtime " + t.runtime + ",", t.frequency + " MHz"].join(" "));
   }
 
+  function showPhoto(img, performer) {
+    const url = performer && performer.photo_url ? performer.photo_url : "";
+    if (img.getAttribute("src") !== url) {
+      if (url) img.setAttribute("src", url);
+      else img.removeAttribute("src");
+    }
+    img.alt = url ? performer.name : "";
+    img.hidden = !url;
+  }
+
+  // RF and audio are the values of the last poll, not live meters, and say so.
   function meter(node, percent, text, what) {
     node.querySelector(".fill").style.width = (percent || 0) + "%";
-    node.setAttribute("aria-label", what + " " + (text || "unknown"));
-    node.title = what + " " + (text || "unknown");
+    setText(node.querySelector(".meter-value"), text || "–");
+    node.setAttribute("aria-label", what + " at the last poll " + (text || "unknown"));
+    node.title = what + " at the last poll: " + (text || "unknown");
   }
 
   // --- what is shown: every channel (by venue), or one group ------------------------
@@ -268,6 +290,65 @@
     el.empty.hidden = shown > 0;
     const group = state.groups.find((g) => g.number === activeGroup);
     el.viewTitle.textContent = group ? "Group " + group.number + " · " + group.title : "All channels";
+    fit();
+  }
+
+  // --- sizing: the tiles fill the window, whatever their number, and nothing scrolls ------
+  // Each density is a tile drawn in units of --u (the name's size): its width and height in
+  // those units. For every column count the tiles would get a size; the densest layout wins
+  // unless a richer one keeps most of that size (or is large enough anyway).
+  const DENSITIES = [
+    { name: "full", width: 7.5, height: 4.4 },
+    { name: "compact", width: 6.2, height: 3.45 },
+    { name: "minimal", width: 5, height: 3 },
+  ];
+  const FIXED_PX = 6; // borders, which do not scale below 2 px
+  const RICHER_KEEPS = 0.9;
+  const ROOMY_PX = { full: 48, compact: 24 };
+
+  function bestLayout(density, counts, width, height, gap) {
+    const most = Math.max(...counts);
+    let best = null;
+    for (let cols = 1; cols <= most; cols += 1) {
+      const rows = counts.reduce((sum, n) => sum + Math.ceil(n / cols), 0);
+      const rowGaps = counts.reduce((sum, n) => sum + Math.ceil(n / cols) - 1, 0) * gap;
+      const w = (width - (cols - 1) * gap) / cols;
+      const h = Math.floor((height - rowGaps) / rows);
+      const u = Math.min((w - FIXED_PX) / density.width, (h - FIXED_PX) / density.height);
+      if (h > 0 && (!best || u > best.u)) best = { density: density.name, cols, row: h, u };
+    }
+    return best;
+  }
+
+  function chooseLayout(counts, width, height, gap) {
+    const options = DENSITIES.map((d) => bestLayout(d, counts, width, height, gap));
+    let chosen = options[options.length - 1];
+    for (let i = options.length - 2; i >= 0; i -= 1) {
+      const richer = options[i];
+      if (richer && (richer.u >= RICHER_KEEPS * chosen.u || richer.u >= ROOMY_PX[richer.density])) {
+        chosen = richer;
+      }
+    }
+    return chosen;
+  }
+
+  function fit() {
+    const grids = Array.from(el.tiles.querySelectorAll(".grid"));
+    const counts = grids.map((g) => g.children.length).filter((n) => n > 0);
+    if (!counts.length) return;
+    const gap = Math.max(2, Math.min(8, Math.round(Math.min(window.innerWidth, window.innerHeight) * 0.005)));
+    el.tiles.style.setProperty("--gap", gap + "px");
+    let headings = 0;
+    el.tiles.querySelectorAll(".venue-section h2").forEach((h) => { headings += h.offsetHeight + gap; });
+    const sectionGaps = (el.tiles.children.length - 1) * gap;
+    const width = el.tiles.clientWidth - 2 * gap;
+    const height = el.tiles.clientHeight - 2 * gap - headings - sectionGaps;
+    const layoutFound = chooseLayout(counts, width, height, gap);
+    if (!layoutFound) return;
+    el.tiles.dataset.density = layoutFound.density;
+    el.tiles.style.setProperty("--cols", String(layoutFound.cols));
+    el.tiles.style.setProperty("--row", layoutFound.row + "px");
+    el.tiles.style.setProperty("--u", Math.max(1, Math.floor(layoutFound.u * 10) / 10) + "px");
   }
 
   function renderGroupList() {
@@ -333,5 +414,6 @@
     if (event.target === el.legend) toggleLegend(false);
   });
 
+  new ResizeObserver(() => fit()).observe(el.tiles);
   poll();
 })();
