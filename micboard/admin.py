@@ -27,6 +27,8 @@ from micboard.selectors import listings
 from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.selectors.freshness import receiver_is_stale, venue_liveness_of
 from micboard.services.dto import ReceiverInput
+from micboard.services.locations import venue_runtime_levels_set
+from micboard.services.validation import validate_runtime_levels
 
 
 def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[int]) -> None:
@@ -52,8 +54,36 @@ _STALE_BADGE = (
 )
 
 
+class VenueAdminForm(forms.ModelForm[Venue]):
+    """Runtime levels are checked by the service's rules, as the API checks them."""
+
+    class Meta:
+        model = Venue
+        fields = (
+            "name",
+            "slug",
+            "time_zone",
+            "stale_after_polls",
+            "battery_replace_minutes",
+            "battery_critical_minutes",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            validate_runtime_levels(
+                replace_minutes=cleaned.get("battery_replace_minutes"),
+                critical_minutes=cleaned.get("battery_critical_minutes"),
+            )
+        except MicboardError as error:
+            for field, problem in error.details.items():
+                self.add_error(field if field in self.fields else None, str(problem))
+        return cleaned
+
+
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin[Venue]):
+    form = VenueAdminForm
     list_display = (
         "name",
         "slug",
@@ -71,6 +101,8 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         "queue_name",
         "stale_after_polls",
         "alert_retention_days",
+        "battery_replace_minutes",
+        "battery_critical_minutes",
         "worker_status",
         "created_at",
         "dispatch_statistics",
@@ -132,6 +164,11 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         obj.pk, obj.queue_name = created.pk, created.queue_name
         if obj.time_zone != created.time_zone:  # watched and quiet hours are in venue time
             Venue.objects.filter(pk=created.pk).update(time_zone=obj.time_zone)
+        venue_runtime_levels_set(
+            venue=created,
+            replace_minutes=obj.battery_replace_minutes,
+            critical_minutes=obj.battery_critical_minutes,
+        )
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Venue | None = None

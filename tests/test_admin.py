@@ -227,3 +227,20 @@ def test_a_stale_receiver_has_a_stale_badge_and_its_venue_a_silent_worker(
     Receiver.objects.filter(pk=receiver.pk).update(last_sync_at=timezone.now())
     assert b"Stale (" not in admin_client.get("/admin/micboard/receiver/").content
     assert b"not reporting" not in admin_client.get("/admin/micboard/venue/").content
+
+
+def test_a_venues_runtime_levels_are_checked_and_saved_in_the_admin(admin_client: Client) -> None:
+    venue = make_venue()
+    form = {"name": venue.name, "time_zone": "UTC", "stale_after_polls": 3}
+    url = f"/admin/micboard/venue/{venue.pk}/change/"
+    refused = admin_client.post(
+        url, form | {"battery_replace_minutes": 20, "battery_critical_minutes": 60}
+    )
+    assert refused.status_code == 200
+    assert b"60 must be below the REPLACE level (20)" in refused.content
+    saved = admin_client.post(
+        url, form | {"battery_replace_minutes": 60, "battery_critical_minutes": 20}
+    )
+    assert saved.status_code == 302
+    venue.refresh_from_db()
+    assert (venue.battery_replace_minutes, venue.battery_critical_minutes) == (60, 20)

@@ -21,6 +21,7 @@ from micboard.api.serializers import (
     ResyncReportSerializer,
     SampleFilterSerializer,
     TelemetrySampleSerializer,
+    VenueChangeSerializer,
     VenueCreateSerializer,
     VenueSerializer,
 )
@@ -47,6 +48,19 @@ VENUES = extend_schema_view(
         request=VenueCreateSerializer,
         responses={201: VenueSerializer},
         examples=[examples.VENUE_CREATE, examples.VENUE],
+    ),
+    partial_update=extend_schema(
+        summary="Change a venue's battery runtime levels",
+        description=(
+            "Sets the runtime levels that decide a transmitter's battery state where it "
+            "reports a runtime: REPLACE below battery_replace_minutes, CRITICAL below "
+            "battery_critical_minutes (both, or both null to judge by bars). Channels take "
+            "them at their next poll. Needs the permission to change venues."
+        ),
+        parameters=[VENUE_SLUG],
+        request=VenueChangeSerializer,
+        responses={200: VenueSerializer},
+        examples=[examples.VENUE_RUNTIME_LEVELS, examples.VENUE_BY_RUNTIME],
     ),
     destroy=extend_schema(
         summary="Delete a venue",

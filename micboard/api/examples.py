@@ -13,6 +13,8 @@ _VENUE = {
     "stale_after_polls": 3,
     "time_zone": "Europe/Berlin",
     "alert_retention_days": None,
+    "battery_replace_minutes": None,
+    "battery_critical_minutes": None,
     "created_at": "2026-11-26T09:00:00Z",
 }
 _RECEIVER = {
@@ -90,6 +92,16 @@ VENUE = OpenApiExample("A venue", value=_VENUE, response_only=True)
 VENUE_LIST = OpenApiExample("A page of venues", value=_VENUE, response_only=True)
 VENUE_CREATE = OpenApiExample(
     "New venue", value={"name": "Grand Hall", "slug": "grand-hall"}, request_only=True
+)
+VENUE_RUNTIME_LEVELS = OpenApiExample(
+    "Batteries by runtime",
+    value={"battery_replace_minutes": 60, "battery_critical_minutes": 20},
+    request_only=True,
+)
+VENUE_BY_RUNTIME = OpenApiExample(
+    "A venue judging batteries by runtime",
+    value=_VENUE | {"battery_replace_minutes": 60, "battery_critical_minutes": 20},
+    response_only=True,
 )
 
 RECEIVER = OpenApiExample("A receiver", value=_RECEIVER, response_only=True)

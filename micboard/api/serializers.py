@@ -32,7 +32,7 @@ from micboard.models import (
 from micboard.models.groups import MAX_GROUP_NUMBER
 from micboard.selectors.freshness import data_age_seconds, receiver_is_stale
 from micboard.services.groups import MAX_TITLE_LENGTH
-from micboard.services.validation import MAX_POLL_INTERVAL
+from micboard.services.validation import MAX_POLL_INTERVAL, MAX_RUNTIME_LEVEL_MINUTES
 
 MODELS, PROTOCOLS = receiver_vocabulary()
 
@@ -55,6 +55,8 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
             "stale_after_polls",
             "time_zone",
             "alert_retention_days",
+            "battery_replace_minutes",
+            "battery_critical_minutes",
             "created_at",
         )
         read_only_fields = fields
@@ -67,6 +69,22 @@ class VenueCreateSerializer(StrictBody):
         required=False,
         allow_blank=True,
         help_text="Names the venue's Celery queue; made from the name when left out.",
+    )
+
+
+class VenueChangeSerializer(StrictBody):
+    battery_replace_minutes = JsonInteger(
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_RUNTIME_LEVEL_MINUTES,
+        help_text="Where a transmitter reports its runtime: REPLACE below this many minutes "
+        "left. null (with battery_critical_minutes null): battery states by bars.",
+    )
+    battery_critical_minutes = JsonInteger(
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_RUNTIME_LEVEL_MINUTES,
+        help_text="CRITICAL below this many minutes left; below battery_replace_minutes.",
     )
 
 

@@ -37,6 +37,7 @@ from micboard.api.serializers import (
     ResyncReportSerializer,
     SampleFilterSerializer,
     TelemetrySampleSerializer,
+    VenueChangeSerializer,
     VenueCreateSerializer,
     VenueSerializer,
 )
@@ -45,6 +46,7 @@ from micboard.models import Channel, ChannelGroup, Receiver, Venue
 from micboard.selectors import listings
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
+from micboard.services.locations import venue_runtime_levels_set
 
 
 def _validated(serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:
@@ -91,6 +93,16 @@ class VenueViewSet(
         venue = location_service().venue_create(name=data["name"], slug=data.get("slug", ""))
         created = listings.venue_list().get(pk=venue.pk)
         return Response(VenueSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        venue = self.get_object()
+        data = _validated(VenueChangeSerializer, request.data, partial=True)
+        venue_runtime_levels_set(
+            venue=venue,
+            replace_minutes=data.get("battery_replace_minutes", venue.battery_replace_minutes),
+            critical_minutes=data.get("battery_critical_minutes", venue.battery_critical_minutes),
+        )
+        return Response(VenueSerializer(listings.venue_list().get(pk=venue.pk)).data)
 
     def perform_destroy(self, instance: Venue) -> None:
         location_service().venue_delete(venue=instance)

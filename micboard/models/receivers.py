@@ -140,6 +140,7 @@ class Channel(models.Model):
     )
     # Memory behind the PREV_* and AUDIO_PEAK states.
     last_battery_bars = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_runtime_minutes = models.PositiveIntegerField(null=True, blank=True)
     battery_seen_at = models.DateTimeField(null=True, blank=True)
     audio_peak_at = models.DateTimeField(null=True, blank=True)
     last_sample_at = models.DateTimeField(null=True, blank=True)

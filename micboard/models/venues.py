@@ -44,6 +44,18 @@ class Venue(models.Model):
         default=41,
         help_text="REPLACE at or above this and below the GOOD level; CRITICAL below it.",
     )
+    battery_replace_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Where the transmitter reports its runtime, REPLACE below this many minutes "
+        "left (and GOOD at or above it) instead of by bars. Empty: by bars (or percent).",
+    )
+    battery_critical_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="CRITICAL below this many minutes of runtime; below the REPLACE level. "
+        "Set both levels or neither.",
+    )
     stale_after_polls = models.PositiveSmallIntegerField(
         default=DEFAULT_STALE_AFTER_POLLS,
         help_text="A receiver whose last sync is older than this many of its poll intervals "

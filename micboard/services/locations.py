@@ -11,7 +11,7 @@ from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.models import Venue
 from micboard.services.alerts.rules import rules_create_defaults
 from micboard.services.scheduling import ScheduleReport
-from micboard.services.validation import validate_text
+from micboard.services.validation import validate_runtime_levels, validate_text
 
 
 class DjangoLocationService:
@@ -51,3 +51,17 @@ class DjangoLocationService:
     def venue_delete(self, *, venue: Venue) -> None:
         venue.delete()
         self._apply_schedules()
+
+
+def venue_runtime_levels_set(
+    *, venue: Venue, replace_minutes: int | None, critical_minutes: int | None
+) -> Venue:
+    """Judge the venue's batteries by runtime (REPLACE and CRITICAL below these minutes left),
+    or by bars again with both None. Channels take the new levels at their next poll."""
+    validate_runtime_levels(replace_minutes=replace_minutes, critical_minutes=critical_minutes)
+    venue.battery_replace_minutes, venue.battery_critical_minutes = (
+        replace_minutes,
+        critical_minutes,
+    )
+    venue.save(update_fields=["battery_replace_minutes", "battery_critical_minutes"])
+    return venue

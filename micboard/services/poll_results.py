@@ -16,7 +16,7 @@ from micboard.infrastructure.events import EventPublisher
 from micboard.integrations.base import ChannelSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.selectors.freshness import stale_since
-from micboard.services.channel_state import StateInputs, derive_state
+from micboard.services.channel_state import StateInputs, derive_state, venue_runtime_levels
 from micboard.services.dto import PolledSnapshot, UnreachablePoll, WrittenBatch
 
 log = structlog.get_logger(__name__)
@@ -44,6 +44,7 @@ _SHOWN_FIELDS = [
 _CHANNEL_FIELDS = [
     *_SHOWN_FIELDS,
     "last_battery_bars",
+    "last_runtime_minutes",
     "battery_seen_at",
     "audio_peak_at",
     "last_sample_at",
@@ -269,9 +270,10 @@ class PollResultWriter:
         receiver: Receiver, values: ChannelSnapshot, previous: Channel | None, now: datetime
     ) -> Channel:
         last_bars = previous.last_battery_bars if previous else None
+        last_runtime = previous.last_runtime_minutes if previous else None
         seen_at = previous.battery_seen_at if previous else None
         if values.battery_bars is not None:
-            last_bars, seen_at = values.battery_bars, now
+            last_bars, last_runtime, seen_at = values.battery_bars, values.runtime_minutes, now
         peak_at = now if values.audio_peak else (previous.audio_peak_at if previous else None)
         state = derive_state(
             StateInputs(
@@ -286,6 +288,9 @@ class PollResultWriter:
                     receiver.venue.battery_good_percent,
                     receiver.venue.battery_replace_percent,
                 ),
+                runtime_minutes=values.runtime_minutes,
+                runtime_levels=venue_runtime_levels(receiver.venue),
+                last_runtime_minutes=last_runtime,
             ),
             now=now,
         )
@@ -308,6 +313,7 @@ class PollResultWriter:
             warnings=list(values.warnings),
             state=state,
             last_battery_bars=last_bars,
+            last_runtime_minutes=last_runtime,
             battery_seen_at=seen_at,
             audio_peak_at=peak_at,
             last_sample_at=previous.last_sample_at if previous else None,

@@ -97,3 +97,30 @@ def validate_address(*, host: str, port: int, poll_interval: int) -> None:
         errors["poll_interval"] = f"{poll_interval} s is outside 1-{MAX_POLL_INTERVAL} s"
     if errors:
         raise ValidationError("invalid receiver settings", details=errors)
+
+
+MAX_RUNTIME_LEVEL_MINUTES = 1440
+
+
+def validate_runtime_levels(*, replace_minutes: int | None, critical_minutes: int | None) -> None:
+    """A venue's runtime levels: both or neither, 1-1440 minutes, CRITICAL below REPLACE."""
+    if replace_minutes is None and critical_minutes is None:
+        return
+    details: dict[str, object] = {}
+    for field, value in (
+        ("battery_replace_minutes", replace_minutes),
+        ("battery_critical_minutes", critical_minutes),
+    ):
+        if value is None:
+            details[field] = "required when the other runtime level is set"
+        elif not 1 <= value <= MAX_RUNTIME_LEVEL_MINUTES:
+            details[field] = f"{value} is outside 1-{MAX_RUNTIME_LEVEL_MINUTES} minutes"
+    ordered = (
+        critical_minutes is None or replace_minutes is None or critical_minutes < replace_minutes
+    )
+    if not details and not ordered:
+        details["battery_critical_minutes"] = (
+            f"{critical_minutes} must be below the REPLACE level ({replace_minutes})"
+        )
+    if details:
+        raise ValidationError("invalid battery runtime levels", details=details)

@@ -26,6 +26,50 @@ def test_an_operator_creates_and_deletes_a_venue(operator: APIClient) -> None:
     assert not Venue.objects.filter(slug="grand-hall").exists()
 
 
+def test_an_operator_sets_and_clears_a_venues_runtime_levels(
+    operator: APIClient, reader: APIClient
+) -> None:
+    operator.post("/api/v1/venues/", {"name": "Chapel"})
+    assert operator.get("/api/v1/venues/chapel/").json()["battery_replace_minutes"] is None
+    levels = {"battery_replace_minutes": 60, "battery_critical_minutes": 20}
+    assert reader.patch("/api/v1/venues/chapel/", levels, format="json").status_code == 403
+    changed = operator.patch("/api/v1/venues/chapel/", levels, format="json")
+    assert changed.status_code == 200
+    assert changed.json()["battery_critical_minutes"] == 20
+    alone = operator.patch(
+        "/api/v1/venues/chapel/", {"battery_critical_minutes": 30}, format="json"
+    )
+    assert (alone.status_code, alone.json()["battery_replace_minutes"]) == (200, 60)
+    cleared = {"battery_replace_minutes": None, "battery_critical_minutes": None}
+    assert operator.patch("/api/v1/venues/chapel/", cleared, format="json").status_code == 200
+    assert Venue.objects.get(slug="chapel").battery_replace_minutes is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (
+            {"battery_replace_minutes": 20, "battery_critical_minutes": 60},
+            "battery_critical_minutes",
+        ),
+        (
+            {"battery_replace_minutes": "60", "battery_critical_minutes": 20},
+            "battery_replace_minutes",
+        ),
+        ({"battery_replace_minutes": 60}, "battery_critical_minutes"),
+        ({"name": "Renamed"}, "name"),
+    ],
+)
+def test_bad_runtime_levels_are_a_400_naming_the_field(
+    operator: APIClient, body: dict[str, object], field: str
+) -> None:
+    operator.post("/api/v1/venues/", {"name": "Chapel"})
+    refused = operator.patch("/api/v1/venues/chapel/", body, format="json")
+    assert refused.status_code == 400
+    assert field in refused.json()["error"]["details"]
+    assert Venue.objects.get(slug="chapel").battery_replace_minutes is None
+
+
 def venue_channels(channels: int = 4) -> tuple[Venue, list[int]]:
     return make_polled_venue(channels=channels)
 

@@ -90,3 +90,49 @@ def test_a_percent_gauge_decides_by_the_venues_levels(
         inputs(battery_bars=5, battery_percent=percent, percent_levels=levels), now=NOW
     )
     assert state is expected
+
+
+@pytest.mark.parametrize(
+    ("runtime", "expected"),
+    [
+        (240, ChannelState.GOOD),  # four hours left: 2 bars, but not red
+        (60, ChannelState.GOOD),
+        (59, ChannelState.REPLACE),
+        (20, ChannelState.REPLACE),
+        (19, ChannelState.CRITICAL),
+        (0, ChannelState.CRITICAL),
+    ],
+)
+def test_runtime_levels_decide_where_a_runtime_is_reported(
+    runtime: int, expected: ChannelState
+) -> None:
+    judged = inputs(battery_bars=2, runtime_minutes=runtime, runtime_levels=(60, 20))
+    assert derive_state(judged, now=NOW) is expected
+
+
+def test_without_levels_or_without_a_runtime_the_bars_decide() -> None:
+    by_bars = inputs(battery_bars=2, runtime_minutes=240)
+    no_runtime = inputs(battery_bars=2, runtime_levels=(60, 20))
+    assert derive_state(by_bars, now=NOW) is ChannelState.CRITICAL
+    assert derive_state(no_runtime, now=NOW) is ChannelState.CRITICAL
+
+
+def test_runtime_levels_win_over_a_percent_gauge() -> None:
+    judged = inputs(
+        battery_bars=1, battery_percent=20, runtime_minutes=120, runtime_levels=(60, 20)
+    )
+    assert derive_state(judged, now=NOW) is ChannelState.GOOD
+
+
+def test_a_transmitter_switched_off_keeps_the_state_of_its_last_runtime() -> None:
+    off = inputs(
+        last_battery_bars=2,
+        last_runtime_minutes=240,
+        battery_seen_at=NOW - timedelta(minutes=5),
+        runtime_levels=(60, 20),
+    )
+    assert derive_state(off, now=NOW) is ChannelState.PREV_GOOD
+    by_bars = inputs(
+        last_battery_bars=2, last_runtime_minutes=240, battery_seen_at=NOW - timedelta(minutes=5)
+    )
+    assert derive_state(by_bars, now=NOW) is ChannelState.PREV_CRITICAL

@@ -13,6 +13,7 @@ from micboard.exceptions import ConflictError, NotFoundError, ValidationError
 from micboard.infrastructure.wall_versions import WallVersions
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
+from micboard.services.locations import venue_runtime_levels_set
 from tests.factories import make_receiver, make_venue, snapshot
 from tests.queries import TRANSACTION_CONTROL, query_budget
 
@@ -97,6 +98,19 @@ def test_transmitter_switched_off_keeps_its_last_level() -> None:
     channel = Channel.objects.get(receiver=receiver)
     assert channel.state == ChannelState.PREV_REPLACE
     assert channel.last_battery_bars == 3
+
+
+def test_a_venue_with_runtime_levels_judges_by_runtime_through_a_poll() -> None:
+    venue = make_venue()
+    venue_runtime_levels_set(venue=venue, replace_minutes=60, critical_minutes=20)
+    receiver = make_receiver(venue, model="ULXD4")
+    service = device_service()
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(1, bars=2))  # 4:05 left
+    channel = Channel.objects.get(receiver=receiver)
+    assert (channel.state, channel.battery_bars) == (ChannelState.GOOD, 2)
+    service.snapshot_apply(receiver=receiver, snapshot=snapshot(1, bars=None))
+    channel.refresh_from_db()
+    assert (channel.state, channel.last_runtime_minutes) == (ChannelState.PREV_GOOD, 245)
 
 
 def test_mark_unreachable_sets_offline_and_rx_com_error() -> None:
