@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck migrations pytest broker browser clean bump
+.PHONY: install demo token test lint typecheck migrations pytest broker browser clean bump
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ broker: install
 
 demo: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py micboard_demo
+
+# The API token of the demo's admin user (MICBOARD_DEMO_USER), alone on stdout:
+# TOKEN=$$(make -s token). No such user: the reason on stderr and a non-zero exit.
+token: install
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py micboard_api_token --user "$${MICBOARD_DEMO_USER:-admin}"
 
 lint: install
 	$(PY) -m ruff check .

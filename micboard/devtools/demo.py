@@ -26,10 +26,16 @@ from micboard.devtools.broker import (
 from micboard.devtools.processes import ProcessGroup
 from micboard.models import Receiver, ReceiverStatus, Venue
 from micboard.services.dto import ReceiverInput
+from micboard.services.locations import venue_runtime_levels_set
 from micboard.services.scheduling import schedules_apply
 from micboard.simulator import DEMO_MODELS, demo_models
 
 DEMO_SLUG = "demo"
+DEMO_DRAIN = 0.2
+"""Battery minutes the demo's transmitters lose per second: 12 times real time, so batteries
+visibly run down while the wall, two minutes in, is still mostly green."""
+DEMO_RUNTIME_LEVELS = (60, 20)
+"""The demo venue judges batteries by runtime: REPLACE under 1 h left, CRITICAL under 20 min."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,7 @@ class DemoOptions:
     flower_port: int = 5555
     poll_interval: int = 5
     log_dir: Path = Path("var/log")
+    drain: float = DEMO_DRAIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,8 @@ def start_broker(group: ProcessGroup, url: str) -> str:
 def demo_venue(options: DemoOptions) -> Venue:
     """Create or refresh the demo venue and its receivers (idempotent)."""
     venue = location_service().venue_get_or_create(name="Demo Theatre", slug=DEMO_SLUG)
+    replace, critical = DEMO_RUNTIME_LEVELS
+    venue_runtime_levels_set(venue=venue, replace_minutes=replace, critical_minutes=critical)
     devices = device_service()
     wanted = {}
     for index, model in enumerate(demo_models(options.receivers, models=options.models)):
@@ -118,7 +127,7 @@ def start_processes(
         "simulator",
         [python, "-m", "micboard.simulator", "--count", str(options.receivers),
          "--models", ",".join(options.models),
-         "--base-port", str(options.simulator_base_port)],
+         "--base-port", str(options.simulator_base_port), "--drain", str(options.drain)],
         env,
     )  # fmt: skip
     group.start(

@@ -7,6 +7,8 @@ from django.contrib.auth import authenticate
 from django_celery_beat.models import PeriodicTask
 
 from micboard.devtools.demo import (
+    DEMO_DRAIN,
+    DEMO_RUNTIME_LEVELS,
     DemoOptions,
     admin_credentials,
     demo_venue,
@@ -15,8 +17,9 @@ from micboard.devtools.demo import (
     wait_until_online,
 )
 from micboard.devtools.processes import ProcessGroup
+from micboard.integrations.shure.simulator.channel import SimulatedChannel
 from micboard.models import Receiver
-from micboard.simulator import ALL_FAMILIES_MODELS
+from micboard.simulator import ALL_FAMILIES_MODELS, DEMO_MODELS, demo_specs
 from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +97,33 @@ def test_demo_starts_a_private_redis_when_none_answers(tmp_path: Path) -> None:
     finally:
         group.stop_all(grace_seconds=5)
     assert [child.name for child in group.children] == []
+
+
+def test_two_minutes_into_the_demo_the_wall_is_mostly_not_red() -> None:
+    """The demo's transmitters drained second by second for 120 s, judged as the demo venue
+    judges them: most are still not CRITICAL (nor switched off for a battery swap)."""
+    channels = [
+        SimulatedChannel.from_spec(spec, has_battery=True)
+        for receiver in demo_specs(8, models=DEMO_MODELS)
+        for spec in receiver.channels
+    ]
+    on_at_start = [c for c in channels if c.runtime_minutes is not None]
+    before = sum(c.runtime_minutes or 0 for c in on_at_start)
+    pending = 0.0
+    for _ in range(120):
+        pending += DEMO_DRAIN
+        whole, pending = int(pending), pending - int(pending)
+        for channel in on_at_start:
+            channel.drain(whole)
+    _, critical = DEMO_RUNTIME_LEVELS
+    red = [c for c in on_at_start if c.runtime_minutes is None or c.runtime_minutes < critical]
+    assert len(on_at_start) >= 12
+    assert not red, [c.runtime_minutes for c in on_at_start]  # at 1 min/s two would be
+    drained = before - sum(c.runtime_minutes or 0 for c in on_at_start)
+    assert drained == round(120 * DEMO_DRAIN) * len(on_at_start)  # yet they do run down
+
+
+def test_the_demo_venue_judges_batteries_by_runtime() -> None:
+    venue = demo_venue(DemoOptions(simulator_base_port=25000))
+    levels = (venue.battery_replace_minutes, venue.battery_critical_minutes)
+    assert levels == DEMO_RUNTIME_LEVELS

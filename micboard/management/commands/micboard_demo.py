@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from micboard.devtools.broker import BrokerUnavailableError
 from micboard.devtools.demo import (
+    DEMO_DRAIN,
     DEMO_SLUG,
     Credentials,
     DemoOptions,
@@ -24,6 +25,7 @@ from micboard.devtools.demo import (
 )
 from micboard.devtools.demo_performers import demo_group, demo_performers
 from micboard.devtools.processes import ProcessGroup, StopSignal, stopping_on_signals, tail
+from micboard.services.api_tokens import api_token_get_or_create
 from micboard.simulator import ALL_FAMILIES_MODELS, DEMO_MODELS
 
 
@@ -42,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--flower-port", type=int, default=5555)
         parser.add_argument("--simulator-base-port", type=int, default=24000)
         parser.add_argument("--poll-interval", type=int, default=5)
+        parser.add_argument(
+            "--drain",
+            type=float,
+            default=DEMO_DRAIN,
+            help=f"battery minutes drained per second (default {DEMO_DRAIN}; 0: none)",
+        )
         parser.add_argument("--log-dir", type=Path, default=Path("var/log"))
         parser.add_argument(
             "--exit-after",
@@ -60,6 +68,7 @@ class Command(BaseCommand):
             flower_port=options["flower_port"],
             poll_interval=options["poll_interval"],
             log_dir=options["log_dir"],
+            drain=options["drain"],
         )
         group = ProcessGroup(demo.log_dir)
         with stopping_on_signals():
@@ -75,8 +84,9 @@ class Command(BaseCommand):
             venue = demo_venue(demo)
             cast = demo_performers(venue)
             admin, flower = admin_credentials(), flower_credentials()
+            token = api_token_get_or_create(username=admin.username)
             start_processes(group, venue, demo, flower)
-            self._announce(demo, admin, flower)
+            self._announce(demo, admin, flower, token)
             began = time.monotonic()
             online = wait_until_online(
                 venue, seconds=30, still_running=lambda: self._check_alive(group)
@@ -97,7 +107,9 @@ class Command(BaseCommand):
             group.stop_all()
             self.stdout.write("demo stopped.")
 
-    def _announce(self, demo: DemoOptions, admin: Credentials, flower: Credentials) -> None:
+    def _announce(
+        self, demo: DemoOptions, admin: Credentials, flower: Credentials, token: str
+    ) -> None:
         last_port = demo.simulator_base_port + demo.receivers - 1
         self.stdout.write(
             "\nmicboard demo is running\n"
@@ -105,6 +117,8 @@ class Command(BaseCommand):
             f"  user {admin.username}  password {admin.password}\n"
             f"  wall       http://127.0.0.1:{demo.web_port}/wall/{DEMO_SLUG}/"
             "  (log in as the admin user)\n"
+            f"  api        http://127.0.0.1:{demo.web_port}/api/v1/"
+            f"  token {token}  (Authorization: Token …; also make -s token)\n"
             f"  flower     http://127.0.0.1:{demo.flower_port}/"
             f"  user {flower.username}  password {flower.password}\n"
             f"  simulator  127.0.0.1:{demo.simulator_base_port}-{last_port}\n"

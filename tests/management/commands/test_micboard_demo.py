@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rest_framework.authtoken.models import Token
 
 from tests.ports import free_port, free_port_block
 from tests.system.conftest import ROOT, child_database_url
@@ -62,6 +64,9 @@ def test_demo_runs_live_and_stops_everything(tmp_path: Path) -> None:
     assert "3 of 3 receivers online after" in output
     assert f"http://127.0.0.1:{ports[0]}/admin/" in output
     assert "password demo-pass" in output
+    token = re.search(r"token ([0-9a-f]{40}) ", output)
+    assert token, output  # a ready API token, for the README's curl lines
+    assert Token.objects.filter(key=token.group(1), user__username="admin").exists()
     assert output.rstrip().endswith("demo stopped.")
     assert {p.name for p in tmp_path.glob("*.log")} >= {"simulator.log", "worker.log", "beat.log"}
 

@@ -16,5 +16,7 @@ def test_the_announcement_gives_the_walls_address() -> None:
         DemoOptions(web_port=8123, log_dir=Path("var/log")),
         Credentials("admin", "secret"),
         Credentials("flower", "pw"),
+        "0123456789abcdef0123456789abcdef01234567",
     )
     assert "http://127.0.0.1:8123/wall/demo/" in out.getvalue()
+    assert "token 0123456789abcdef0123456789abcdef01234567" in out.getvalue()
