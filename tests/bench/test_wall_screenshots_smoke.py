@@ -19,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def test_the_screenshot_script_writes_every_size(tmp_path: Path) -> None:
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("no Chromium (Debian: chromium chromium-driver)")
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, "bench/wall_screenshots.py", "--out", str(tmp_path),
          "--port", str(free_port())],
         cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,

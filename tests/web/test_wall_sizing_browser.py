@@ -12,6 +12,7 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from micboard.composition import location_service
 from micboard.devtools.sample_wall import sample_venue
 from micboard.services.kiosk import kiosk_link_create
 from tests.waiting import wait_for
@@ -156,3 +157,23 @@ def test_audio_peak_has_its_own_colour(
     assert colours["critical"] == "rgb(209, 36, 47)"
     assert colours["peak"] != colours["critical"]
     assert colours["peakBorder"] == "rgb(0, 194, 255)"  # cyan, never CRITICAL's red
+
+
+def test_a_wall_with_no_channels_says_so_on_screen(
+    browser: WebDriver, live_server: LiveServer, sized: Callable[[int, int], None]
+) -> None:
+    sized(1280, 720)
+    venue = location_service().venue_create(name="Empty hall")
+    token = kiosk_link_create(venue=venue, label="TV", created_by="test").token
+    browser.get(f"{live_server.url}/kiosk/{token}/")
+    empty = wait_for(
+        lambda: browser.execute_script(
+            "const e = document.getElementById('empty'); if (e.hidden) return null;"
+            "const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom,"
+            " text: e.textContent};"
+        ),
+        timeout=10,
+        what="the empty wall's message",
+    )
+    assert empty["text"] == "No channels to show."
+    assert 0 <= empty["top"] < empty["bottom"] <= 720  # on the screen, not under it
