@@ -3,11 +3,12 @@
     .venv/bin/python bench/wall_screenshots.py [--out docs/images]
 
 Seeds a throwaway SQLite database with venues of 8, 32 and 120 channels in every state
-(``micboard.devtools.sample_wall``), serves them with the demo's runserver (debug on, so it
-serves the static files) and opens each venue's kiosk link in headless Chromium at
-1920 x 1080 and 1280 x 720, writing ``wall-<width>x<height>-<tiles>.png`` into ``--out``.
-Needs Redis at REDIS_URL (default database 5; keys get their own prefix) and Debian's
-chromium and chromium-driver.
+(``micboard.devtools.sample_wall``), with the demo's cast of performers and their portraits
+on the first 16 channels of each (``micboard.devtools.demo_performers``). Serves them with
+the demo's runserver (debug on, so it serves the static files) and opens each venue's kiosk
+link in headless Chromium at 1920 x 1080 and 1280 x 720, writing
+``wall-<width>x<height>-<tiles>.png`` into ``--out``. Needs Redis at REDIS_URL (default
+database 5; keys get their own prefix) and Debian's chromium and chromium-driver.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ COUNTS = (8, 32, 120)
 READY_SCRIPT = (
     "return document.querySelectorAll('#tiles .tile').length === arguments[0]"
     " && !document.querySelector('.tile.flash')"
+    " && Array.from(document.querySelectorAll('#tiles .photo:not([hidden])'))"
+    ".every((img) => img.complete && img.naturalWidth > 0)"
 )
 
 
@@ -36,6 +39,7 @@ def seed() -> dict[int, str]:
     """Kiosk paths of one sample venue per tile count."""
     from django.core.management import call_command  # noqa: PLC0415 - after django.setup
 
+    from micboard.devtools.demo_performers import demo_performers  # noqa: PLC0415
     from micboard.devtools.sample_wall import sample_venue  # noqa: PLC0415
     from micboard.services.kiosk import kiosk_link_create  # noqa: PLC0415
 
@@ -45,6 +49,7 @@ def seed() -> dict[int, str]:
         venue = sample_venue(
             name=f"Main Hall · {tiles} channels", slug=f"hall-{tiles}", tiles=tiles
         )
+        demo_performers(venue)
         link = kiosk_link_create(venue=venue, label="screenshots", created_by="bench")
         paths[tiles] = f"/kiosk/{link.token}/"
     return paths
@@ -81,8 +86,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
     with tempfile.TemporaryDirectory(prefix="micboard-screens-") as workdir:
-        env = configure(Path(workdir)) | {"DJANGO_DEBUG": "true"}
-        os.environ["DJANGO_DEBUG"] = "true"
+        media = str(Path(workdir) / "media")
+        env = configure(Path(workdir)) | {"DJANGO_DEBUG": "true", "MEDIA_ROOT": media}
+        os.environ.update(DJANGO_DEBUG="true", MEDIA_ROOT=media)
         import django  # noqa: PLC0415
 
         django.setup()
