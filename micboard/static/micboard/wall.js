@@ -162,6 +162,7 @@
     const slot = t.receiver + " · ch " + t.number;
     setText(tile.querySelector(".chan-id"), t.id);
     setText(tile.querySelector(".chan-name"), name);
+    tile.querySelector(".chan-name").title = name;
     setText(tile.querySelector(".sub"), performer ? performer.part || channelName : slot);
     showPhoto(tile.querySelector(".photo"), performer);
     if (performer) tile.dataset.performer = performer.name;
@@ -245,6 +246,7 @@
       }
     }
     layout(sections());
+    fitNames();
     renderGroupList();
     renderAlerts(state.alerts || []);
   }
@@ -349,6 +351,21 @@
     el.tiles.style.setProperty("--cols", String(layoutFound.cols));
     el.tiles.style.setProperty("--row", layoutFound.row + "px");
     el.tiles.style.setProperty("--u", Math.max(1, Math.floor(layoutFound.u * 10) / 10) + "px");
+    fitNames();
+  }
+
+  // A performer's full name that does not fit its tile gives way to the first name, which
+  // reads from across the room; the full name stays in the tile's title and aria-label.
+  function fitNames() {
+    for (const tile of tileElements.values()) {
+      const full = tile.dataset.performer;
+      if (!full || !tile.isConnected) continue;
+      const node = tile.querySelector(".chan-name");
+      setText(node, full);
+      node.title = full;
+      const first = full.split(/\s+/)[0];
+      if (first !== full && node.scrollWidth > node.clientWidth + 1) setText(node, first);
+    }
   }
 
   function renderGroupList() {
