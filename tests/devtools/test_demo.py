@@ -117,7 +117,7 @@ def test_two_minutes_into_the_demo_the_wall_is_mostly_not_red() -> None:
             channel.drain(whole)
     _, critical = DEMO_RUNTIME_LEVELS
     red = [c for c in on_at_start if c.runtime_minutes is None or c.runtime_minutes < critical]
-    assert len(on_at_start) >= 12
+    assert len(on_at_start) >= 8  # the Shure transmitters of the mixed rack
     assert not red, [c.runtime_minutes for c in on_at_start]  # at 1 min/s two would be
     drained = before - sum(c.runtime_minutes or 0 for c in on_at_start)
     assert drained == round(120 * DEMO_DRAIN) * len(on_at_start)  # yet they do run down
