@@ -55,6 +55,11 @@ def env_float(name: str, default: float) -> float:
         raise SystemExit(f"{name}={raw!r} is not a number") from None
 
 
+def postgres_session_options(*, statement_ms: int, lock_ms: int) -> str:
+    """libpq ``options`` bounding each statement and each lock wait (0: no bound)."""
+    return f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}"
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

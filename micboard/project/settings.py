@@ -22,6 +22,7 @@ from micboard.project.env import (
     env_list,
     env_str,
     parse_database_url,
+    postgres_session_options,
     sqlite_default,
     validate_redis_url,
 )
@@ -121,6 +122,11 @@ except ConfigurationError as error:
     sys.exit(str(error))
 
 _db = DATABASES["default"]
+# PostgreSQL: each statement and lock wait of the web and worker processes is bounded;
+# `manage.py migrate` runs long statements (building an index, rewriting a table), so its
+# statements have their own bound (0: none) while its lock waits keep the short one.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000)
+DATABASE_MIGRATE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_MIGRATE_STATEMENT_TIMEOUT_MS", 0)
 if _db["ENGINE"].endswith("sqlite3"):
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The test database is a file too, so an in-process worker thread shares it.
@@ -133,11 +139,12 @@ else:
     # Every wait on PostgreSQL is bounded (docs/adr/0023): connecting, each statement, and a
     # link that died under an open connection (keepalives when idle, a user timeout for data
     # the peer never acknowledges). A worker then sees an outage in seconds, not minutes.
-    _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 10_000)
     _db["OPTIONS"] = {
         **_db["OPTIONS"],  # the TLS options DATABASE_URL carries
         "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
-        "options": f"-c statement_timeout={_statement_ms} -c lock_timeout={_statement_ms}",
+        "options": postgres_session_options(
+            statement_ms=DATABASE_STATEMENT_TIMEOUT_MS, lock_ms=DATABASE_STATEMENT_TIMEOUT_MS
+        ),
         "keepalives": 1,
         "keepalives_idle": env_int("DATABASE_KEEPALIVE_IDLE", 10),
         "keepalives_interval": 3,

@@ -33,7 +33,13 @@ os.environ.setdefault(
     "dGVzdC1vbmx5LWZlcm5ldC1rZXktbm90LWZvci11c2U=",
 )
 # One id per test run, inherited by the workers and beats a test starts: two runs on one
-# machine (or a run beside the demo) never consume each other's messages or locks.
+# machine (or a run beside the demo) never consume each other's messages or locks. Each
+# pytest-xdist worker of a run is a run of its own (its own queues, keys and test database);
+# the processes a worker starts inherit its id, and keep it.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker != os.environ.get("MICBOARD_TEST_RUN_WORKER", ""):
+    os.environ["MICBOARD_TEST_RUN_ID"] = uuid.uuid4().hex[:8]
+    os.environ["MICBOARD_TEST_RUN_WORKER"] = _xdist_worker
 RUN_ID = os.environ.setdefault("MICBOARD_TEST_RUN_ID", uuid.uuid4().hex[:8])
 os.environ["MICBOARD_QUEUE_PREFIX"] = f"test.{RUN_ID}.venue."
 os.environ["MICBOARD_HOUSEKEEPING_QUEUE"] = f"test.{RUN_ID}.housekeeping"
