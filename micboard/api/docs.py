@@ -33,7 +33,8 @@ VENUE_SLUG = OpenApiParameter(
 VENUES = extend_schema_view(
     list=extend_schema(
         summary="List venues",
-        description="Every venue, by name, with its queue and its number of receivers.",
+        description="Every venue, by name, with its queue, its number of receivers and "
+        "whether its worker reports (its fresh and stale receivers).",
         examples=[examples.VENUE_LIST],
     ),
     retrieve=extend_schema(

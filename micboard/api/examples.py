@@ -11,6 +11,13 @@ _VENUE = {
     "queue_name": "venue.demo",
     "receiver_count": 8,
     "stale_after_polls": 3,
+    "worker": {
+        "reporting": True,
+        "not_reporting_since": None,
+        "message": "",
+        "fresh_receivers": 8,
+        "stale_receivers": 0,
+    },
     "time_zone": "Europe/Berlin",
     "alert_retention_days": None,
     "battery_replace_minutes": None,

@@ -30,7 +30,12 @@ from micboard.models import (
     Venue,
 )
 from micboard.models.groups import MAX_GROUP_NUMBER
-from micboard.selectors.freshness import data_age_seconds, receiver_is_stale
+from micboard.selectors.freshness import (
+    VenueLiveness,
+    data_age_seconds,
+    receiver_is_stale,
+    venue_liveness_of,
+)
 from micboard.services.groups import MAX_TITLE_LENGTH
 from micboard.services.validation import MAX_POLL_INTERVAL, MAX_RUNTIME_LEVEL_MINUTES
 
@@ -39,10 +44,38 @@ MODELS, PROTOCOLS = receiver_vocabulary()
 # --- venues -------------------------------------------------------------------------------
 
 
+class VenueWorkerSerializer(serializers.Serializer[VenueLiveness]):
+    """Whether the venue's worker reports, read from its receivers' data age."""
+
+    reporting = serializers.BooleanField(
+        help_text="False when every enabled receiver of the venue is stale: the venue's queue "
+        "has no consumer, or the work dispatched to it is not being done."
+    )
+    not_reporting_since = serializers.SerializerMethodField(
+        help_text="The venue's newest data while its worker does not report; null while it does."
+    )
+    message = serializers.CharField(
+        source="not_reporting_message",
+        help_text='"venue worker not reporting since HH:MM:SS", as on the wall; blank while '
+        "it reports.",
+    )
+    fresh_receivers = serializers.IntegerField(source="fresh", help_text="Enabled and fresh.")
+    stale_receivers = serializers.IntegerField(source="stale", help_text="Enabled and stale.")
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_not_reporting_since(self, obj: VenueLiveness) -> str | None:
+        if obj.reporting or obj.last_sync_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(obj.last_sync_at)
+
+
 class VenueSerializer(serializers.ModelSerializer[Venue]):
+    """A venue; the context's ``liveness`` (by venue id) saves reading each venue's own."""
+
     receiver_count = serializers.IntegerField(
         source="receiver_total", read_only=True, help_text="Receivers registered at the venue."
     )
+    worker = serializers.SerializerMethodField(help_text="Whether the venue's worker reports.")
 
     class Meta:
         model = Venue
@@ -53,6 +86,7 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
             "queue_name",
             "receiver_count",
             "stale_after_polls",
+            "worker",
             "time_zone",
             "alert_retention_days",
             "battery_replace_minutes",
@@ -60,6 +94,12 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
             "created_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(VenueWorkerSerializer)
+    def get_worker(self, obj: Venue) -> dict[str, Any]:
+        known: dict[int, VenueLiveness] = self.context.get("liveness", {})
+        liveness = known.get(obj.pk) or venue_liveness_of(now=timezone.now(), venue=obj)
+        return dict(VenueWorkerSerializer(liveness).data)
 
 
 class VenueCreateSerializer(StrictBody):
@@ -354,9 +394,11 @@ class ChannelFilterSerializer(serializers.Serializer[dict[str, Any]]):
         min_value=1, max_value=MAX_ID, required=False, help_text="Only this receiver's channels."
     )
     state = serializers.ChoiceField(
-        choices=[c for c in ChannelState.choices if c[0] != ChannelState.STALE],
+        choices=ChannelState.choices,
         required=False,
-        help_text="Only channels whose last sync derived this state.",
+        help_text="Only channels in this state, as their state field shows it: STALE for the "
+        "channels of stale receivers, any other state for fresh channels whose last sync "
+        "derived it.",
     )
 
 

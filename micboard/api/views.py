@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import (
     action,
@@ -44,6 +45,7 @@ from micboard.api.serializers import (
 from micboard.composition import device_service, location_service, sync_service
 from micboard.models import Channel, ChannelGroup, Receiver, Venue
 from micboard.selectors import listings
+from micboard.selectors.freshness import venue_liveness
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 from micboard.services.locations import venue_runtime_levels_set
@@ -87,6 +89,14 @@ class VenueViewSet(
 
     def get_queryset(self) -> QuerySet[Venue]:
         return listings.venue_list()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if self.action == "list":  # every venue's liveness at once: two queries, not 2 a venue
+            context["liveness"] = {
+                liveness.venue_id: liveness for liveness in venue_liveness(now=timezone.now())
+            }
+        return context
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(VenueCreateSerializer, request.data)

@@ -15,6 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from micboard.models import Receiver, Venue
@@ -40,6 +43,23 @@ def stale_since(receiver: Receiver, *, polls: int) -> datetime:
 
 def receiver_is_stale(receiver: Receiver, *, now: datetime, polls: int) -> bool:
     return receiver.enabled and now >= stale_since(receiver, polls=polls)
+
+
+def receiver_stale_at(*, now: datetime, path: str = "") -> Q:
+    """A filter for receivers (reached through ``path``, such as ``"receiver__"``) that are
+    stale at ``now``: :func:`receiver_is_stale`, said in SQL."""
+    limit = ExpressionWrapper(
+        Greatest(F(f"{path}poll_interval"), 1)
+        * Greatest(F(f"{path}venue__stale_after_polls"), 1)
+        * Value(timedelta(seconds=1)),
+        output_field=DurationField(),
+    )
+    turns_stale = ExpressionWrapper(
+        Coalesce(F(f"{path}last_sync_at"), F(f"{path}created_at")) + limit,
+        output_field=DateTimeField(),
+    )
+    stale = LessThanOrEqual(turns_stale, Value(now, output_field=DateTimeField()))
+    return Q(stale) & Q(**{f"{path}enabled": True})
 
 
 def data_age_seconds(receiver: Receiver, *, now: datetime) -> float | None:

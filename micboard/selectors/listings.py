@@ -6,15 +6,18 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from micboard.models import (
     Channel,
     ChannelGroup,
     ChannelGroupMember,
+    ChannelState,
     Receiver,
     TelemetrySample,
     Venue,
 )
+from micboard.selectors.freshness import receiver_stale_at
 
 
 def venue_list() -> QuerySet[Venue]:
@@ -59,8 +62,15 @@ def receivers_on_hosts(*, venue: Venue, hosts: Iterable[str] | None = None) -> l
 
 
 def channel_list(
-    *, venue_slug: str = "", receiver_id: int | None = None, state: str = ""
+    *,
+    venue_slug: str = "",
+    receiver_id: int | None = None,
+    state: str = "",
+    now: datetime | None = None,
 ) -> QuerySet[Channel]:
+    """Channels by venue, receiver and number. ``state`` is the state a reader sees at ``now``
+    (default: the current time): STALE for the channels of stale receivers, any other for the
+    fresh channels whose last sync derived it."""
     channels = Channel.objects.select_related("receiver__venue").order_by(
         "receiver__venue__name", "receiver__name", "receiver_id", "number"
     )
@@ -69,7 +79,11 @@ def channel_list(
     if receiver_id is not None:
         channels = channels.filter(receiver_id=receiver_id)
     if state:
-        channels = channels.filter(state=state)
+        stale = receiver_stale_at(now=now or timezone.now(), path="receiver__")
+        if state == ChannelState.STALE:
+            channels = channels.filter(stale)
+        else:
+            channels = channels.filter(state=state).exclude(stale)
     return channels
 
 

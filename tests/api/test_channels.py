@@ -112,4 +112,48 @@ def test_a_channel_of_a_stale_receiver_reads_stale_with_its_last_state(
     assert listed["stale"] is True
     assert listed["status"] == "online"  # what it last said, shown beside "stale"
     assert listed["data_age_seconds"] >= receiver.poll_interval * 3
-    assert reader.get("/api/v1/channels/?state=STALE").status_code == 400
+
+
+def _age(receiver: Receiver, seconds: float) -> None:
+    Receiver.objects.filter(pk=receiver.pk).update(
+        last_sync_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def test_the_state_filter_sees_the_state_a_reader_sees(reader: APIClient) -> None:
+    stale, fresh, just_fresh = polled_channel(), polled_channel(), polled_channel()
+    _age(stale.receiver, stale.receiver.poll_interval * 3 + 1)
+    _age(just_fresh.receiver, just_fresh.receiver.poll_interval * 3 - 2)
+
+    def listed(state: str) -> set[int]:
+        return {c["id"] for c in reader.get(f"/api/v1/channels/?state={state}").json()["results"]}
+
+    stale_ids = set(stale.receiver.channels.values_list("pk", flat=True))
+    fresh_ids = {
+        *fresh.receiver.channels.values_list("pk", flat=True),
+        *just_fresh.receiver.channels.values_list("pk", flat=True),
+    }
+    assert listed("STALE") == stale_ids
+    assert listed("GOOD") == fresh_ids  # the stale channels' stored GOOD is not what shows
+    page = reader.get("/api/v1/channels/?state=STALE").json()["results"]
+    assert {(c["state"], c["data_state"], c["stale"]) for c in page} == {("STALE", "GOOD", True)}
+
+
+def test_a_venues_own_stale_after_polls_decides_the_filter(reader: APIClient) -> None:
+    channel = polled_channel()
+    receiver = channel.receiver
+    _age(receiver, receiver.poll_interval * 3 + 1)
+    assert reader.get("/api/v1/channels/?state=STALE").json()["count"] == 2
+    receiver.venue.stale_after_polls = 5
+    receiver.venue.save()
+    assert reader.get("/api/v1/channels/?state=STALE").json()["count"] == 0
+    assert reader.get("/api/v1/channels/?state=GOOD").json()["count"] == 2
+
+
+def test_a_disabled_receivers_channels_are_never_stale(reader: APIClient) -> None:
+    channel = polled_channel()
+    _age(channel.receiver, 10_000)
+    Receiver.objects.filter(pk=channel.receiver_id).update(enabled=False)
+    assert reader.get("/api/v1/channels/?state=STALE").json()["count"] == 0
+    assert reader.get("/api/v1/channels/?state=GOOD").json()["count"] == 2
+    assert reader.get(f"/api/v1/channels/{channel.pk}/").json()["state"] == "GOOD"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
-from micboard.models import ChannelGroup, Venue
-from tests.factories import make_polled_venue
+from micboard.models import ChannelGroup, Receiver, Venue
+from tests.factories import make_polled_venue, make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +71,35 @@ def test_bad_runtime_levels_are_a_400_naming_the_field(
     assert refused.status_code == 400
     assert field in refused.json()["error"]["details"]
     assert Venue.objects.get(slug="chapel").battery_replace_minutes is None
+def test_a_venue_shows_whether_its_worker_reports(reader: APIClient) -> None:
+    venue, _ = make_polled_venue()
+    quiet = make_venue()
+    receivers = [*Receiver.objects.filter(venue=venue), make_receiver(venue)]
+    url = f"/api/v1/venues/{venue.slug}/"
+    assert reader.get(url).json()["worker"] == {
+        "reporting": True,
+        "not_reporting_since": None,
+        "message": "",
+        "fresh_receivers": 2,
+        "stale_receivers": 0,
+    }
+    newest = timezone.now() - timedelta(seconds=receivers[0].poll_interval * 3 + 1)
+    Receiver.objects.filter(pk=receivers[0].pk).update(last_sync_at=newest)
+    Receiver.objects.filter(pk=receivers[1].pk).update(
+        last_sync_at=newest - timedelta(minutes=5), created_at=newest - timedelta(minutes=6)
+    )
+    worker = reader.get(url).json()["worker"]
+    assert (worker["reporting"], worker["fresh_receivers"], worker["stale_receivers"]) == (
+        False,
+        0,
+        2,
+    )
+    assert datetime.fromisoformat(worker["not_reporting_since"]) == newest
+    assert worker["message"] == f"venue worker not reporting since {newest:%H:%M:%S}"
+    listed = {v["slug"]: v["worker"] for v in reader.get("/api/v1/venues/").json()["results"]}
+    assert listed[venue.slug] == worker
+    # A venue without receivers has nothing to report: its worker is not missed.
+    assert listed[quiet.slug]["reporting"] is True
 
 
 def venue_channels(channels: int = 4) -> tuple[Venue, list[int]]:
