@@ -45,8 +45,12 @@ browser:
 			chromium chromium-driver >/dev/null) || echo "could not install Chromium"; \
 	else echo "no Chromium: the browser tests will be skipped (apt-get install chromium chromium-driver)"; fi
 
+# PYTEST_WORKERS test processes (pytest-xdist; 0 runs in one process). Each has its own run
+# id: its own Redis keys, queue names and test database, so they never see each other.
+PYTEST_WORKERS ?= 2
 pytest: broker browser
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 -q
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal \
+		--cov --cov-report=term-missing:skip-covered --cov-fail-under=95 -q
 
 test: lint typecheck migrations pytest
 

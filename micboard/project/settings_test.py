@@ -48,6 +48,9 @@ os.environ.setdefault("LOG_FORMAT", "console")
 # In-process test workers share the test's connections: the start-up link check is for
 # worker processes (the tests that need it turn it on in the child's environment).
 os.environ.setdefault("MICBOARD_WORKER_CHECK_LINKS", "false")
+# Simulated receivers answer on loopback in milliseconds: a silent one is given up on after
+# 1 s (2 s in production), in the suite's processes and the workers they start.
+os.environ.setdefault("MICBOARD_DEVICE_TIMEOUT", "1.0")
 
 from micboard.project.settings import *  # noqa: E402,F403
 
