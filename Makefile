@@ -49,7 +49,7 @@ browser:
 # id: its own Redis keys, queue names and test database, so they never see each other.
 PYTEST_WORKERS ?= 2
 pytest: broker browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal \
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup \
 		--cov --cov-report=term-missing:skip-covered --cov-fail-under=95 -q
 
 test: lint typecheck migrations pytest

@@ -75,6 +75,10 @@ def venue_worker() -> StartWorker:
                     interval=0.05,
                     what="the worker's running tasks to finish",
                 )
+                # Stop now, not when the event loop next wakes by itself (up to a second
+                # later): the flag start_worker sets on leaving, then a wake-up of the loop.
+                worker_state.should_terminate = 0
+                worker.hub.call_soon(lambda: None)
         end_other_sessions()
 
     return run
