@@ -11,6 +11,7 @@ from micboard.models import Receiver, Venue
 from micboard.selectors.freshness import (
     data_age_seconds,
     receiver_is_stale,
+    receiver_stale_at,
     stale_after,
     venue_liveness,
     venue_liveness_of,
@@ -79,3 +80,29 @@ def test_a_venue_whose_receivers_are_all_stale_is_not_reporting() -> None:
 def test_a_venue_without_receivers_reports_and_is_all_fresh() -> None:
     liveness = venue_liveness_of(now=timezone.now(), venue=make_venue())
     assert (liveness.enabled, liveness.fresh_share, liveness.reporting) == (0, 1.0, True)
+
+
+def test_the_sql_filter_agrees_with_the_rule_at_every_age() -> None:
+    """Synced or only added, quick or slow polls, the venue's own multiple, disabled."""
+    venue, patient = make_venue(), make_venue()
+    patient.stale_after_polls = 6
+    patient.save()
+    now = timezone.now()
+    made = []
+    for place in (venue, patient):
+        for interval in (1, 5, 60):
+            for age in (0.5, interval * 3 - 0.5, interval * 3 + 0.5, interval * 6 + 0.5, 10_000):
+                receiver = _synced(make_receiver(place, poll_interval=interval), age)
+                made.append(receiver)
+                added = make_receiver(place, poll_interval=interval)
+                Receiver.objects.filter(pk=added.pk).update(created_at=now - timedelta(seconds=age))
+                made.append(added)
+    off = _synced(make_receiver(venue), 10_000)
+    Receiver.objects.filter(pk=off.pk).update(enabled=False)
+    made.append(off)
+    rows = Receiver.objects.select_related("venue").filter(pk__in=[r.pk for r in made])
+    expected = {
+        r.pk for r in rows if receiver_is_stale(r, now=now, polls=r.venue.stale_after_polls)
+    }
+    assert 0 < len(expected) < len(made)
+    assert set(rows.filter(receiver_stale_at(now=now)).values_list("pk", flat=True)) == expected
