@@ -49,7 +49,7 @@ browser:
 # id: its own Redis keys, queue names and test database, so they never see each other.
 PYTEST_WORKERS ?= 2
 pytest: broker browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup \
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile \
 		--cov --cov-report=term-missing:skip-covered --cov-fail-under=95 -q
 
 test: lint typecheck migrations pytest

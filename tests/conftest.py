@@ -23,18 +23,6 @@ StartFleet = Callable[..., Fleet]
 WEBHOOK_SECRET = "webhook-test-secret"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``), a module whose tests share a module-scoped
-    fixture (a built wheel, a browser) runs in one process, so the fixture is made once."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
-        if scopes & {"module", "class", "package"}:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else ""))
-
-
 @pytest.fixture(scope="session")
 def redis_client() -> redis.Redis:
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)

@@ -61,11 +61,13 @@ def test_a_resync_storm_coalesces_and_no_receiver_is_polled_twice_at_once(
     with venue_worker(venue):
         sampler.start()
         try:
+            began = time.monotonic()
             for _ in range(REQUESTS):
                 response = client.post(f"/api/v1/venues/{venue.slug}/resync/")
                 assert response.status_code == 202
                 reports.append(response.json())
                 time.sleep(PAUSE)
+            storm = time.monotonic() - began
             enqueued = {
                 r.pk: sum(r.pk in report["enqueued"] for report in reports) for r in receivers
             }
@@ -78,17 +80,21 @@ def test_a_resync_storm_coalesces_and_no_receiver_is_polled_twice_at_once(
             sampler.join(timeout=5)
     asked = REQUESTS * len(receivers)
     queued = sum(enqueued.values())
-    # One resync each at once, and at most one more for those asked while it ran.
-    assert set(enqueued.values()) <= {1, 2}, enqueued
+    # One resync each at once, at most one more asked while it ran, and the next ones a
+    # spacing apart: two per receiver for a storm shorter than the spacing (about 1.5 s on a
+    # quiet machine), one more per spacing a slow machine stretches the storm by.
+    most = 2 + int(storm // RESYNC_SPACING_SECONDS)
+    assert all(1 <= count <= most for count in enqueued.values()), (enqueued, storm)
+    assert queued < asked / 3
     assert reports[0]["enqueued"] == [r.pk for r in receivers]
     assert sum(report["coalesced"] for report in reports) == asked - queued
-    # A second resync of a receiver waited its turn: it is reported deferred.
+    # A later resync of a receiver waited its turn: it is reported deferred.
     deferred = {pk for report in reports for pk in report["deferred"]}
-    assert deferred == {pk for pk, count in enqueued.items() if count == 2}
-    # A receiver's second poll came its spacing after the first (less the sampling error).
-    for index in range(len(receivers)):
-        if (index, 2) in seen:
-            gap = seen[index, 2] - seen[index, 1]
+    assert deferred == {pk for pk, count in enqueued.items() if count >= 2}
+    # A receiver's polls came its spacing apart (less the sampling error): never two at once.
+    for index, count in enumerate(expected):
+        for number in range(2, count + 1):
+            gap = seen[index, number] - seen[index, number - 1]
             assert gap >= RESYNC_SPACING_SECONDS - 0.3, f"polls {gap:.2f} s apart"
     for receiver in Receiver.objects.filter(pk__in=enqueued):
         assert (receiver.last_sync_at is not None, receiver.consecutive_failures) == (True, 0)
