@@ -50,12 +50,16 @@ def test_a_resync_storm_coalesces_and_no_receiver_is_polled_twice_at_once(
     seen: dict[tuple[int, int], float] = {}  # (receiver index, poll number) -> first seen
     sampling = threading.Event()
 
+    def record() -> list[int]:
+        now, counts = time.monotonic(), _polls(fleet)
+        for index, count in enumerate(counts):
+            for number in range(1, count + 1):
+                seen.setdefault((index, number), now)
+        return counts
+
     def sample() -> None:  # the polls' moments, to 20 ms
         while not sampling.wait(0.02):
-            now = time.monotonic()
-            for index, count in enumerate(_polls(fleet)):
-                for number in range(1, count + 1):
-                    seen.setdefault((index, number), now)
+            record()
 
     sampler = threading.Thread(target=sample, daemon=True)
     with venue_worker(venue):
@@ -72,8 +76,8 @@ def test_a_resync_storm_coalesces_and_no_receiver_is_polled_twice_at_once(
                 r.pk: sum(r.pk in report["enqueued"] for report in reports) for r in receivers
             }
             expected = [enqueued[r.pk] for r in receivers]
-            wait_for(
-                lambda: _polls(fleet) == expected, timeout=20, what="one poll per queued resync"
+            wait_for(  # records too: the last poll is seen however the sampler is scheduled
+                lambda: record() == expected, timeout=20, what="one poll per queued resync"
             )
         finally:
             sampling.set()
