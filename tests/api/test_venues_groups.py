@@ -71,6 +71,8 @@ def test_bad_runtime_levels_are_a_400_naming_the_field(
     assert refused.status_code == 400
     assert field in refused.json()["error"]["details"]
     assert Venue.objects.get(slug="chapel").battery_replace_minutes is None
+
+
 def test_a_venue_shows_whether_its_worker_reports(reader: APIClient) -> None:
     venue, _ = make_polled_venue()
     quiet = make_venue()
