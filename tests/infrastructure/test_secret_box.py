@@ -52,6 +52,8 @@ def test_without_keys_a_secret_can_be_neither_stored_nor_read() -> None:
         ("not base64!", "not URL-safe base64"),
         ("ключ", "not URL-safe base64"),
     ],
+    # Stable ids: NEW is made afresh in each process, and xdist's processes must agree.
+    ids=["generated", "development", "short", "not-base64", "not-ascii"],
 )
 def test_a_key_is_checked_before_use(key: str, problem: str) -> None:
     assert key_problem(key) == problem
