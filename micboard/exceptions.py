@@ -85,3 +85,9 @@ class NotificationError(MicboardError):
     """A notification could not be delivered."""
 
     code = "notification_failed"
+
+
+class PermissionDeniedError(MicboardError):
+    """The caller's venue role does not allow this."""
+
+    code = "permission_denied"

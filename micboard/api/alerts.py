@@ -7,10 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from micboard.api import alert_docs
 from micboard.api.alert_serializers import (
@@ -21,20 +19,13 @@ from micboard.api.alert_serializers import (
     AlertSerializer,
 )
 from micboard.api.fields import ID_PATTERN
+from micboard.api.permissions import request_actor
+from micboard.api.scoping import VenueScoped
 from micboard.composition import alert_service
 from micboard.models import Alert, AlertRule
 from micboard.selectors import alerts as selected
+from micboard.selectors.access import Capability
 from micboard.services.alerts import rules
-
-
-class CanHandleAlerts(BasePermission):
-    """Acknowledging and resolving need ``micboard.change_alert``."""
-
-    message = "Acknowledging and resolving alerts need the permission to change alerts."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perm("micboard.change_alert"))
 
 
 def _validated(serializer_class: type[serializers.BaseSerializer[Any]], data: Any) -> Any:
@@ -45,62 +36,93 @@ def _validated(serializer_class: type[serializers.BaseSerializer[Any]], data: An
 
 @alert_docs.ALERTS
 class AlertViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Alert]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    VenueScoped[Alert],
 ):
     """Alerts: a rule's condition on a receiver or channel, from open to resolved."""
 
     queryset = Alert.objects.all()
     serializer_class = AlertSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "acknowledge": Capability.HANDLE_ALERTS,
+        "resolve": Capability.HANDLE_ALERTS,
+    }
 
     def get_queryset(self) -> QuerySet[Alert]:
         if self.action != "list":
-            return selected.alert_list()
+            return self.visible(selected.alert_list())
         query = _validated(AlertFilterSerializer, self.request.query_params.dict())
-        return selected.alert_list(
-            venue_slug=query.get("venue", ""),
-            state=query.get("state", ""),
-            rule=query.get("rule", ""),
+        return self.visible(
+            selected.alert_list(
+                venue_slug=query.get("venue", ""),
+                state=query.get("state", ""),
+                rule=query.get("rule", ""),
+            )
         )
 
     @alert_docs.ACKNOWLEDGE
-    @action(detail=True, methods=["post"], permission_classes=[CanHandleAlerts])
+    @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
+        alert_id = self.get_object().pk
         data = _validated(AcknowledgeSerializer, request.data)
         alert = alert_service().alert_acknowledge(
-            alert_id=self.get_object().pk, by=request.user.get_username(), note=data.get("note", "")
+            alert_id=alert_id,
+            by=request.user.get_username(),
+            note=data.get("note", ""),
+            actor=request_actor(request),
         )
         return Response(AlertSerializer(selected.alert_list().get(pk=alert.pk)).data)
 
     @alert_docs.RESOLVE
-    @action(detail=True, methods=["post"], permission_classes=[CanHandleAlerts])
+    @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str) -> Response:
         alert = alert_service().alert_resolve(
-            alert_id=self.get_object().pk, by=request.user.get_username()
+            alert_id=self.get_object().pk,
+            by=request.user.get_username(),
+            actor=request_actor(request),
         )
         return Response(AlertSerializer(selected.alert_list().get(pk=alert.pk)).data)
 
 
 @alert_docs.RULES
-class AlertRuleViewSet(viewsets.ModelViewSet[AlertRule]):
+class AlertRuleViewSet(VenueScoped[AlertRule], viewsets.ModelViewSet[AlertRule]):
     """Alert rules: what each venue watches for, its thresholds and timing."""
 
     queryset = AlertRule.objects.all()
     serializer_class = AlertRuleSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "create": Capability.EDIT_VENUE,
+        "update": Capability.EDIT_VENUE,
+        "partial_update": Capability.EDIT_VENUE,
+        "destroy": Capability.EDIT_VENUE,
+    }
 
     def get_queryset(self) -> QuerySet[AlertRule]:
         if self.action != "list":
-            return selected.alert_rule_list()
+            return self.visible(selected.alert_rule_list())
         query = _validated(AlertRuleFilterSerializer, self.request.query_params.dict())
-        return selected.alert_rule_list(venue_slug=query.get("venue", ""))
+        return self.visible(selected.alert_rule_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[AlertRule]) -> None:
-        serializer.instance = rules.rule_save(rule=AlertRule(**serializer.validated_data))
+        values = dict(serializer.validated_data)
+        self.venue_allowed(values["venue"], Capability.EDIT_VENUE)
+        serializer.instance = rules.rule_save(rule=AlertRule(**values))
 
     def perform_update(self, serializer: serializers.BaseSerializer[AlertRule]) -> None:
         rule = serializer.instance
         assert rule is not None  # noqa: S101 - an update always has its instance
+        moved_to = serializer.validated_data.get("venue")
+        if moved_to is not None and moved_to.pk != rule.venue_id:
+            self.venue_allowed(moved_to, Capability.EDIT_VENUE)
         for name, value in serializer.validated_data.items():
             setattr(rule, name, value)
         serializer.instance = rules.rule_save(rule=rule)

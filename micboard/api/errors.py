@@ -25,6 +25,7 @@ from micboard.exceptions import (
     DeviceError,
     MicboardError,
     NotFoundError,
+    PermissionDeniedError,
     UnknownProtocolError,
     ValidationError,
 )
@@ -34,6 +35,7 @@ from micboard.exceptions import error_envelope as envelope
 _STATUS_BY_ERROR: tuple[tuple[type[MicboardError], int], ...] = (
     (ValidationError, status.HTTP_400_BAD_REQUEST),
     (UnknownProtocolError, status.HTTP_400_BAD_REQUEST),
+    (PermissionDeniedError, status.HTTP_403_FORBIDDEN),
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (ConflictError, status.HTTP_409_CONFLICT),
     (DeviceError, status.HTTP_502_BAD_GATEWAY),

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from micboard.api import alert_configuration, alerts, performers, views
+from micboard.api import alert_configuration, alerts, audit, performers, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -22,6 +22,7 @@ router.register("watched-events", alert_configuration.WatchedEventViewSet, basen
 router.register("contact-lists", alert_configuration.ContactListViewSet, basename="contact-list")
 router.register("contacts", alert_configuration.ContactViewSet, basename="contact")
 router.register("notifications", alert_configuration.NotificationViewSet, basename="notification")
+router.register("audit", audit.AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),

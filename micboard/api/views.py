@@ -23,7 +23,8 @@ from rest_framework.serializers import BaseSerializer
 from micboard.api import docs
 from micboard.api.fields import ID_PATTERN
 from micboard.api.pagination import PageNumberPagination
-from micboard.api.permissions import CanResync
+from micboard.api.permissions import request_actor
+from micboard.api.scoping import VenueScoped
 from micboard.api.serializers import (
     ChannelFilterSerializer,
     ChannelGroupCreateSerializer,
@@ -45,6 +46,7 @@ from micboard.api.serializers import (
 from micboard.composition import device_service, location_service, sync_service
 from micboard.models import Channel, ChannelGroup, Receiver, Venue
 from micboard.selectors import listings
+from micboard.selectors.access import Capability
 from micboard.selectors.freshness import venue_liveness
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
@@ -64,7 +66,9 @@ def _query(serializer_class: type[BaseSerializer[Any]], request: Request) -> Any
 
 def _resync(request: Request, receiver_ids: list[int]) -> Response:
     report = sync_service().receivers_resync(
-        receiver_ids=receiver_ids, requested_by=request.user.get_username()
+        receiver_ids=receiver_ids,
+        requested_by=request.user.get_username(),
+        actor=request_actor(request),
     )
     return Response(ResyncReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
 
@@ -78,7 +82,7 @@ class VenueViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet[Venue],
+    VenueScoped[Venue],
 ):
     """Venues: sites whose receivers share a network and a Celery queue."""
 
@@ -86,9 +90,18 @@ class VenueViewSet(
     serializer_class = VenueSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    venue_path = ""
+    capabilities = {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "create": Capability.CREATE_VENUE,
+        "destroy": Capability.REMOVE_VENUE,
+        "partial_update": Capability.EDIT_VENUE,
+        "resync": Capability.RESYNC,
+    }
 
     def get_queryset(self) -> QuerySet[Venue]:
-        return listings.venue_list()
+        return self.visible(listings.venue_list())
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -100,7 +113,9 @@ class VenueViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(VenueCreateSerializer, request.data)
-        venue = location_service().venue_create(name=data["name"], slug=data.get("slug", ""))
+        venue = location_service().venue_create(
+            name=data["name"], slug=data.get("slug", ""), actor=request_actor(request)
+        )
         created = listings.venue_list().get(pk=venue.pk)
         return Response(VenueSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -115,10 +130,10 @@ class VenueViewSet(
         return Response(VenueSerializer(listings.venue_list().get(pk=venue.pk)).data)
 
     def perform_destroy(self, instance: Venue) -> None:
-        location_service().venue_delete(venue=instance)
+        location_service().venue_delete(venue=instance, actor=request_actor(self.request))
 
     @docs.VENUES_RESYNC
-    @action(detail=True, methods=["post"], permission_classes=[CanResync])
+    @action(detail=True, methods=["post"])
     def resync(self, request: Request, slug: str) -> Response:
         venue = self.get_object()
         return _resync(request, listings.receiver_ids_of_venue(venue=venue))
@@ -133,25 +148,39 @@ def _receiver_values(receiver: Receiver) -> dict[str, Any]:
 
 
 @docs.RECEIVERS
-class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
+class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
     """Receivers: one network device each, polled by a worker at its venue."""
 
     queryset = Receiver.objects.all()
     serializer_class = ReceiverSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "create": Capability.EDIT_RECEIVERS,
+        "update": Capability.EDIT_RECEIVERS,
+        "partial_update": Capability.EDIT_RECEIVERS,
+        "destroy": Capability.EDIT_RECEIVERS,
+        "resync": Capability.RESYNC,
+    }
 
     def get_queryset(self) -> QuerySet[Receiver]:
         if self.action != "list":
-            return listings.receiver_list()
+            return self.visible(listings.receiver_list())
         filters = _query(ReceiverFilterSerializer, self.request)
-        return listings.receiver_list(
-            venue_slug=filters.get("venue", ""), status=filters.get("status", "")
+        return self.visible(
+            listings.receiver_list(
+                venue_slug=filters.get("venue", ""), status=filters.get("status", "")
+            )
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(ReceiverCreateSerializer, request.data)
         receiver = device_service().receiver_register(
-            venue=data["venue"], data=ReceiverInput.from_values(data)
+            venue=self.venue_allowed(data["venue"], Capability.EDIT_RECEIVERS),
+            data=ReceiverInput.from_values(data),
+            actor=request_actor(request),
         )
         return Response(ReceiverSerializer(receiver).data, status=status.HTTP_201_CREATED)
 
@@ -161,15 +190,15 @@ class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
         changes = _validated(ReceiverUpdateSerializer, request.data, partial=partial)
         values = {**_receiver_values(receiver), **changes}
         updated = device_service().receiver_update(
-            receiver=receiver, data=ReceiverInput.from_values(values)
+            receiver=receiver, data=ReceiverInput.from_values(values), actor=request_actor(request)
         )
         return Response(ReceiverSerializer(updated).data)
 
     def perform_destroy(self, instance: Receiver) -> None:
-        device_service().receiver_remove(receiver=instance)
+        device_service().receiver_remove(receiver=instance, actor=request_actor(self.request))
 
     @docs.RECEIVERS_RESYNC
-    @action(detail=True, methods=["post"], permission_classes=[CanResync])
+    @action(detail=True, methods=["post"])
     def resync(self, request: Request, pk: str) -> Response:
         return _resync(request, [self.get_object().pk])
 
@@ -178,21 +207,29 @@ class ReceiverViewSet(viewsets.ModelViewSet[Receiver]):
 
 
 @docs.CHANNELS
-class ChannelViewSet(viewsets.ReadOnlyModelViewSet[Channel]):
+class ChannelViewSet(VenueScoped[Channel], viewsets.ReadOnlyModelViewSet[Channel]):
     """Channels: one transmitter each, with the values its receiver last reported."""
 
     queryset = Channel.objects.all()
     serializer_class = ChannelSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "receiver__venue"
+    capabilities = {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "samples": Capability.VIEW,
+    }
 
     def get_queryset(self) -> QuerySet[Channel]:
         if self.action != "list":
-            return listings.channel_list()
+            return self.visible(listings.channel_list())
         filters = _query(ChannelFilterSerializer, self.request)
-        return listings.channel_list(
-            venue_slug=filters.get("venue", ""),
-            receiver_id=filters.get("receiver"),
-            state=filters.get("state", ""),
+        return self.visible(
+            listings.channel_list(
+                venue_slug=filters.get("venue", ""),
+                receiver_id=filters.get("receiver"),
+                state=filters.get("state", ""),
+            )
         )
 
     @docs.CHANNELS_SAMPLES
@@ -218,22 +255,35 @@ def _group_input(values: dict[str, Any]) -> GroupInput:
 
 
 @docs.GROUPS
-class ChannelGroupViewSet(viewsets.ModelViewSet[ChannelGroup]):
+class ChannelGroupViewSet(VenueScoped[ChannelGroup], viewsets.ModelViewSet[ChannelGroup]):
     """Channel groups: a venue's saved, ordered selections of channels for the wall."""
 
     queryset = ChannelGroup.objects.all()
     serializer_class = ChannelGroupSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "create": Capability.EDIT_CHANNELS,
+        "update": Capability.EDIT_CHANNELS,
+        "partial_update": Capability.EDIT_CHANNELS,
+        "destroy": Capability.EDIT_CHANNELS,
+    }
 
     def get_queryset(self) -> QuerySet[ChannelGroup]:
         if self.action != "list":
-            return listings.group_list()
+            return self.visible(listings.group_list())
         filters = _query(GroupFilterSerializer, self.request)
-        return listings.group_list(venue_slug=filters.get("venue", ""))
+        return self.visible(listings.group_list(venue_slug=filters.get("venue", "")))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(ChannelGroupCreateSerializer, request.data)
-        group = group_create(venue=data["venue"], data=_group_input(data))
+        group = group_create(
+            venue=self.venue_allowed(data["venue"], Capability.EDIT_CHANNELS),
+            data=_group_input(data),
+            actor=request_actor(request),
+        )
         return Response(self._shown(group), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -245,11 +295,13 @@ class ChannelGroupViewSet(viewsets.ModelViewSet[ChannelGroup]):
             "title": group.title,
             "channels": [member.channel_id for member in group.members.all()],
         }
-        updated = group_update(group=group, data=_group_input({**current, **changes}))
+        updated = group_update(
+            group=group, data=_group_input({**current, **changes}), actor=request_actor(request)
+        )
         return Response(self._shown(updated))
 
     def perform_destroy(self, instance: ChannelGroup) -> None:
-        group_delete(group=instance)
+        group_delete(group=instance, actor=request_actor(self.request))
 
     @staticmethod
     def _shown(group: ChannelGroup) -> dict[str, Any]:

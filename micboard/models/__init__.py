@@ -1,5 +1,6 @@
 """micboard's data: venues, receivers and channels, their telemetry history, performers."""
 
+from micboard.models.access import ROLE_ORDER, ApiToken, VenueRole, VenueRoleGrant
 from micboard.models.alerts import (
     ACTIVE_STATES,
     RAISED_STATES,
@@ -10,6 +11,7 @@ from micboard.models.alerts import (
     WatchedEvent,
     WatchedHours,
 )
+from micboard.models.audit import AuditAction, AuditEntry
 from micboard.models.contacts import (
     Contact,
     ContactChannel,
@@ -37,10 +39,14 @@ __all__ = [
     "ACTIVE_STATES",
     "ALL_VENUES",
     "RAISED_STATES",
+    "ROLE_ORDER",
     "Alert",
     "AlertRule",
     "AlertState",
+    "ApiToken",
     "Assignment",
+    "AuditAction",
+    "AuditEntry",
     "Channel",
     "ChannelGroup",
     "ChannelGroupMember",
@@ -62,6 +68,8 @@ __all__ = [
     "RuleKind",
     "TelemetrySample",
     "Venue",
+    "VenueRole",
+    "VenueRoleGrant",
     "WatchedEvent",
     "WatchedHours",
 ]

@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_celery_beat",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "micboard",
@@ -165,7 +164,8 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "micboard-login"
+LOGIN_REDIRECT_URL = "micboard-home"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 # Performers' photos go through Django's default storage: files here unless STORAGES says
 # otherwise (an object-storage backend, for instance). They are served by micboard's own
@@ -249,6 +249,8 @@ MICBOARD_DISPATCH_STATS_RETENTION_HOURS = env_int("MICBOARD_DISPATCH_STATS_RETEN
 # Off, a sync writes its batch without evaluating alert rules (bench/fleet.py compares).
 MICBOARD_ALERTS_ENABLED = env_bool("MICBOARD_ALERTS_ENABLED", default=True)
 MICBOARD_ALERT_RETENTION_DAYS = env_int("MICBOARD_ALERT_RETENTION_DAYS", 90)
+# The audit trail: who resynced, acknowledged, granted or changed what.
+MICBOARD_AUDIT_RETENTION_DAYS = env_int("MICBOARD_AUDIT_RETENTION_DAYS", 365)
 MICBOARD_ALERT_CHECK_SECONDS = env_int("MICBOARD_ALERT_CHECK_SECONDS", 15)
 MICBOARD_WEBHOOK_TIMEOUT = env_float("MICBOARD_WEBHOOK_TIMEOUT", 10.0)
 MICBOARD_NOTIFY_MAX_ATTEMPTS = env_int("MICBOARD_NOTIFY_MAX_ATTEMPTS", 8)
@@ -278,10 +280,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "micboard@localhost")
 REST_FRAMEWORK = {
     # Token first: an anonymous API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "micboard.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    # Venue roles decide, through micboard.selectors.access: see micboard.api.permissions.
+    "DEFAULT_PERMISSION_CLASSES": ["micboard.api.permissions.HasVenueRole"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["micboard.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "micboard.api.pagination.PageNumberPagination",
@@ -294,8 +297,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Venues, receivers, channels, channel groups and telemetry of micboard, the "
         "monitoring of wireless microphone receivers. Authenticate with a session or with "
-        "`Authorization: Token <key>`. Reads need a logged-in user; writes need the matching "
-        "Django model permission. Errors share one envelope: "
+        "`Authorization: Token <key>`. Each user holds a role per venue (viewer, operator, "
+        "venue admin); a venue without one is not found. Read-only tokens only read. "
+        "Errors share one envelope: "
         '`{"error": {"code", "message", "details"}}`.'
     ),
     "VERSION": f"v1 (micboard {micboard_version})",

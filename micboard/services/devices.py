@@ -17,7 +17,14 @@ from micboard.exceptions import (
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.events import EventPublisher
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
-from micboard.models import Assignment, Channel, Receiver, Venue
+from micboard.models import Assignment, AuditAction, Channel, Receiver, Venue
+from micboard.services.audit import (
+    SYSTEM,
+    Actor,
+    audit_record,
+    audit_record_many,
+    changed_values,
+)
 from micboard.services.contracts import AlertEvaluation
 from micboard.services.dto import PolledSnapshot, ReceiverInput, UnreachablePoll
 from micboard.services.poll_results import PollResultWriter
@@ -26,6 +33,17 @@ from micboard.services.validation import normalize_host, validate_address, valid
 log = structlog.get_logger(__name__)
 
 DEFAULT_PROTOCOL = "shure-tcp"
+
+
+_AUDITED_FIELDS = ("name", "model", "protocol", "host", "port", "poll_interval", "enabled")
+
+
+def _audited(receiver: Receiver) -> dict[str, object]:
+    return {name: getattr(receiver, name) for name in _AUDITED_FIELDS}
+
+
+def _target(receiver: Receiver) -> str:
+    return f"receiver {receiver.pk} {receiver.name}"
 
 
 class DjangoDeviceService:
@@ -82,12 +100,21 @@ class DjangoDeviceService:
         model = self._registry.describe(data.model)
         return model.protocol if model else data.protocol or DEFAULT_PROTOCOL
 
-    def receiver_register(self, *, venue: Venue, data: ReceiverInput) -> Receiver:
+    def receiver_register(
+        self, *, venue: Venue, data: ReceiverInput, actor: Actor = SYSTEM
+    ) -> Receiver:
         fields = self.receiver_validate(data=data)
         try:
             with transaction.atomic():
                 receiver = Receiver.objects.create(
                     venue=venue, next_sync_at=self._clock.now(), **fields
+                )
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.RECEIVER_CREATED,
+                    venue=venue,
+                    target=_target(receiver),
+                    changes=changed_values({}, _audited(receiver)),
                 )
         except IntegrityError:
             raise ConflictError(
@@ -97,8 +124,11 @@ class DjangoDeviceService:
         log.info("receiver_registered", receiver_id=receiver.pk, venue=venue.slug)
         return receiver
 
-    def receiver_update(self, *, receiver: Receiver, data: ReceiverInput) -> Receiver:
+    def receiver_update(
+        self, *, receiver: Receiver, data: ReceiverInput, actor: Actor = SYSTEM
+    ) -> Receiver:
         fields = self.receiver_validate(data=data)
+        before = _audited(receiver)
         for name, value in fields.items():
             setattr(receiver, name, value)
         receiver.next_sync_at = self._clock.now()
@@ -113,6 +143,15 @@ class DjangoDeviceService:
                 Assignment.objects.filter(
                     receiver=receiver, channel_number__gt=receiver.channel_count
                 ).delete()
+                changes = changed_values(before, _audited(receiver))
+                if changes:
+                    audit_record(
+                        actor=actor,
+                        action=AuditAction.RECEIVER_CHANGED,
+                        venue=receiver.venue,
+                        target=_target(receiver),
+                        changes=changes,
+                    )
         except IntegrityError:
             raise ConflictError(
                 "a receiver with this address already exists in the venue",
@@ -120,14 +159,38 @@ class DjangoDeviceService:
             ) from None
         return receiver
 
-    def receiver_remove(self, *, receiver: Receiver) -> None:
-        receiver.delete()
+    def receiver_remove(self, *, receiver: Receiver, actor: Actor = SYSTEM) -> None:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action=AuditAction.RECEIVER_REMOVED,
+                venue=receiver.venue,
+                target=_target(receiver),
+                changes=changed_values(_audited(receiver), {}),
+            )
+            receiver.delete()
 
-    def receiver_set_enabled(self, *, receiver_ids: list[int], enabled: bool) -> int:
+    def receiver_set_enabled(
+        self, *, receiver_ids: list[int], enabled: bool, actor: Actor = SYSTEM
+    ) -> int:
         now = self._clock.now()
-        return Receiver.objects.filter(pk__in=receiver_ids).update(
-            enabled=enabled, next_sync_at=now, consecutive_failures=0
-        )
+        with transaction.atomic():
+            receivers = list(
+                Receiver.objects.filter(pk__in=receiver_ids)
+                .exclude(enabled=enabled)
+                .select_related("venue")
+            )
+            audit_record_many(
+                actor=actor,
+                action=AuditAction.RECEIVER_POLLING,
+                entries=[
+                    (r.venue, _target(r), {"enabled": {"old": r.enabled, "new": enabled}})
+                    for r in receivers
+                ],
+            )
+            return Receiver.objects.filter(pk__in=receiver_ids).update(
+                enabled=enabled, next_sync_at=now, consecutive_failures=0
+            )
 
     # --- results of polls --------------------------------------------------------------
 

@@ -8,8 +8,9 @@ import structlog
 from django.db import IntegrityError, transaction
 
 from micboard.exceptions import ConflictError, ValidationError
-from micboard.models import Channel, ChannelGroup, ChannelGroupMember, Venue
+from micboard.models import AuditAction, Channel, ChannelGroup, ChannelGroupMember, Venue
 from micboard.models.groups import MAX_GROUP_NUMBER
+from micboard.services.audit import SYSTEM, Actor, audit_record
 from micboard.services.validation import text_problem
 
 log = structlog.get_logger(__name__)
@@ -50,10 +51,17 @@ def group_validate(*, venue: Venue, data: GroupInput) -> dict[str, object]:
     return {"number": data.number, "title": title}
 
 
-def _save(group: ChannelGroup, channel_ids: tuple[int, ...]) -> None:
+def _save(group: ChannelGroup, channel_ids: tuple[int, ...], actor: Actor) -> None:
     try:
         with transaction.atomic():
             group.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.GROUP_CHANGED,
+                venue=group.venue,
+                target=f"group {group.number} {group.title}",
+                changes={"title": group.title, "channels": list(channel_ids)},
+            )
             ChannelGroupMember.objects.filter(group=group).delete()
             ChannelGroupMember.objects.bulk_create(
                 ChannelGroupMember(group=group, channel_id=pk, position=position)
@@ -65,20 +73,27 @@ def _save(group: ChannelGroup, channel_ids: tuple[int, ...]) -> None:
         ) from None
 
 
-def group_create(*, venue: Venue, data: GroupInput) -> ChannelGroup:
+def group_create(*, venue: Venue, data: GroupInput, actor: Actor = SYSTEM) -> ChannelGroup:
     group = ChannelGroup(venue=venue, **group_validate(venue=venue, data=data))
-    _save(group, data.channel_ids)
+    _save(group, data.channel_ids, actor)
     log.info("channel_group_created", venue=venue.slug, number=group.number)
     return group
 
 
-def group_update(*, group: ChannelGroup, data: GroupInput) -> ChannelGroup:
+def group_update(*, group: ChannelGroup, data: GroupInput, actor: Actor = SYSTEM) -> ChannelGroup:
     fields = group_validate(venue=group.venue, data=data)
     for name, value in fields.items():
         setattr(group, name, value)
-    _save(group, data.channel_ids)
+    _save(group, data.channel_ids, actor)
     return group
 
 
-def group_delete(*, group: ChannelGroup) -> None:
-    group.delete()
+def group_delete(*, group: ChannelGroup, actor: Actor = SYSTEM) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.GROUP_REMOVED,
+            venue=group.venue,
+            target=f"group {group.number} {group.title}",
+        )
+        group.delete()

@@ -17,6 +17,7 @@ from micboard.models import (
     TelemetrySample,
     Venue,
 )
+from micboard.services.audit import audit_prune
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class PruneReport:
     dispatch_cycles: int
     telemetry_samples: int
     alerts: int = 0
+    audit_entries: int = 0
 
 
 def _venue_retention(now: datetime, default: timedelta) -> Callable[[str, str], Q]:
@@ -59,9 +61,11 @@ def history_prune(
     dispatch_retention: timedelta,
     telemetry_retention: timedelta,
     alert_retention: timedelta = timedelta(days=90),
+    audit_retention: timedelta = timedelta(days=365),
 ) -> PruneReport:
-    """Delete dispatcher statistics, telemetry and resolved alerts (with their
-    notifications) older than their retention, and finished test notifications too."""
+    """Delete dispatcher statistics, telemetry, resolved alerts (with their
+    notifications) and audit entries older than their retention, and finished test
+    notifications too."""
     cycles, _ = DispatchCycle.objects.filter(started_at__lt=now - dispatch_retention).delete()
     samples, _ = TelemetrySample.objects.filter(recorded_at__lt=now - telemetry_retention).delete()
     kept = _venue_retention(now, alert_retention)
@@ -75,4 +79,7 @@ def history_prune(
     ).delete()
     pruned = alerts.count()
     alerts.delete()
-    return PruneReport(dispatch_cycles=cycles, telemetry_samples=samples, alerts=pruned)
+    audited = audit_prune(now=now, retention=audit_retention)
+    return PruneReport(
+        dispatch_cycles=cycles, telemetry_samples=samples, alerts=pruned, audit_entries=audited
+    )

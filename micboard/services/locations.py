@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from micboard.exceptions import ConflictError, NotFoundError, ValidationError
-from micboard.models import Venue
+from micboard.models import AuditAction, Venue
 from micboard.services.alerts.rules import rules_create_defaults
+from micboard.services.audit import SYSTEM, Actor, audit_record, changed_values
 from micboard.services.scheduling import ScheduleReport
 from micboard.services.validation import validate_runtime_levels, validate_text
 
@@ -22,7 +23,7 @@ class DjangoLocationService:
     def _queue_for(self, slug: str) -> str:
         return f"{self._queue_prefix}{slug}"
 
-    def venue_create(self, *, name: str, slug: str = "") -> Venue:
+    def venue_create(self, *, name: str, slug: str = "", actor: Actor = SYSTEM) -> Venue:
         slug = slugify(slug or name)
         if not name.strip() or not slug:
             raise ValidationError("a venue needs a name", details={"name": "required"})
@@ -33,6 +34,13 @@ class DjangoLocationService:
                     name=name.strip(), slug=slug, queue_name=self._queue_for(slug)
                 )
                 rules_create_defaults(venue=venue)
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.VENUE_CREATED,
+                    venue=venue,
+                    target=f"venue {venue.slug}",
+                    changes=changed_values({}, {"name": venue.name, "slug": venue.slug}),
+                )
         except IntegrityError:
             raise ConflictError(f"venue {slug!r} already exists", details={"slug": slug}) from None
         self._apply_schedules()
@@ -48,8 +56,44 @@ class DjangoLocationService:
             raise NotFoundError(f"venue {venue_id} does not exist")
         return venue
 
-    def venue_delete(self, *, venue: Venue) -> None:
-        venue.delete()
+    def venue_update(
+        self, *, venue: Venue, values: dict[str, object], actor: Actor = SYSTEM
+    ) -> Venue:
+        """Change the venue's settings (``values`` by field name; slug and queue are fixed)."""
+        fixed = {"slug", "queue_name", "id", "pk"} & set(values)
+        if fixed:
+            raise ValidationError(
+                "a venue's slug and queue are fixed once made",
+                details={name: "read-only" for name in sorted(fixed)},
+            )
+        if "name" in values:
+            validate_text(name=str(values["name"]))
+        before = {name: getattr(venue, name) for name in values}
+        for name, value in values.items():
+            setattr(venue, name, value)
+        changes = changed_values(before, values)
+        with transaction.atomic():
+            venue.save()
+            if changes:
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.VENUE_CHANGED,
+                    venue=venue,
+                    target=f"venue {venue.slug}",
+                    changes=changes,
+                )
+        return venue
+
+    def venue_delete(self, *, venue: Venue, actor: Actor = SYSTEM) -> None:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action=AuditAction.VENUE_REMOVED,
+                venue=venue,
+                target=f"venue {venue.slug}",
+                changes=changed_values({"name": venue.name, "slug": venue.slug}, {}),
+            )
+            venue.delete()
         self._apply_schedules()
 
 

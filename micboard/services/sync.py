@@ -16,7 +16,8 @@ from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
 from micboard.infrastructure.locks import LockManager, Renewal
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
-from micboard.models import DispatchCycle, Receiver, Venue
+from micboard.models import AuditAction, DispatchCycle, Receiver, Venue
+from micboard.services.audit import Actor, audit_record_many
 from micboard.services.backoff import backoff_seconds
 from micboard.services.contracts import DeviceService
 from micboard.services.dto import (
@@ -56,6 +57,29 @@ def next_poll_after(poll_interval: int, duration_ms: int) -> timedelta:
         + poll_interval * QUEUE_WAIT_SHARE
     )
     return timedelta(seconds=max(poll_interval / 2, poll_interval - lead))
+
+
+def _audit_resync(actor: Actor, receivers: list[Receiver], report: ResyncReport) -> None:
+    """One entry per venue: the receivers asked for and those a message was queued for."""
+    by_venue: dict[int, list[Receiver]] = defaultdict(list)
+    for receiver in receivers:
+        by_venue[receiver.venue.pk].append(receiver)
+    queued = set(report.enqueued)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.RESYNC,
+        entries=[
+            (
+                members[0].venue,
+                f"{len(members)} receiver(s)",
+                {
+                    "receivers": [r.pk for r in members],
+                    "enqueued": [r.pk for r in members if r.pk in queued],
+                },
+            )
+            for members in by_venue.values()
+        ],
+    )
 
 
 class DjangoSynchronizationService:
@@ -326,7 +350,9 @@ class DjangoSynchronizationService:
 
     # --- operator resyncs -------------------------------------------------------------
 
-    def receivers_resync(self, *, receiver_ids: list[int], requested_by: str) -> ResyncReport:
+    def receivers_resync(
+        self, *, receiver_ids: list[int], requested_by: str, actor: Actor | None = None
+    ) -> ResyncReport:
         """Queue a priority sync per receiver, at most one pending per receiver.
 
         A request while one is queued joins it (coalesced); while one runs, it queues at
@@ -376,6 +402,7 @@ class DjangoSynchronizationService:
             missing=[pk for pk in wanted if pk not in found],
             deferred=[r.pk for r, wait in zip(fresh, waits, strict=True) if wait > 0],
         )
+        _audit_resync(actor or Actor(requested_by), receivers, report)
         log.info(
             "resync_requested",
             requested_by=requested_by,

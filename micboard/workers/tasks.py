@@ -44,14 +44,15 @@ def sync_receivers(
 
 @app.task(name="micboard.history_prune", ignore_result=True, time_limit=600)
 def history_prune() -> int:
-    """Drop dispatcher statistics, telemetry and resolved alerts older than their retention."""
+    """Drop dispatcher statistics, telemetry, resolved alerts and audit entries past retention."""
     report = housekeeping.history_prune(
         now=timezone.now(),
         dispatch_retention=timedelta(hours=settings.MICBOARD_DISPATCH_STATS_RETENTION_HOURS),
         telemetry_retention=timedelta(days=settings.MICBOARD_TELEMETRY_RETENTION_DAYS),
         alert_retention=timedelta(days=settings.MICBOARD_ALERT_RETENTION_DAYS),
+        audit_retention=timedelta(days=settings.MICBOARD_AUDIT_RETENTION_DAYS),
     )
-    return report.dispatch_cycles + report.telemetry_samples + report.alerts
+    return report.dispatch_cycles + report.telemetry_samples + report.alerts + report.audit_entries
 
 
 DISPATCH_HARD_LIMIT = 30

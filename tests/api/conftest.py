@@ -1,16 +1,20 @@
-"""API clients for three kinds of caller: nobody, a read-only user, an operator."""
+"""API clients for the kinds of caller: nobody, a user without roles, a reader of every
+venue (a superuser's read-only token) and a superuser."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from micboard.services.access import api_token_create
+from micboard.services.audit import Actor
 
-def token_client(user: User) -> APIClient:
+
+def token_client(user: User, *, read_only: bool = False) -> APIClient:
+    key = api_token_create(user=user, label="tests", read_only=read_only, actor=Actor("tests")).key
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -20,14 +24,19 @@ def anonymous() -> APIClient:
 
 
 @pytest.fixture
+def nobody(db: None) -> APIClient:
+    """Logged in, without any venue role: sees no venue, changes nothing."""
+    return token_client(User.objects.create_user("nobody", password="pw"))
+
+
+@pytest.fixture
 def reader(db: None) -> APIClient:
-    """Logged in, without any model permission: may read, may not write."""
-    return token_client(User.objects.create_user("reader", password="pw"))
+    """A superuser's read-only token: reads every venue, changes nothing."""
+    user = User.objects.create_superuser("reader", "reader@example.org", "pw")
+    return token_client(user, read_only=True)
 
 
 @pytest.fixture
 def operator(db: None) -> APIClient:
-    """Holds every micboard model permission (not a superuser)."""
-    user = User.objects.create_user("operator", password="pw")
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="micboard"))
-    return token_client(user)
+    """A superuser's token: every role in every venue."""
+    return token_client(User.objects.create_superuser("operator", "op@example.org", "pw"))

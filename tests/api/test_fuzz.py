@@ -15,10 +15,11 @@ from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from micboard.project.wsgi import application
+from micboard.services.access import api_token_create
+from micboard.services.audit import Actor
 from tests.factories import make_polled_receiver, make_venue
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -40,7 +41,7 @@ def token(db: None, _connection_kept: None) -> str:
     venue = make_venue()
     make_polled_receiver(venue, model="ULXD4D", channels=2)
     user = User.objects.create_superuser("fuzzer", "fuzz@example.org", "pw")
-    return Token.objects.create(user=user).key
+    return api_token_create(user=user, label="fuzz", read_only=False, actor=Actor("tests")).key
 
 
 @schema.parametrize()

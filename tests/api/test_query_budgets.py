@@ -74,6 +74,7 @@ def test_list_queries_do_not_grow_with_rows(
     reader: APIClient, make_list: Callable[[int], str]
 ) -> None:
     few_rows = make_list(2)
+    reader.get("/api/v1/venues/")  # the token's first use of the minute notes it: not a list's
     with query_budget(at_most=5) as few:
         list_rows(reader, few_rows, 2)
     many_rows = make_list(20)

@@ -15,15 +15,27 @@ from micboard.models import (
     RAISED_STATES,
     Alert,
     AlertState,
+    AuditAction,
     Notification,
     NotificationEvent,
     NotificationState,
 )
 from micboard.services.alerts.outbox import ContactBook, events_rows
+from micboard.services.audit import Actor, audit_record
 
 log = structlog.get_logger(__name__)
 
 NOTE_LIMIT = 2000
+
+
+def _audit(alert: Alert, action: AuditAction, actor: Actor, *, note: str = "") -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        venue=alert.venue,
+        target=f"alert {alert.pk} {alert.summary}"[:200],
+        changes={"note": note[:NOTE_LIMIT]} if note else {},
+    )
 
 
 class AlertLifecycle:
@@ -42,7 +54,9 @@ class AlertLifecycle:
             )
         return alert
 
-    def alert_acknowledge(self, *, alert_id: int, by: str, note: str = "") -> Alert:
+    def alert_acknowledge(
+        self, *, alert_id: int, by: str, note: str = "", actor: Actor | None = None
+    ) -> Alert:
         """Someone is on it: no escalation from now on. Acknowledging twice keeps the first."""
         alert = self._raised(alert_id)
         if alert.state == AlertState.ACKNOWLEDGED:
@@ -51,14 +65,21 @@ class AlertLifecycle:
         alert.acknowledged_at = self._clock.now()
         alert.acknowledged_by = by[:150]
         alert.acknowledgement_note = note[:NOTE_LIMIT]
-        alert.save(
-            update_fields=["state", "acknowledged_at", "acknowledged_by", "acknowledgement_note"]
-        )
+        with transaction.atomic():
+            alert.save(
+                update_fields=[
+                    "state",
+                    "acknowledged_at",
+                    "acknowledged_by",
+                    "acknowledgement_note",
+                ]
+            )
+            _audit(alert, AuditAction.ALERT_ACKNOWLEDGED, actor or Actor(by), note=note)
         self._events.receiver_changed(receiver_id=alert.receiver_id, venue_id=alert.venue_id)
         log.info("alert_acknowledged", alert_id=alert.pk, by=by)
         return alert
 
-    def alert_resolve(self, *, alert_id: int, by: str) -> Alert:
+    def alert_resolve(self, *, alert_id: int, by: str, actor: Actor | None = None) -> Alert:
         """Resolved by hand; everyone notified of it hears so. A condition still holding
         opens a new alert (after the rule's delay) at the next evaluation."""
         alert = self._raised(alert_id)
@@ -66,6 +87,7 @@ class AlertLifecycle:
         alert.state, alert.resolved_at, alert.resolved_by = AlertState.RESOLVED, now, by[:150]
         with transaction.atomic():
             alert.save(update_fields=["state", "resolved_at", "resolved_by"])
+            _audit(alert, AuditAction.ALERT_RESOLVED, actor or Actor(by))
             rows = events_rows(
                 ContactBook({alert.venue_id}), [(alert, NotificationEvent.RESOLVED)], now=now
             )

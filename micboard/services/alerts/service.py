@@ -21,6 +21,7 @@ from micboard.services.alerts.evaluation import AlertEvaluator, Changes
 from micboard.services.alerts.lifecycle import AlertLifecycle
 from micboard.services.alerts.outbox import notification_rows
 from micboard.services.alerts.quiet import HeldNotifications
+from micboard.services.audit import Actor
 from micboard.services.dto import WrittenBatch
 
 CHECK_CHUNK = 500
@@ -66,11 +67,13 @@ class DjangoAlertService:
     def batch_evaluate(self, *, batch: WrittenBatch) -> Changes:
         return self._evaluator.batch_evaluate(batch=batch)
 
-    def alert_acknowledge(self, *, alert_id: int, by: str, note: str = "") -> Alert:
-        return self._lifecycle.alert_acknowledge(alert_id=alert_id, by=by, note=note)
+    def alert_acknowledge(
+        self, *, alert_id: int, by: str, note: str = "", actor: Actor | None = None
+    ) -> Alert:
+        return self._lifecycle.alert_acknowledge(alert_id=alert_id, by=by, note=note, actor=actor)
 
-    def alert_resolve(self, *, alert_id: int, by: str) -> Alert:
-        return self._lifecycle.alert_resolve(alert_id=alert_id, by=by)
+    def alert_resolve(self, *, alert_id: int, by: str, actor: Actor | None = None) -> Alert:
+        return self._lifecycle.alert_resolve(alert_id=alert_id, by=by, actor=actor)
 
     def alerts_check(self) -> CheckReport:
         """What no sync sees: receivers no worker reached, watched hours starting or
