@@ -165,7 +165,8 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 LOGIN_URL = "micboard-login"
-LOGIN_REDIRECT_URL = "micboard-home"
+LOGIN_REDIRECT_URL = "micboard-wall-all"
+LOGOUT_REDIRECT_URL = "micboard-login"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 # Performers' photos go through Django's default storage: files here unless STORAGES says
 # otherwise (an object-storage backend, for instance). They are served by micboard's own

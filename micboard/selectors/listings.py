@@ -17,11 +17,17 @@ from micboard.models import (
     TelemetrySample,
     Venue,
 )
+from micboard.selectors.access import VenueAccess
 from micboard.selectors.freshness import receiver_stale_at
 
 
 def venue_list() -> QuerySet[Venue]:
     return Venue.objects.annotate(receiver_total=Count("receivers")).order_by("name", "pk")
+
+
+def venues_visible(*, access: VenueAccess) -> QuerySet[Venue]:
+    """The venues ``access`` may view, by name (their walls, the wall's venue list)."""
+    return access.scope(Venue.objects.order_by("name", "pk"), "")
 
 
 def receiver_list(*, venue_slug: str = "", status: str = "") -> QuerySet[Receiver]:

@@ -1,4 +1,8 @@
-"""Who may see a wall: a logged-in user, or a kiosk link for that wall.
+"""Who may see a wall: a user whose venue role allows it, or a kiosk link for that wall.
+
+A user sees a venue's wall with any role in it (``micboard.selectors.access``); the wall
+of every venue is a superuser's, as it shows venues others hold no role in. A venue a user
+holds no role in is not found, so its existence does not leak.
 
 The page hands the wall a signed pass bound to the wall it shows. The state endpoint,
 asked about once a second, trusts a pass younger than ``MICBOARD_WALL_PASS_SECONDS``
@@ -17,6 +21,7 @@ from django.core import signing
 from django.http import HttpRequest
 
 from micboard.models import ALL_VENUES, Venue
+from micboard.selectors.access import Capability, venue_access
 from micboard.selectors.kiosk import kiosk_link_allows, kiosk_link_for_token
 
 PASS_HEADER = "X-Wall-Pass"  # noqa: S105 - a header name
@@ -59,8 +64,9 @@ def scope_from_pass(value: str, *, slug: str) -> WallScope | None:
 
 
 def may_view(request: HttpRequest, venue: Venue | None, *, kiosk_token: str) -> bool:
-    """A kiosk token, when given, decides alone; otherwise the user must be logged in."""
+    """A kiosk token, when given, decides alone; otherwise the user's venue role."""
     if kiosk_token:
         link = kiosk_link_for_token(token=kiosk_token)
         return link is not None and kiosk_link_allows(link=link, venue=venue)
-    return bool(request.user.is_authenticated)
+    access = venue_access(user=request.user)
+    return access.may(venue.pk if venue else None, Capability.VIEW)

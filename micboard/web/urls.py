@@ -1,5 +1,6 @@
 """Routes of the display wall."""
 
+from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
@@ -7,6 +8,14 @@ from django.views.generic import RedirectView
 from micboard.web import photos, views
 
 urlpatterns: list[URLPattern] = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="micboard/login.html", redirect_authenticated_user=True
+        ),
+        name="micboard-login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="micboard-logout"),
     path("wall/", views.wall_page, name="micboard-wall-all"),
     path("wall/state.json", views.wall_state, name="micboard-wall-state-all"),
     path("wall/<slug:slug>/", views.wall_page, name="micboard-wall"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -13,6 +13,7 @@ from micboard.composition import wall_feed
 from micboard.exceptions import NotFoundError, error_envelope
 from micboard.models import Venue
 from micboard.selectors import listings
+from micboard.selectors.access import venue_access
 from micboard.selectors.kiosk import kiosk_link_for_token
 from micboard.selectors.wall import WallFrame
 from micboard.web.access import (
@@ -55,14 +56,30 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def wall_page(request: HttpRequest, slug: str = "") -> HttpResponse:
-    """``/wall/`` (every venue) or ``/wall/<slug>/``, for users or ``?kiosk=<token>``."""
+    """``/wall/`` (every venue) or ``/wall/<slug>/``, for users or ``?kiosk=<token>``.
+
+    A user who may not see every venue gets, at ``/wall/``, the list of the walls they may
+    see (or that wall, when there is one); another venue's wall is a 404 for them."""
     kiosk_token = request.GET.get("kiosk", "")
     if not kiosk_token and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     venue = get_object_or_404(Venue, slug=slug) if slug else None
-    if not may_view(request, venue, kiosk_token=kiosk_token):
+    if may_view(request, venue, kiosk_token=kiosk_token):
+        return _render_wall(request, venue, kiosk_token=kiosk_token)
+    if kiosk_token:
         return _forbidden(request)
-    return _render_wall(request, venue, kiosk_token=kiosk_token)
+    if venue is not None:
+        raise Http404("no such wall")
+    return _venue_choice(request)
+
+
+def _venue_choice(request: HttpRequest) -> HttpResponse:
+    venues = list(listings.venues_visible(access=venue_access(user=request.user)))
+    if len(venues) == 1:
+        return redirect("micboard-wall", slug=venues[0].slug)
+    response = render(request, "micboard/walls.html", {"venues": venues}, status=200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -9,9 +9,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import User
-from django.test import Client
 from pytest_django.live_server_helper import LiveServer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -33,6 +30,7 @@ from micboard.services.dto import UnreachablePoll
 from micboard.services.groups import GroupInput, group_create
 from micboard.services.kiosk import kiosk_link_create
 from tests.factories import make_receiver, make_venue
+from tests.roles import user_with_role
 from tests.system.conftest import StartWorker, register_fleet
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import wait_for
@@ -120,12 +118,18 @@ def kiosk_path(venue: Venue | None) -> str:
     return f"/kiosk/{kiosk_link_create(venue=venue, label='TV', created_by='test').token}/"
 
 
-def log_in(browser: WebDriver, live_server: LiveServer) -> None:
-    client = Client()
-    client.force_login(User.objects.create_user("engineer"))
-    browser.get(live_server.url + "/static/micboard/wall.css")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
+def log_in(browser: WebDriver, live_server: LiveServer, venue: Venue) -> None:
+    """A viewer of ``venue`` logs in on the wall's own login page and lands on its wall."""
+    user = user_with_role(venue, "viewer")
+    browser.get(live_server.url + "/login/")
+    browser.find_element(By.ID, "id_username").send_keys(user.get_username())
+    browser.find_element(By.ID, "id_password").send_keys("pw")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(
+        lambda: urlsplit(browser.current_url).path == f"/wall/{venue.slug}/",
+        timeout=10,
+        what="the viewer's wall after logging in",
+    )
 
 
 def tile_of(shown: list[dict[str, Any]], key: str) -> dict[str, Any]:
@@ -178,7 +182,7 @@ def test_a_database_write_shows_within_two_seconds(
         receiver=receiver,
         snapshot=ReceiverSnapshot(channels=(channel(1, "HH01 Lead", 5), channel(2, "HH02 Alt", 5))),
     )
-    log_in(browser, live_server)
+    log_in(browser, live_server, venue)
     open_wall(f"/wall/{venue.slug}/")
     devices.snapshot_apply(
         receiver=receiver,

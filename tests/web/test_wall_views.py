@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def user_client(client: Client) -> Client:
-    client.force_login(User.objects.create_user("engineer"))
+    """A superuser: the wall of every venue is theirs."""
+    client.force_login(User.objects.create_superuser("engineer", "e@example.org", "pw"))
     return client
 
 
@@ -44,7 +45,7 @@ def test_a_visitor_is_sent_to_log_in(client: Client) -> None:
     for url in ("/wall/", f"/wall/{venue.slug}/"):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/?next=")
+        assert response["Location"].startswith("/login/?next=")
 
 
 def test_a_user_sees_a_venue_wall_and_the_all_venues_wall(user_client: Client) -> None:
