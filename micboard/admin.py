@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from micboard import __version__
+from micboard.admin_access import VenueRoleAdmin, admin_access, admin_actor
 from micboard.admin_channels import ChannelInline
 from micboard.composition import device_service, location_service, sync_service
 from micboard.exceptions import MicboardError
@@ -24,6 +25,7 @@ from micboard.formatting import (
 )
 from micboard.models import Receiver, Venue
 from micboard.selectors import listings
+from micboard.selectors.access import Capability
 from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.selectors.freshness import receiver_is_stale, venue_liveness_of
 from micboard.services.dto import ReceiverInput
@@ -34,7 +36,9 @@ from micboard.services.validation import validate_runtime_levels
 def _resync(model_admin: admin.ModelAdmin[Any], request: HttpRequest, ids: list[int]) -> None:
     """The admin's "Resync now": the same service call as the API and the command line."""
     user = request.user.get_username() if request.user.is_authenticated else "admin"
-    report = sync_service().receivers_resync(receiver_ids=ids, requested_by=user)
+    report = sync_service().receivers_resync(
+        receiver_ids=ids, requested_by=user, actor=admin_actor(request)
+    )
     model_admin.message_user(
         request,
         f"Resync queued for {len(report.enqueued)} receiver(s); "
@@ -82,7 +86,7 @@ class VenueAdminForm(forms.ModelForm[Venue]):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin[Venue]):
+class VenueAdmin(VenueRoleAdmin[Venue]):
     form = VenueAdminForm
     list_display = (
         "name",
@@ -108,6 +112,17 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         "dispatch_statistics",
     )
     actions = ("resync_venues",)
+    venue_path = ""
+    change_capability = Capability.EDIT_VENUE
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return admin_access(request).may(None, Capability.CREATE_VENUE)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Venue | None = None) -> bool:
+        return admin_access(request).may(None, Capability.REMOVE_VENUE)
+
+    def has_resync_permission(self, request: HttpRequest) -> bool:
+        return self.allowed(request, None, Capability.RESYNC)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
         return (
@@ -150,17 +165,27 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
             {"summary": summary, "cycles": venue_recent_cycles(venue_id=obj.pk)},
         )
 
-    @admin.action(description="Resync every receiver of the selected venues")
+    @admin.action(
+        description="Resync every receiver of the selected venues", permissions=["resync"]
+    )
     def resync_venues(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
-        _resync(self, request, listings.receiver_ids_of_venues(venues=queryset))
+        allowed = self.only_allowed(request, queryset, Capability.RESYNC)
+        if allowed is not None:
+            _resync(self, request, listings.receiver_ids_of_venues(venues=allowed))
 
     def save_model(
         self, request: HttpRequest, obj: Venue, form: ModelForm[Venue], change: bool
     ) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            location_service().venue_update(
+                venue=obj,
+                values={name: form.cleaned_data[name] for name in form.changed_data},
+                actor=admin_actor(request),
+            )
             return
-        created = location_service().venue_create(name=obj.name, slug=obj.slug)
+        created = location_service().venue_create(
+            name=obj.name, slug=obj.slug, actor=admin_actor(request)
+        )
         obj.pk, obj.queue_name = created.pk, created.queue_name
         if obj.time_zone != created.time_zone:  # watched and quiet hours are in venue time
             Venue.objects.filter(pk=created.pk).update(time_zone=obj.time_zone)
@@ -190,11 +215,11 @@ class VenueAdmin(admin.ModelAdmin[Venue]):
         return {} if obj else {"slug": ("name",)}
 
     def delete_model(self, request: HttpRequest, obj: Venue) -> None:
-        location_service().venue_delete(venue=obj)
+        location_service().venue_delete(venue=obj, actor=admin_actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Venue]) -> None:
         for venue in queryset:
-            location_service().venue_delete(venue=venue)
+            location_service().venue_delete(venue=venue, actor=admin_actor(request))
 
 
 class ReceiverAdminForm(forms.ModelForm[Receiver]):
@@ -221,9 +246,10 @@ class ReceiverAdminForm(forms.ModelForm[Receiver]):
 
 
 @admin.register(Receiver)
-class ReceiverAdmin(admin.ModelAdmin[Receiver]):
+class ReceiverAdmin(VenueRoleAdmin[Receiver]):
     form = ReceiverAdminForm
     # Narrow enough for 1600 px without scrolling sideways; the page has the rest.
+    change_capability = Capability.EDIT_RECEIVERS
     list_display = (
         "name",
         "venue_name",
@@ -319,34 +345,49 @@ class ReceiverAdmin(admin.ModelAdmin[Receiver]):
         self, request: HttpRequest, obj: Receiver, form: ModelForm[Receiver], change: bool
     ) -> None:
         data = ReceiverInput.from_values(form.cleaned_data)
+        actor = admin_actor(request)
         if change:
-            device_service().receiver_update(receiver=obj, data=data)
+            device_service().receiver_update(receiver=obj, data=data, actor=actor)
         else:
-            obj.pk = device_service().receiver_register(venue=obj.venue, data=data).pk
+            obj.pk = device_service().receiver_register(venue=obj.venue, data=data, actor=actor).pk
 
     def delete_model(self, request: HttpRequest, obj: Receiver) -> None:
-        device_service().receiver_remove(receiver=obj)
+        device_service().receiver_remove(receiver=obj, actor=admin_actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
         for receiver in queryset:
-            device_service().receiver_remove(receiver=receiver)
+            device_service().receiver_remove(receiver=receiver, actor=admin_actor(request))
 
-    @admin.action(description="Resync now")
+    def has_resync_permission(self, request: HttpRequest) -> bool:
+        return self.allowed(request, None, Capability.RESYNC)
+
+    @admin.action(description="Resync now", permissions=["resync"])
     def resync_now(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        _resync(self, request, ids)
+        allowed = self.only_allowed(request, queryset, Capability.RESYNC)
+        if allowed is not None:
+            _resync(self, request, list(allowed.values_list("pk", flat=True)))
 
-    @admin.action(description="Enable polling")
+    def _set_polling(
+        self, request: HttpRequest, queryset: QuerySet[Receiver], *, enabled: bool
+    ) -> None:
+        allowed = self.only_allowed(request, queryset, Capability.EDIT_RECEIVERS)
+        if allowed is None:
+            return
+        count = device_service().receiver_set_enabled(
+            receiver_ids=list(allowed.values_list("pk", flat=True)),
+            enabled=enabled,
+            actor=admin_actor(request),
+        )
+        word = "enabled" if enabled else "disabled"
+        self.message_user(request, f"Polling {word} for {count} receiver(s).")
+
+    @admin.action(description="Enable polling", permissions=["change"])
     def enable_polling(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        count = device_service().receiver_set_enabled(receiver_ids=ids, enabled=True)
-        self.message_user(request, f"Polling enabled for {count} receiver(s).")
+        self._set_polling(request, queryset, enabled=True)
 
-    @admin.action(description="Disable polling")
+    @admin.action(description="Disable polling", permissions=["change"])
     def disable_polling(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        count = device_service().receiver_set_enabled(receiver_ids=ids, enabled=False)
-        self.message_user(request, f"Polling disabled for {count} receiver(s).")
+        self._set_polling(request, queryset, enabled=False)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"poll_interval": 5, "port": 2202, "protocol": "shure-tcp"}

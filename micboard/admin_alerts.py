@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from micboard.admin_access import ParentRoleInline, VenueRoleAdmin, admin_actor
 from micboard.composition import alert_service, secret_box
 from micboard.exceptions import MicboardError
 from micboard.models import (
@@ -21,6 +22,7 @@ from micboard.models import (
     WatchedEvent,
     WatchedHours,
 )
+from micboard.selectors.access import Capability
 from micboard.services.alerts.configuration import (
     ContactInput,
     contact_list_save,
@@ -32,7 +34,9 @@ from micboard.services.alerts.rules import rule_save
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin[AlertRule]):
+class AlertRuleAdmin(VenueRoleAdmin[AlertRule]):
+    change_capability = Capability.EDIT_VENUE
+
     list_display = (
         "venue",
         "kind",
@@ -51,13 +55,17 @@ class AlertRuleAdmin(admin.ModelAdmin[AlertRule]):
 
 
 @admin.register(WatchedHours)
-class WatchedHoursAdmin(admin.ModelAdmin[WatchedHours]):
+class WatchedHoursAdmin(VenueRoleAdmin[WatchedHours]):
+    change_capability = Capability.EDIT_VENUE
+
     list_display = ("venue", "weekday", "starts", "ends")
     list_filter = ("venue",)
 
 
 @admin.register(WatchedEvent)
-class WatchedEventAdmin(admin.ModelAdmin[WatchedEvent]):
+class WatchedEventAdmin(VenueRoleAdmin[WatchedEvent]):
+    change_capability = Capability.EDIT_VENUE
+
     list_display = ("venue", "name", "starts_at", "ends_at")
     list_filter = ("venue",)
 
@@ -114,7 +122,7 @@ class ContactForm(forms.ModelForm[Contact]):
         return cleaned
 
 
-class ContactInline(admin.TabularInline[Contact, ContactList]):
+class ContactInline(ParentRoleInline, admin.TabularInline[Contact, ContactList]):
     model = Contact
     form = ContactForm
     extra = 1
@@ -154,7 +162,9 @@ class ContactListForm(forms.ModelForm[ContactList]):
 
 
 @admin.register(ContactList)
-class ContactListAdmin(admin.ModelAdmin[ContactList]):
+class ContactListAdmin(VenueRoleAdmin[ContactList]):
+    change_capability = Capability.EDIT_VENUE
+
     list_display = ("venue", "name", "escalation_order")
     list_filter = ("venue",)
     inlines = (ContactInline,)
@@ -195,13 +205,14 @@ def _each(
     model_admin: admin.ModelAdmin[Any], request: HttpRequest, alerts: QuerySet[Alert], verb: str
 ) -> None:
     who = request.user.get_username() or "admin"
+    actor = admin_actor(request)
     done = 0
     for alert in alerts:
         try:
             if verb == "acknowledged":
-                alert_service().alert_acknowledge(alert_id=alert.pk, by=who)
+                alert_service().alert_acknowledge(alert_id=alert.pk, by=who, actor=actor)
             else:
-                alert_service().alert_resolve(alert_id=alert.pk, by=who)
+                alert_service().alert_resolve(alert_id=alert.pk, by=who, actor=actor)
         except MicboardError as error:
             model_admin.message_user(request, f"{alert}: {error.message}", messages.WARNING)
         else:
@@ -210,7 +221,9 @@ def _each(
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin[Alert]):
+class AlertAdmin(VenueRoleAdmin[Alert]):
+    change_capability = Capability.HANDLE_ALERTS
+
     list_display = (
         "summary",
         "venue",
@@ -233,16 +246,23 @@ class AlertAdmin(admin.ModelAdmin[Alert]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
+        return False  # alerts end resolved, and the retention removes them
+
     @admin.action(description="Acknowledge the selected alerts", permissions=["change"])
     def acknowledge(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
-        _each(self, request, queryset, "acknowledged")
+        allowed = self.only_allowed(request, queryset, Capability.HANDLE_ALERTS)
+        if allowed is not None:
+            _each(self, request, allowed, "acknowledged")
 
     @admin.action(description="Resolve the selected alerts", permissions=["change"])
     def resolve(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
-        _each(self, request, queryset, "resolved")
+        allowed = self.only_allowed(request, queryset, Capability.HANDLE_ALERTS)
+        if allowed is not None:
+            _each(self, request, allowed, "resolved")
 
 
-class DeliveryAttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
+class DeliveryAttemptInline(ParentRoleInline, admin.TabularInline[DeliveryAttempt, Notification]):
     model = DeliveryAttempt
     extra = 0
     readonly_fields = ("started_at", "duration_ms", "ok", "error")
@@ -253,7 +273,9 @@ class DeliveryAttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(VenueRoleAdmin[Notification]):
+    view_capability = Capability.VIEW_AUDIT
+
     list_display = ("created_at", "venue", "event", "contact", "state", "attempts", "sent_at")
     list_filter = ("state", "event", "venue")
     readonly_fields = [f.name for f in Notification._meta.fields]

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from micboard.admin_access import ParentRoleInline, VenueRoleAdmin
 from micboard.formatting import format_audio, format_frequency, format_rf, format_runtime
 from micboard.models import Channel, Receiver, TelemetrySample
 
@@ -42,7 +43,7 @@ class ChannelValues:
         return format_audio(obj.audio_level)
 
 
-class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
+class ChannelInline(ChannelValues, ParentRoleInline, admin.TabularInline[Channel, Receiver]):
     model = Channel
     extra = 0
     can_delete = False
@@ -69,7 +70,7 @@ class ChannelInline(ChannelValues, admin.TabularInline[Channel, Receiver]):
 
 
 @admin.register(Channel)
-class ChannelAdmin(ChannelValues, admin.ModelAdmin[Channel]):
+class ChannelAdmin(ChannelValues, VenueRoleAdmin[Channel]):
     """Every transmitter at a glance; values come from the receivers, so read-only."""
 
     list_display = (
@@ -87,6 +88,7 @@ class ChannelAdmin(ChannelValues, admin.ModelAdmin[Channel]):
     search_fields = ("name", "receiver__name", "receiver__host")
     list_select_related = ("receiver",)
     ordering = ("receiver__venue", "receiver__name", "number")
+    venue_path = "receiver__venue"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -96,11 +98,12 @@ class ChannelAdmin(ChannelValues, admin.ModelAdmin[Channel]):
 
 
 @admin.register(TelemetrySample)
-class TelemetrySampleAdmin(admin.ModelAdmin[TelemetrySample]):
+class TelemetrySampleAdmin(VenueRoleAdmin[TelemetrySample]):
     list_display = ("channel", "recorded_at", "state", "battery_bars", "runtime_minutes")
     list_filter = ("state",)
     list_select_related = ("channel__receiver",)
     date_hierarchy = "recorded_at"
+    venue_path = "channel__receiver__venue"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -6,15 +6,18 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from micboard.admin_access import ParentRoleInline, VenueRoleAdmin, admin_access, admin_actor
 from micboard.exceptions import MicboardError
 from micboard.models import Channel, ChannelGroup, ChannelGroupMember, KioskLink
 from micboard.selectors import listings
+from micboard.selectors.access import Capability
 from micboard.services.groups import (
     GroupInput,
     group_create,
@@ -55,7 +58,9 @@ class MemberFormSet(BaseInlineFormSet[ChannelGroupMember, ChannelGroup, Any]):
             raise forms.ValidationError([str(problem) for problem in problems.values()]) from None
 
 
-class ChannelGroupMemberInline(admin.TabularInline[ChannelGroupMember, ChannelGroup]):
+class ChannelGroupMemberInline(
+    ParentRoleInline, admin.TabularInline[ChannelGroupMember, ChannelGroup]
+):
     model = ChannelGroupMember
     formset = MemberFormSet
     fields = ("position", "channel")
@@ -80,9 +85,10 @@ class ChannelGroupMemberInline(admin.TabularInline[ChannelGroupMember, ChannelGr
 
 
 @admin.register(ChannelGroup)
-class ChannelGroupAdmin(admin.ModelAdmin[ChannelGroup]):
+class ChannelGroupAdmin(VenueRoleAdmin[ChannelGroup]):
     """Number keys 0-9 on a venue's wall show these groups."""
 
+    change_capability = Capability.EDIT_CHANNELS
     list_display = ("venue", "number", "title", "channel_count")
     list_filter = ("venue",)
     list_select_related = ("venue",)
@@ -114,9 +120,9 @@ class ChannelGroupAdmin(admin.ModelAdmin[ChannelGroup]):
         group = form.instance
         data = GroupInput(group.number, group.title, _ordered_channel_ids(formsets[0]))
         if change:
-            group_update(group=group, data=data)
+            group_update(group=group, data=data, actor=admin_actor(request))
         else:
-            group.pk = group_create(venue=group.venue, data=data).pk
+            group.pk = group_create(venue=group.venue, data=data, actor=admin_actor(request)).pk
 
     def construct_change_message(
         self,
@@ -129,17 +135,19 @@ class ChannelGroupAdmin(admin.ModelAdmin[ChannelGroup]):
         return super().construct_change_message(request, form, [], add)
 
     def delete_model(self, request: HttpRequest, obj: ChannelGroup) -> None:
-        group_delete(group=obj)
+        group_delete(group=obj, actor=admin_actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ChannelGroup]) -> None:
         for group in queryset:
-            group_delete(group=group)
+            group_delete(group=group, actor=admin_actor(request))
 
 
 @admin.register(KioskLink)
-class KioskLinkAdmin(admin.ModelAdmin[KioskLink]):
-    """Read-only wall links for screens that cannot log in; the link is shown once."""
+class KioskLinkAdmin(VenueRoleAdmin[KioskLink]):
+    """Read-only wall links for screens that cannot log in; the link is shown once. A link
+    to the wall of every venue (no venue) is a superuser's to make."""
 
+    change_capability = Capability.MANAGE_KIOSK
     list_display = ("label", "wall", "status", "created_at", "created_by", "revoked_at")
     list_filter = ("venue", ("revoked_at", admin.EmptyFieldListFilter))
     list_select_related = ("venue",)
@@ -164,14 +172,31 @@ class KioskLinkAdmin(admin.ModelAdmin[KioskLink]):
     def status(self, obj: KioskLink) -> str:
         return "Active" if obj.active else "Revoked"
 
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: KioskLink | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None and "venue" in form.base_fields:
+            form.base_fields["venue"].required = not admin_access(request).superuser
+        return form
+
     def save_model(
         self, request: HttpRequest, obj: KioskLink, form: ModelForm[KioskLink], change: bool
     ) -> None:
+        if not admin_access(request).may(obj.venue_id, Capability.MANAGE_KIOSK):
+            raise PermissionDenied
         if change:
             super().save_model(request, obj, form, change)
             return
         issued = kiosk_link_create(
-            venue=obj.venue, label=obj.label, created_by=request.user.get_username()
+            venue=obj.venue,
+            label=obj.label,
+            created_by=request.user.get_username(),
+            actor=admin_actor(request),
         )
         obj.pk = issued.link.pk
         url = request.build_absolute_uri(reverse("micboard-kiosk", args=[issued.token]))
@@ -186,9 +211,14 @@ class KioskLinkAdmin(admin.ModelAdmin[KioskLink]):
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke the selected links")
+    @admin.action(description="Revoke the selected links", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[KioskLink]) -> None:
-        count = kiosk_links_revoke(link_ids=list(queryset.values_list("pk", flat=True)))
+        allowed = self.only_allowed(request, queryset, Capability.MANAGE_KIOSK)
+        if allowed is None:
+            return
+        count = kiosk_links_revoke(
+            link_ids=list(allowed.values_list("pk", flat=True)), actor=admin_actor(request)
+        )
         self.message_user(
             request, f"Revoked {count} kiosk link(s); their screens stop within a minute."
         )

@@ -9,14 +9,20 @@ narrowed to the venues the caller may view, so another venue's objects are 404s.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Model
 from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.request import Request
 
 from micboard.models import ApiToken
-from micboard.selectors.access import INSTALLATION_WIDE, Capability, VenueAccess, venue_access
+from micboard.selectors.access import (
+    INSTALLATION_WIDE,
+    Capability,
+    VenueAccess,
+    venue_access,
+    venue_id_of,
+)
 from micboard.services.audit import Actor
 
 if TYPE_CHECKING:  # rest_framework.views loads this module: no import of it at run time
@@ -31,17 +37,6 @@ def request_access(request: Request) -> VenueAccess:
 
 def request_actor(request: Request) -> Actor:
     return Actor.of_user(request.user, address=request.META.get("REMOTE_ADDR", ""))
-
-
-def venue_id_of(obj: Model, path: str) -> int:
-    """The id of the venue ``obj`` belongs to, along ``path`` ("" for a venue itself)."""
-    if not path:
-        return int(obj.pk)
-    *hops, last = path.split("__")
-    target: Any = obj
-    for hop in hops:
-        target = getattr(target, hop)
-    return int(getattr(target, f"{last}_id"))
 
 
 def denied_message(capability: Capability) -> str:

@@ -153,6 +153,19 @@ def _read_access(user: Any) -> VenueAccess:
     return VenueAccess(roles=roles)
 
 
+def venue_id_of(obj: Model, path: str) -> int | None:
+    """The id of the venue ``obj`` belongs to along ``path`` ("" for a venue itself, e.g.
+    ``receiver__venue`` for a channel); None when it belongs to no venue."""
+    if not path:
+        return int(obj.pk)
+    *hops, last = path.split("__")
+    target: Any = obj
+    for hop in hops:
+        target = getattr(target, hop)
+    venue_id = getattr(target, f"{last}_id")
+    return None if venue_id is None else int(venue_id)
+
+
 def venue_grants(*, venue_ids: frozenset[int] | None = None) -> QuerySet[VenueRoleGrant]:
     """Role grants, with their venue, user and group, of ``venue_ids`` (None: all)."""
     grants = VenueRoleGrant.objects.select_related("venue", "user", "group")

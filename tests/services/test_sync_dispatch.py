@@ -17,7 +17,7 @@ from micboard.composition import sync_service
 from micboard.infrastructure import keys
 from micboard.infrastructure.enqueuer import PRIORITY_RESYNC
 from micboard.infrastructure.locks import RedisLockManager, Renewal
-from micboard.models import DispatchCycle, Receiver
+from micboard.models import AuditAction, AuditEntry, DispatchCycle, Receiver
 from tests.conftest import queue_depth, queued_tasks
 from tests.factories import make_receiver, make_venue
 from tests.queries import query_budget
@@ -165,9 +165,16 @@ def test_resync_reports_disabled_and_missing() -> None:
 def test_resync_of_many_receivers_costs_a_fixed_number_of_queries() -> None:
     venue = make_venue()
     ids = [make_receiver(venue).pk for _ in range(50)]
-    with query_budget(2):
+    other = make_venue()
+    ids += [make_receiver(other).pk for _ in range(10)]
+    with query_budget(3):  # read, mark, and one insert of the audit entries of every venue
         report = sync_service().receivers_resync(receiver_ids=ids, requested_by="op")
-    assert len(report.enqueued) == 50
+    assert len(report.enqueued) == 60
+    entries = AuditEntry.objects.filter(action=AuditAction.RESYNC).order_by("venue_id")
+    assert [(e.venue_slug, e.actor, len(e.changes["enqueued"])) for e in entries] == [
+        (venue.slug, "op", 50),
+        (other.slug, "op", 10),
+    ]
 
 
 def test_each_cycle_is_recorded_with_its_figures() -> None:
