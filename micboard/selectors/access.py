@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Model, Q, QuerySet
 
 from micboard.models import ROLE_ORDER, ApiToken, VenueRole, VenueRoleGrant
@@ -188,3 +189,18 @@ def api_token_for_key(*, key: str) -> ApiToken | None:
         .select_related("user")
         .first()
     )
+
+
+def user_by_name(*, username: str) -> Any | None:
+    """The user called ``username``, or None."""
+    return get_user_model().objects.filter(username=username).first()
+
+
+def group_by_name(*, name: str) -> Group | None:
+    return Group.objects.filter(name=name).first()
+
+
+def api_tokens(*, user_id: int | None = None) -> QuerySet[ApiToken]:
+    """API tokens, newest first, with their users (of ``user_id`` only, when given)."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    return tokens if user_id is None else tokens.filter(user_id=user_id)

@@ -59,6 +59,12 @@ def receiver_ids(*, venue_slug: str | None = None) -> list[int]:
     return list(receivers.values_list("pk", flat=True))
 
 
+def receiver_venue_ids(*, receiver_ids: list[int]) -> dict[int, int]:
+    """Each existing receiver's venue id, by receiver id."""
+    rows = Receiver.objects.filter(pk__in=receiver_ids).values_list("pk", "venue_id")
+    return dict(rows)
+
+
 def receivers_on_hosts(*, venue: Venue, hosts: Iterable[str] | None = None) -> list[Receiver]:
     """A venue's receivers (on ``hosts`` only, when given), by port."""
     receivers = Receiver.objects.filter(venue=venue)

@@ -6,9 +6,10 @@ import pytest
 import redis
 from django.core.management import CommandError, call_command
 
-from micboard.models import Receiver
+from micboard.models import AuditAction, AuditEntry, Receiver
 from tests.conftest import queue_depth
 from tests.factories import make_receiver, make_venue
+from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,24 @@ def test_unknown_targets_are_errors() -> None:
         run("--venue", "nowhere")
     with pytest.raises(CommandError, match="no receiver with id 424242"):
         run("--receiver", "424242")
+
+
+def test_as_a_user_the_resync_follows_their_roles_and_is_theirs_on_record(
+    redis_client: redis.Redis,
+) -> None:
+    mine, other = make_venue(), make_venue()
+    own, foreign = make_receiver(mine), make_receiver(other)
+    operator = user_with_role(mine, "operator")
+    viewer = user_with_role(mine, "viewer")
+    with pytest.raises(CommandError, match=f"no receiver with id {foreign.pk}"):
+        run("--receiver", str(foreign.pk), "--as-user", operator.username)
+    with pytest.raises(CommandError, match="role does not allow"):
+        run("--receiver", str(own.pk), "--as-user", viewer.username)
+    with pytest.raises(CommandError, match="no user 'ghost'"):
+        run("--all", "--as-user", "ghost")
+    assert queue_depth(redis_client, mine.queue_name) == 0
+    assert "resync queued for 1 receiver(s)" in run("--all", "--as-user", operator.username)
+    assert queue_depth(redis_client, other.queue_name) == 0
+    entry = AuditEntry.objects.get(action=AuditAction.RESYNC)
+    assert entry.actor.startswith(f"{operator.username} (cli:")
+    assert (entry.actor_user_id, entry.venue_slug) == (operator.pk, mine.slug)
