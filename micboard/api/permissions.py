@@ -52,7 +52,8 @@ class HasVenueRole(BasePermission):
         capability = _capability(view)
         if capability is None:
             return False
-        if capability in INSTALLATION_WIDE:
+        # An object's installation-wide action waits for the object: hidden is a 404 first.
+        if capability in INSTALLATION_WIDE and not getattr(view, "detail", False):
             allowed = request_access(request).may(None, capability)
             if not allowed:
                 self.message = denied_message(capability)

@@ -1,0 +1,276 @@
+"""Every API endpoint and method, for every kind of caller, on the caller's venue and another.
+
+The endpoints are read from the URL conf: one without a rule in ``RULES`` fails
+``test_every_endpoint_has_a_rule``, so a new endpoint is covered before it ships. The rules
+below are written out by hand (the least role each needs), not read from the code they test.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from micboard.composition import device_service
+from micboard.models import (
+    Alert,
+    AlertRule,
+    AuditEntry,
+    Channel,
+    ChannelGroup,
+    Receiver,
+    RuleKind,
+    Venue,
+)
+from micboard.services.dto import PolledSnapshot
+from micboard.services.groups import GroupInput, group_create
+from tests.api.conftest import token_client
+from tests.factories import make_receiver, make_venue, snapshot
+from tests.roles import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+RANK = {"viewer": 0, "operator": 1, "venue_admin": 2}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The least role an endpoint needs, what it answers then, and its shape."""
+
+    least: str  # viewer, operator, venue_admin, or superuser (no venue role is enough)
+    success: int
+    kind: str  # list (GET of a collection), create (POST of one), detail (an object's)
+    hidden_below: bool = False  # below the least role, the object is not found at all
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("venue-list", "GET"): Rule("viewer", 200, "list"),
+    ("venue-list", "POST"): Rule("superuser", 201, "create"),
+    ("venue-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("venue-detail", "DELETE"): Rule("superuser", 204, "detail"),
+    ("venue-resync", "POST"): Rule("operator", 202, "detail"),
+    ("receiver-list", "GET"): Rule("viewer", 200, "list"),
+    ("receiver-list", "POST"): Rule("venue_admin", 201, "create"),
+    ("receiver-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("receiver-detail", "PUT"): Rule("venue_admin", 200, "detail"),
+    ("receiver-detail", "PATCH"): Rule("venue_admin", 200, "detail"),
+    ("receiver-detail", "DELETE"): Rule("venue_admin", 204, "detail"),
+    ("receiver-resync", "POST"): Rule("operator", 202, "detail"),
+    ("channel-list", "GET"): Rule("viewer", 200, "list"),
+    ("channel-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("channel-samples", "GET"): Rule("viewer", 200, "detail"),
+    ("group-list", "GET"): Rule("viewer", 200, "list"),
+    ("group-list", "POST"): Rule("operator", 201, "create"),
+    ("group-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("group-detail", "PUT"): Rule("operator", 200, "detail"),
+    ("group-detail", "PATCH"): Rule("operator", 200, "detail"),
+    ("group-detail", "DELETE"): Rule("operator", 204, "detail"),
+    ("alert-list", "GET"): Rule("viewer", 200, "list"),
+    ("alert-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("alert-acknowledge", "POST"): Rule("operator", 200, "detail"),
+    ("alert-resolve", "POST"): Rule("operator", 200, "detail"),
+    ("alert-rule-list", "GET"): Rule("viewer", 200, "list"),
+    ("alert-rule-list", "POST"): Rule("venue_admin", 201, "create"),
+    ("alert-rule-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("alert-rule-detail", "PUT"): Rule("venue_admin", 200, "detail"),
+    ("alert-rule-detail", "PATCH"): Rule("venue_admin", 200, "detail"),
+    ("alert-rule-detail", "DELETE"): Rule("venue_admin", 204, "detail"),
+    ("audit-entry-list", "GET"): Rule("venue_admin", 200, "list"),
+    ("audit-entry-detail", "GET"): Rule("venue_admin", 200, "detail", hidden_below=True),
+}
+
+# Who calls: anonymous, a user without roles, each role, a superuser, read-only tokens.
+CALLERS = [
+    "anonymous",
+    "nobody",
+    "viewer",
+    "operator",
+    "venue_admin",
+    "superuser",
+    "venue_admin/read-only",
+    "superuser/read-only",
+]
+
+
+def api_endpoints() -> set[tuple[str, str]]:
+    """(route name, method) of every viewset route under ``/api/v1/``."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+                continue
+            actions = getattr(pattern.callback, "actions", None)
+            if actions and pattern.name:
+                found.update((pattern.name, method.upper()) for method in actions)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_endpoint_has_a_rule() -> None:
+    endpoints = api_endpoints()
+    assert endpoints - set(RULES) == set(), "endpoints without a rule in RULES"
+    assert set(RULES) - endpoints == set(), "rules of endpoints that do not exist"
+
+
+@dataclass
+class Site:
+    """One venue with one of each thing the API serves."""
+
+    venue: Venue
+    receiver: Receiver
+    channel: Channel
+    group: ChannelGroup
+    alert: Alert
+    rule: AlertRule
+    entry: AuditEntry
+
+
+def site() -> Site:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    device_service().polls_apply(
+        answered=[PolledSnapshot(receiver, snapshot(2, bars=1))], unreachable=[]
+    )
+    channel = Channel.objects.filter(receiver=receiver).order_by("number").first()
+    assert channel is not None
+    group = group_create(venue=venue, data=GroupInput(1, "Band", (channel.pk,)))
+    AlertRule.objects.filter(venue=venue, kind=RuleKind.LEFT_ON).delete()  # free to create
+    alert = Alert.objects.filter(venue=venue).first()
+    assert alert is not None
+    rule = AlertRule.objects.get(venue=venue, kind=RuleKind.BATTERY)
+    entry = AuditEntry.objects.filter(venue_id=venue.pk).first()
+    assert entry is not None
+    return Site(venue, receiver, channel, group, alert, rule, entry)
+
+
+def client_for(caller: str, own: Venue) -> APIClient:
+    if caller == "anonymous":
+        return APIClient()
+    role, _, mode = caller.partition("/")
+    user: User = user_with_role(None if role == "nobody" else own, "" if role == "nobody" else role)
+    return token_client(user, read_only=mode == "read-only")
+
+
+def rank_in(caller: str, *, own: bool) -> int | None:
+    """The rank the caller holds in the venue (read-only tokens cap it at viewer)."""
+    role, _, mode = caller.partition("/")
+    if role == "superuser":
+        rank = RANK["venue_admin"]
+    elif role in RANK and own:
+        rank = RANK[role]
+    else:
+        return None
+    return min(rank, RANK["viewer"]) if mode == "read-only" else rank
+
+
+def full_superuser(caller: str) -> bool:
+    return caller == "superuser"
+
+
+def expected_status(rule: Rule, caller: str, *, own: bool) -> int:  # noqa: PLR0911 - a table
+    if caller == "anonymous":
+        return 401
+    if rule.kind == "list":
+        return 200
+    rank = rank_in(caller, own=own)
+    if rule.least == "superuser":  # no venue role is enough; the venue must still be seen
+        if rank is None and rule.kind != "create":
+            return 404
+        return rule.success if full_superuser(caller) else 403
+    if rank is None:  # a venue named in a body reads as unknown; an object is not found
+        return 400 if rule.kind == "create" else 404
+    if rank < RANK[rule.least]:
+        return 404 if rule.hidden_below else 403
+    return rule.success
+
+
+def request_of(name: str, method: str, target: Site) -> tuple[str, dict[str, Any]]:
+    """The URL and a valid body for ``name`` and ``method`` on ``target``'s objects."""
+    slug = target.venue.slug
+    objects: dict[str, Any] = {
+        "venue": slug,
+        "receiver": target.receiver.pk,
+        "channel": target.channel.pk,
+        "group": target.group.pk,
+        "alert": target.alert.pk,
+        "alert-rule": target.rule.pk,
+        "audit-entry": target.entry.pk,
+    }
+    base, _, suffix = name.rpartition("-")
+    if suffix == "list":
+        url = reverse(f"{base}-list")
+    else:
+        if suffix not in {"detail"}:  # an action: receiver-resync, alert-acknowledge, ...
+            base = name[: -len(suffix) - 1]
+        key = "slug" if base == "venue" else "pk"
+        url = reverse(name, kwargs={key: objects[base]})
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("venue-list", "POST"): {"name": "New venue"},
+        ("receiver-list", "POST"): {
+            "venue": slug,
+            "name": "New receiver",
+            "model": "ULXD4Q",
+            "host": "10.9.9.9",
+        },
+        ("receiver-detail", "PUT"): {"name": "Renamed", "model": "ULXD4D", "host": "10.9.9.8"},
+        ("receiver-detail", "PATCH"): {"poll_interval": 7},
+        ("group-list", "POST"): {
+            "venue": slug,
+            "number": 5,
+            "title": "Choir",
+            "channels": [target.channel.pk],
+        },
+        ("group-detail", "PUT"): {"number": 6, "title": "Choir", "channels": []},
+        ("group-detail", "PATCH"): {"title": "Brass"},
+        ("alert-acknowledge", "POST"): {"note": "on it"},
+        ("alert-resolve", "POST"): {},
+        ("alert-rule-list", "POST"): {"venue": slug, "kind": "left_on"},
+        ("alert-rule-detail", "PUT"): {"venue": slug, "kind": "battery"},
+        ("alert-rule-detail", "PATCH"): {"hold_seconds": 30},
+    }
+    return url, bodies.get((name, method), {})
+
+
+CASES = [
+    pytest.param(name, method, caller, side, id=f"{method} {name} {caller} {side}")
+    for (name, method) in sorted(RULES)
+    for caller in CALLERS
+    for side in ("own", "other")
+]
+
+
+@pytest.mark.parametrize(("name", "method", "caller", "side"), CASES)
+def test_authorization_matrix(name: str, method: str, caller: str, side: str) -> None:
+    mine, theirs = site(), site()
+    target = mine if side == "own" else theirs
+    client = client_for(caller, mine.venue)
+    url, body = request_of(name, method, target)
+    response = client.generic(method, url, data=_json(body), content_type="application/json")
+    rule = RULES[(name, method)]
+    assert response.status_code == expected_status(rule, caller, own=side == "own"), (
+        response.content[:300]
+    )
+    if response.status_code >= 400:
+        assert set(response.json()) == {"error"}
+    if rule.kind == "list" and response.status_code == 200:
+        shown = {row.get("venue", row.get("slug")) for row in response.json()["results"]}
+        allowed = {
+            s.venue.slug
+            for s, own in ((mine, True), (theirs, False))
+            if (rank := rank_in(caller, own=own)) is not None and rank >= RANK[rule.least]
+        }
+        assert shown - {""} == allowed
+        if "" in shown:  # entries of no venue (tokens, say) are a superuser's alone
+            assert caller == "superuser"
+
+
+def _json(body: dict[str, Any]) -> str:
+    return json.dumps(body) if body else ""
