@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from micboard.services.access import role_grant
+from micboard.services.kiosk import kiosk_link_create
 from micboard.web.access import issue_pass, scope_of
 from tests.factories import make_venue
 from tests.roles import GRANTOR, user_with_role
@@ -83,3 +84,33 @@ def test_logging_out_ends_the_session(client: Client) -> None:
     answer = client.post("/logout/")
     assert (answer.status_code, answer["Location"]) == (302, "/login/")
     assert client.get(f"/wall/{venue.slug}/").status_code == 302
+
+
+WALL_ROLES = ["anonymous", "nobody", "viewer", "operator", "venue_admin", "superuser"]
+
+
+@pytest.mark.parametrize("role", WALL_ROLES)
+def test_wall_and_kiosk_matrix(client: Client, role: str) -> None:
+    """Each wall page and state for each role, on the user's venue, another and every
+    venue; kiosk links show exactly their venue whoever holds the screen."""
+    mine, other = make_venue(), make_venue()
+    if role != "anonymous":
+        client.force_login(
+            user_with_role(mine if role != "nobody" else None, "" if role == "nobody" else role)
+        )
+    link = kiosk_link_create(venue=other, label="TV", created_by="tests").token
+    expected = {
+        f"/wall/{mine.slug}/": 302 if role == "anonymous" else (404 if role == "nobody" else 200),
+        f"/wall/{other.slug}/": {"anonymous": 302, "superuser": 200}.get(role, 404),
+        "/wall/": {"anonymous": 302, "viewer": 302, "operator": 302, "venue_admin": 302}.get(
+            role, 200
+        ),
+        f"/wall/{mine.slug}/state.json": 403 if role in {"anonymous", "nobody"} else 200,
+        f"/wall/{other.slug}/state.json": 200 if role == "superuser" else 403,
+        "/wall/state.json": 200 if role == "superuser" else 403,
+        f"/kiosk/{link}/": 200,
+        f"/wall/{other.slug}/?kiosk={link}": 200,
+        f"/wall/{mine.slug}/?kiosk={link}": 403,
+    }
+    found = {url: client.get(url).status_code for url in expected}
+    assert found == expected

@@ -1,0 +1,224 @@
+"""The admin by venue role: every micboard page and action, for each role, on the user's
+venue and another. Models and actions are read from the admin site: one without a rule
+here fails ``test_every_admin_page_and_action_has_a_rule``."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from micboard.composition import device_service
+from micboard.models import (
+    Alert,
+    AuditAction,
+    AuditEntry,
+    KioskLink,
+    Receiver,
+    Venue,
+    VenueRoleGrant,
+)
+from micboard.services.dto import PolledSnapshot
+from micboard.services.kiosk import kiosk_link_create
+from tests.factories import make_receiver, make_venue, snapshot
+from tests.roles import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+RANK = {"viewer": 0, "operator": 1, "venue_admin": 2, "superuser": 3}
+ROLES = ["viewer", "operator", "venue_admin", "superuser"]
+
+# Model name: (least role to see its pages, least role to change it, "" when nobody may).
+PAGES: dict[str, tuple[str, str]] = {
+    "venue": ("viewer", "venue_admin"),
+    "receiver": ("viewer", "venue_admin"),
+    "channel": ("viewer", ""),
+    "telemetrysample": ("viewer", ""),
+    "channelgroup": ("viewer", "operator"),
+    "kiosklink": ("viewer", "operator"),
+    "alertrule": ("viewer", "venue_admin"),
+    "watchedhours": ("viewer", "venue_admin"),
+    "watchedevent": ("viewer", "venue_admin"),
+    "contactlist": ("viewer", "venue_admin"),
+    "alert": ("viewer", "operator"),
+    "notification": ("venue_admin", ""),
+    "venuerolegrant": ("venue_admin", "venue_admin"),
+    "auditentry": ("venue_admin", ""),
+    "apitoken": ("viewer", "viewer"),  # one's own tokens
+}
+
+# (model name, action): least role.
+ACTIONS: dict[tuple[str, str], str] = {
+    ("venue", "resync_venues"): "operator",
+    ("venue", "delete_selected"): "superuser",
+    ("receiver", "resync_now"): "operator",
+    ("receiver", "enable_polling"): "venue_admin",
+    ("receiver", "disable_polling"): "venue_admin",
+    ("receiver", "delete_selected"): "venue_admin",
+    ("channelgroup", "delete_selected"): "operator",
+    ("kiosklink", "revoke"): "operator",
+    ("kiosklink", "delete_selected"): "operator",
+    ("alertrule", "delete_selected"): "venue_admin",
+    ("watchedhours", "delete_selected"): "venue_admin",
+    ("watchedevent", "delete_selected"): "venue_admin",
+    ("contactlist", "delete_selected"): "venue_admin",
+    ("alert", "acknowledge"): "operator",
+    ("alert", "resolve"): "operator",
+    ("venuerolegrant", "delete_selected"): "venue_admin",
+    ("apitoken", "revoke"): "viewer",
+}
+
+
+def micboard_admins() -> dict[str, admin.ModelAdmin[object]]:
+    return {
+        model._meta.model_name: model_admin  # type: ignore[misc]
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "micboard"
+    }
+
+
+def test_every_admin_page_and_action_has_a_rule() -> None:
+    admins = micboard_admins()
+    assert set(admins) == set(PAGES)
+    request = Client()
+    superuser = User.objects.create_superuser("root", "r@example.org", "pw")
+    request.force_login(superuser)
+    found = set()
+    for name, model_admin in admins.items():
+        response = request.get(reverse(f"admin:micboard_{name}_changelist"))
+        assert response.status_code == 200, name
+        actions = response.context["cl"].model_admin.get_actions(response.wsgi_request)
+        found |= {(name, action) for action in actions}
+        assert model_admin is not None
+    assert found == set(ACTIONS)
+
+
+def staff_client(role: str, venue: Venue) -> Client:
+    client = Client()
+    client.force_login(user_with_role(venue, role, staff=True))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_page_for_each_role(name: str, role: str) -> None:
+    mine, theirs = make_venue(), make_venue()
+    for venue in (mine, theirs):
+        make_receiver(venue)
+    client = staff_client(role, mine)
+    least_view, least_change = PAGES[name]
+    listing = client.get(reverse(f"admin:micboard_{name}_changelist"))
+    may_view = RANK[role] >= RANK[least_view]
+    assert listing.status_code == (200 if may_view else 403)
+    if may_view:
+        shown = listing.context["cl"].queryset
+        if hasattr(shown.model, "venue_id") and name != "auditentry":
+            assert theirs.pk not in set(shown.values_list("venue_id", flat=True)) or (
+                role == "superuser"
+            )
+    add = client.get(reverse(f"admin:micboard_{name}_add"))
+    may_add = bool(least_change) and RANK[role] >= RANK[least_change]
+    if name == "venue":
+        may_add = role == "superuser"
+    if name in {"alert", "notification", "channel", "telemetrysample", "auditentry"}:
+        may_add = False
+    assert add.status_code == (200 if may_add else 403), name
+
+
+def test_a_viewer_sees_only_their_venues_receivers_and_cannot_open_another() -> None:
+    mine, theirs = make_venue(), make_venue()
+    own, foreign = make_receiver(mine), make_receiver(theirs)
+    client = staff_client("viewer", mine)
+    listing = client.get(reverse("admin:micboard_receiver_changelist"))
+    assert list(listing.context["cl"].queryset) == [own]
+    page = client.get(reverse("admin:micboard_receiver_change", args=[own.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content  # read-only for a viewer
+    missing = client.get(reverse("admin:micboard_receiver_change", args=[foreign.pk]))
+    assert missing.status_code == 302  # the admin's "does not exist", as for any missing id
+    post = client.post(
+        reverse("admin:micboard_receiver_change", args=[own.pk]), {"name": "Taken over"}
+    )
+    assert post.status_code == 403
+    assert Receiver.objects.get(pk=own.pk).name == own.name
+
+
+def run_action(client: Client, name: str, action: str, ids: list[int]) -> None:
+    client.post(
+        reverse(f"admin:micboard_{name}_changelist"),
+        {"action": action, "_selected_action": [str(i) for i in ids]},
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_resync_needs_an_operator_of_the_receivers_venue(role: str) -> None:
+    mine, theirs = make_venue(), make_venue()
+    own, foreign = make_receiver(mine), make_receiver(theirs)
+    client = staff_client(role, mine)
+    run_action(client, "receiver", "resync_now", [foreign.pk])
+    run_action(client, "receiver", "resync_now", [own.pk])
+    resynced = set(
+        AuditEntry.objects.filter(action=AuditAction.RESYNC).values_list("venue_id", flat=True)
+    )
+    expected = set()
+    if RANK[role] >= RANK["operator"]:
+        expected.add(mine.pk)
+    if role == "superuser":
+        expected.add(theirs.pk)
+    assert resynced == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_acknowledging_needs_an_operator_and_is_on_record(role: str) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    device_service().polls_apply(
+        answered=[PolledSnapshot(receiver, snapshot(2, bars=1))], unreachable=[]
+    )
+    alert = Alert.objects.filter(venue=venue).first()
+    assert alert is not None
+    client = staff_client(role, venue)
+    run_action(client, "alert", "acknowledge", [alert.pk])
+    acked = AuditEntry.objects.filter(action=AuditAction.ALERT_ACKNOWLEDGED)
+    assert acked.exists() == (RANK[role] >= RANK["operator"])
+    if acked.exists():
+        assert acked.get().address == "127.0.0.1"
+
+
+def test_a_kiosk_link_of_every_venue_is_a_superusers_to_make() -> None:
+    venue = make_venue()
+    client = staff_client("operator", venue)
+    answer = client.post(reverse("admin:micboard_kiosklink_add"), {"venue": "", "label": "TV"})
+    assert answer.status_code == 200  # the form asks for a venue
+    assert not KioskLink.objects.exists()
+    client.post(reverse("admin:micboard_kiosklink_add"), {"venue": venue.pk, "label": "TV"})
+    assert KioskLink.objects.get().venue_id == venue.pk
+    assert AuditEntry.objects.filter(action=AuditAction.KIOSK_CREATED).count() == 1
+
+
+def test_a_venue_admin_grants_roles_in_their_venue_only() -> None:
+    mine, theirs = make_venue(), make_venue()
+    client = staff_client("venue_admin", mine)
+    newcomer = User.objects.create_user("newcomer")
+    client.post(
+        reverse("admin:micboard_venuerolegrant_add"),
+        {"venue": theirs.pk, "user": newcomer.pk, "role": "viewer"},
+    )
+    assert not VenueRoleGrant.objects.filter(user=newcomer).exists()
+    client.post(
+        reverse("admin:micboard_venuerolegrant_add"),
+        {"venue": mine.pk, "user": newcomer.pk, "role": "operator"},
+    )
+    assert VenueRoleGrant.objects.get(user=newcomer).role == "operator"
+    entry = AuditEntry.objects.filter(action=AuditAction.ROLE_GRANTED, target="newcomer").get()
+    assert entry.venue_slug == mine.slug
+
+
+def test_kiosk_links_made_before_revoke_in_another_venue_are_untouched() -> None:
+    mine, theirs = make_venue(), make_venue()
+    foreign = kiosk_link_create(venue=theirs, label="TV", created_by="x").link
+    client = staff_client("operator", mine)
+    run_action(client, "kiosklink", "revoke", [foreign.pk])
+    assert KioskLink.objects.get(pk=foreign.pk).revoked_at is None
