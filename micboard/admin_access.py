@@ -1,7 +1,7 @@
-"""The admin by venue role: every list narrowed, every change and action checked, through
-``micboard.selectors.access``; role grants, API tokens and the audit trail.
+"""The admin by venue role, and the admin of role grants, API tokens and the audit trail.
 
-A staff account is needed to open the admin at all; what it shows and allows there is then
+Every list is narrowed and every change and action checked through
+``micboard.selectors.access``. A staff account is needed to open the admin at all; what it shows and allows there is then
 the account's venue roles, not Django's model permissions. Superusers see everything.
 """
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from micboard.models import AuditAction, AuditEntry, Venue
+from micboard.models import AuditAction, AuditEntry, Receiver, Venue
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,29 @@ def audit_record_many(
             )
             for venue, target, changes in entries
         ]
+    )
+
+
+def audit_resync(*, actor: Actor, receivers: list[Receiver], enqueued: list[int]) -> None:
+    """One entry per venue: the receivers asked for and those a message was queued for."""
+    by_venue: dict[int, list[Receiver]] = defaultdict(list)
+    for receiver in receivers:
+        by_venue[receiver.venue.pk].append(receiver)
+    queued = set(enqueued)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.RESYNC,
+        entries=[
+            (
+                members[0].venue,
+                f"{len(members)} receiver(s)",
+                {
+                    "receivers": [r.pk for r in members],
+                    "enqueued": [r.pk for r in members if r.pk in queued],
+                },
+            )
+            for members in by_venue.values()
+        ],
     )
 
 

@@ -16,8 +16,8 @@ from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
 from micboard.infrastructure.locks import LockManager, Renewal
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
-from micboard.models import AuditAction, DispatchCycle, Receiver, Venue
-from micboard.services.audit import Actor, audit_record_many
+from micboard.models import DispatchCycle, Receiver, Venue
+from micboard.services.audit import Actor, audit_resync
 from micboard.services.backoff import backoff_seconds
 from micboard.services.contracts import DeviceService
 from micboard.services.dto import (
@@ -57,29 +57,6 @@ def next_poll_after(poll_interval: int, duration_ms: int) -> timedelta:
         + poll_interval * QUEUE_WAIT_SHARE
     )
     return timedelta(seconds=max(poll_interval / 2, poll_interval - lead))
-
-
-def _audit_resync(actor: Actor, receivers: list[Receiver], report: ResyncReport) -> None:
-    """One entry per venue: the receivers asked for and those a message was queued for."""
-    by_venue: dict[int, list[Receiver]] = defaultdict(list)
-    for receiver in receivers:
-        by_venue[receiver.venue.pk].append(receiver)
-    queued = set(report.enqueued)
-    audit_record_many(
-        actor=actor,
-        action=AuditAction.RESYNC,
-        entries=[
-            (
-                members[0].venue,
-                f"{len(members)} receiver(s)",
-                {
-                    "receivers": [r.pk for r in members],
-                    "enqueued": [r.pk for r in members if r.pk in queued],
-                },
-            )
-            for members in by_venue.values()
-        ],
-    )
 
 
 class DjangoSynchronizationService:
@@ -402,7 +379,9 @@ class DjangoSynchronizationService:
             missing=[pk for pk in wanted if pk not in found],
             deferred=[r.pk for r, wait in zip(fresh, waits, strict=True) if wait > 0],
         )
-        _audit_resync(actor or Actor(requested_by), receivers, report)
+        audit_resync(
+            actor=actor or Actor(requested_by), receivers=receivers, enqueued=report.enqueued
+        )
         log.info(
             "resync_requested",
             requested_by=requested_by,

@@ -108,7 +108,8 @@ def api_endpoints() -> set[tuple[str, str]]:
                 continue
             actions = getattr(pattern.callback, "actions", None)
             if actions and pattern.name:
-                found.update((pattern.name, method.upper()) for method in actions)
+                # HEAD answers as GET does (the router adds it once a view has served).
+                found.update((pattern.name, m.upper()) for m in actions if m != "head")
 
     walk(get_resolver().url_patterns)
     return found
