@@ -1,8 +1,9 @@
 """The admin by venue role, and the admin of role grants, API tokens and the audit trail.
 
 Every list is narrowed and every change and action checked through
-``micboard.selectors.access``. A staff account is needed to open the admin at all; what it shows and allows there is then
-the account's venue roles, not Django's model permissions. Superusers see everything.
+``micboard.selectors.access``. A staff account is needed to open the admin at all; what it
+shows and allows there is then the account's venue roles, not Django's model permissions.
+Superusers see everything.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ _ENVELOPE = {
 _DESCRIPTIONS = {
     "400": "Invalid input: a malformed parameter or body, or settings the service refused.",
     "401": "No valid credentials (session or `Authorization: Token <key>`).",
-    "403": "Authenticated, but without the model permission this needs.",
+    "403": "Authenticated, but the venue role (or a read-only token) does not allow this.",
     "404": "No such object, or a page past the end.",
     "409": "Conflicts with the current state, e.g. an address or group key already taken.",
     "413": "The body is larger than the server accepts.",
