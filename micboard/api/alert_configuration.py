@@ -5,9 +5,9 @@ Watched hours and events, contact lists, and contacts, whose secrets are write-o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,17 +24,53 @@ from micboard.api.alert_serializers import (
     WatchedHoursSerializer,
 )
 from micboard.api.fields import ID_PATTERN
-from micboard.api.permissions import ModelPermissionsToRead
+from micboard.api.permissions import request_access
+from micboard.api.scoping import VenueScoped
 from micboard.composition import secret_box
 from micboard.models import Contact, ContactList, Notification, WatchedEvent, WatchedHours
 from micboard.selectors import alerts as selected
+from micboard.selectors.access import Capability
 from micboard.services.alerts import configuration
+
+M = TypeVar("M", bound=Model)
 
 
 def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Request) -> Any:
     serializer = serializer_class(data=request.query_params.dict())
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+_EDITED_BY_VENUE_ADMINS = {
+    "list": Capability.VIEW,
+    "retrieve": Capability.VIEW,
+    "create": Capability.EDIT_VENUE,
+    "update": Capability.EDIT_VENUE,
+    "partial_update": Capability.EDIT_VENUE,
+    "destroy": Capability.EDIT_VENUE,
+}
+# Contacts and the outbox hold people's addresses: venue admins read them.
+_READ_BY_VENUE_ADMINS = {
+    **_EDITED_BY_VENUE_ADMINS,
+    "list": Capability.VIEW_CONTACTS,
+    "retrieve": Capability.VIEW_CONTACTS,
+}
+
+
+class _VenueConfiguration(VenueScoped[M]):
+    """A venue's configuration rows: a venue named in a body must allow editing them."""
+
+    venue_path = "venue"
+    capabilities = _EDITED_BY_VENUE_ADMINS
+
+    def checked(self, serializer: serializers.BaseSerializer[M]) -> dict[str, Any]:
+        """The validated values, once the venue they name (a new one, for a change) allows
+        the caller to edit its configuration."""
+        values = dict(serializer.validated_data)
+        venue = values.get("venue")
+        if venue is not None and venue.pk != getattr(serializer.instance, "venue_id", None):
+            self.venue_allowed(venue, Capability.EDIT_VENUE)
+        return values
 
 
 def _apply(instance: Any, values: dict[str, Any]) -> Any:
@@ -44,7 +80,7 @@ def _apply(instance: Any, values: dict[str, Any]) -> Any:
 
 
 @alert_docs.WATCHED_HOURS
-class WatchedHoursViewSet(viewsets.ModelViewSet[WatchedHours]):
+class WatchedHoursViewSet(_VenueConfiguration[WatchedHours], viewsets.ModelViewSet[WatchedHours]):
     """A venue's weekly watched hours."""
 
     queryset = WatchedHours.objects.all()
@@ -53,23 +89,23 @@ class WatchedHoursViewSet(viewsets.ModelViewSet[WatchedHours]):
 
     def get_queryset(self) -> QuerySet[WatchedHours]:
         if self.action != "list":
-            return selected.watched_hours_list()
+            return self.visible(selected.watched_hours_list())
         query = _query(VenueFilterSerializer, self.request)
-        return selected.watched_hours_list(venue_slug=query.get("venue", ""))
+        return self.visible(selected.watched_hours_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[WatchedHours]) -> None:
         serializer.instance = configuration.watched_hours_save(
-            hours=WatchedHours(**serializer.validated_data)
+            hours=WatchedHours(**self.checked(serializer))
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[WatchedHours]) -> None:
         serializer.instance = configuration.watched_hours_save(
-            hours=_apply(serializer.instance, serializer.validated_data)
+            hours=_apply(serializer.instance, self.checked(serializer))
         )
 
 
 @alert_docs.WATCHED_EVENTS
-class WatchedEventViewSet(viewsets.ModelViewSet[WatchedEvent]):
+class WatchedEventViewSet(_VenueConfiguration[WatchedEvent], viewsets.ModelViewSet[WatchedEvent]):
     """A venue's one-off watched periods."""
 
     queryset = WatchedEvent.objects.all()
@@ -78,23 +114,23 @@ class WatchedEventViewSet(viewsets.ModelViewSet[WatchedEvent]):
 
     def get_queryset(self) -> QuerySet[WatchedEvent]:
         if self.action != "list":
-            return selected.watched_event_list()
+            return self.visible(selected.watched_event_list())
         query = _query(VenueFilterSerializer, self.request)
-        return selected.watched_event_list(venue_slug=query.get("venue", ""))
+        return self.visible(selected.watched_event_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[WatchedEvent]) -> None:
         serializer.instance = configuration.watched_event_save(
-            event=WatchedEvent(**serializer.validated_data)
+            event=WatchedEvent(**self.checked(serializer))
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[WatchedEvent]) -> None:
         serializer.instance = configuration.watched_event_save(
-            event=_apply(serializer.instance, serializer.validated_data)
+            event=_apply(serializer.instance, self.checked(serializer))
         )
 
 
 @alert_docs.CONTACT_LISTS
-class ContactListViewSet(viewsets.ModelViewSet[ContactList]):
+class ContactListViewSet(_VenueConfiguration[ContactList], viewsets.ModelViewSet[ContactList]):
     """A venue's contact lists, in escalation order."""
 
     queryset = ContactList.objects.all()
@@ -103,18 +139,18 @@ class ContactListViewSet(viewsets.ModelViewSet[ContactList]):
 
     def get_queryset(self) -> QuerySet[ContactList]:
         if self.action != "list":
-            return selected.contact_list_list()
+            return self.visible(selected.contact_list_list())
         query = _query(VenueFilterSerializer, self.request)
-        return selected.contact_list_list(venue_slug=query.get("venue", ""))
+        return self.visible(selected.contact_list_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[ContactList]) -> None:
         serializer.instance = configuration.contact_list_save(
-            contact_list=ContactList(**serializer.validated_data)
+            contact_list=ContactList(**self.checked(serializer))
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[ContactList]) -> None:
         serializer.instance = configuration.contact_list_save(
-            contact_list=_apply(serializer.instance, serializer.validated_data)
+            contact_list=_apply(serializer.instance, self.checked(serializer))
         )
 
 
@@ -131,28 +167,41 @@ def _contact_input(values: dict[str, Any]) -> configuration.ContactInput:
 
 
 @alert_docs.CONTACTS
-class ContactViewSet(viewsets.ModelViewSet[Contact]):
+class ContactViewSet(VenueScoped[Contact], viewsets.ModelViewSet[Contact]):
     """Contacts: an email address or a signed webhook, with optional quiet hours."""
 
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer
     lookup_value_regex = ID_PATTERN
-    permission_classes = [ModelPermissionsToRead]
+    venue_path = "contact_list__venue"
+    read_capability = Capability.VIEW_CONTACTS
+    capabilities = _READ_BY_VENUE_ADMINS
 
     def get_queryset(self) -> QuerySet[Contact]:
         if self.action != "list":
-            return selected.contact_list()
+            return self.visible(selected.contact_list())
         query = _query(ContactFilterSerializer, self.request)
-        return selected.contact_list(
-            venue_slug=query.get("venue", ""), contact_list_id=query.get("contact_list")
+        return self.visible(
+            selected.contact_list(
+                venue_slug=query.get("venue", ""), contact_list_id=query.get("contact_list")
+            )
         )
+
+    def _list_allowed(self, contact_list: ContactList) -> ContactList:
+        """A contact list named in a body: another venue's reads as no such list."""
+        if not request_access(self.request).may(contact_list.venue_id, Capability.VIEW):
+            raise serializers.ValidationError(
+                {"contact_list": [f'Invalid pk "{contact_list.pk}" - object does not exist.']}
+            )
+        self.venue_allowed(contact_list.venue, Capability.EDIT_VENUE)
+        return contact_list
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         contact = configuration.contact_save(
-            contact_list=data["contact_list"],
+            contact_list=self._list_allowed(data["contact_list"]),
             data=_contact_input(data),
             box=secret_box(),
             contact=None,
@@ -176,6 +225,8 @@ class ContactViewSet(viewsets.ModelViewSet[Contact]):
         values = (
             {**current, **serializer.validated_data} if partial else {**serializer.validated_data}
         )
+        if values["contact_list"].pk != contact.contact_list_id:
+            self._list_allowed(values["contact_list"])
         updated = configuration.contact_save(
             contact_list=values["contact_list"],
             data=_contact_input(values),
@@ -190,20 +241,24 @@ class ContactViewSet(viewsets.ModelViewSet[Contact]):
 
 
 @alert_docs.NOTIFICATIONS
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet[Notification]):
+class NotificationViewSet(VenueScoped[Notification], viewsets.ReadOnlyModelViewSet[Notification]):
     """The outbox: every notification, its state and its attempts."""
 
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     lookup_value_regex = ID_PATTERN
-    permission_classes = [ModelPermissionsToRead]
+    venue_path = "venue"
+    read_capability = Capability.VIEW_CONTACTS
+    capabilities = {"list": Capability.VIEW_CONTACTS, "retrieve": Capability.VIEW_CONTACTS}
 
     def get_queryset(self) -> QuerySet[Notification]:
         if self.action != "list":
-            return selected.notification_list()
+            return self.visible(selected.notification_list())
         query = _query(NotificationFilterSerializer, self.request)
-        return selected.notification_list(
-            venue_slug=query.get("venue", ""),
-            state=query.get("state", ""),
-            alert_id=query.get("alert"),
+        return self.visible(
+            selected.notification_list(
+                venue_slug=query.get("venue", ""),
+                state=query.get("state", ""),
+                alert_id=query.get("alert"),
+            )
         )

@@ -1,7 +1,7 @@
 """API v1 for performers (and photos), events and assignments (swap, CSV import, export).
 
-Thin: reads through selectors, writes through services; every access decision is in
-``micboard.api.permissions``.
+Thin: reads through selectors, writes through services; every access decision is a venue
+role's, asked of ``micboard.selectors.access`` through :class:`VenueScoped`.
 """
 
 from __future__ import annotations
@@ -38,17 +38,14 @@ from micboard.api.performer_serializers import (
     PhotoUploadSerializer,
     SwapSerializer,
 )
-from micboard.api.permissions import (
-    CanChangePerformers,
-    CanImportAssignments,
-    CanReadAssignments,
-    CanSwapAssignments,
-)
+from micboard.api.permissions import request_access
+from micboard.api.scoping import VenueScoped
 from micboard.composition import photo_limits
 from micboard.exceptions import ValidationError
-from micboard.models import Assignment, Event, Performer
+from micboard.models import Assignment, Event, Performer, Venue
 from micboard.selectors import listings
 from micboard.selectors import performers as selected
+from micboard.selectors.access import Capability
 from micboard.services import performers as service
 from micboard.services.assignment_csv import MAX_FILE_BYTES
 from micboard.services.assignment_import import ImportReport, assignments_import
@@ -106,6 +103,15 @@ class UploadedPhotos(Mapping[str, bytes]):
 
 # --- performers ---------------------------------------------------------------------------
 
+_EDITED_BY_VENUE_ADMINS = {
+    "list": Capability.VIEW,
+    "retrieve": Capability.VIEW,
+    "create": Capability.EDIT_PERFORMERS,
+    "update": Capability.EDIT_PERFORMERS,
+    "partial_update": Capability.EDIT_PERFORMERS,
+    "destroy": Capability.EDIT_PERFORMERS,
+}
+
 
 def _performer_input(values: dict[str, Any]) -> service.PerformerInput:
     return service.PerformerInput(
@@ -114,22 +120,25 @@ def _performer_input(values: dict[str, Any]) -> service.PerformerInput:
 
 
 @docs.PERFORMERS
-class PerformerViewSet(viewsets.ModelViewSet[Performer]):
+class PerformerViewSet(VenueScoped[Performer], viewsets.ModelViewSet[Performer]):
     """Performers: who wears the transmitters of a venue, with their part and photo."""
 
     queryset = Performer.objects.all()
     serializer_class = PerformerSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = {**_EDITED_BY_VENUE_ADMINS, "photo": Capability.EDIT_PERFORMERS}
 
     def get_queryset(self) -> QuerySet[Performer]:
         if self.action != "list":
-            return selected.performer_list()
+            return self.visible(selected.performer_list())
         filters = _query(PerformerFilterSerializer, self.request)
-        return selected.performer_list(venue_slug=filters.get("venue", ""))
+        return self.visible(selected.performer_list(venue_slug=filters.get("venue", "")))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(PerformerCreateSerializer, request.data)
-        performer = service.performer_create(venue=data["venue"], data=_performer_input(data))
+        venue = self.venue_allowed(data["venue"], Capability.EDIT_PERFORMERS)
+        performer = service.performer_create(venue=venue, data=_performer_input(data))
         return Response(PerformerSerializer(performer).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -150,7 +159,6 @@ class PerformerViewSet(viewsets.ModelViewSet[Performer]):
         detail=True,
         methods=["post", "delete"],
         parser_classes=_MULTIPART,
-        permission_classes=[CanChangePerformers],
     )
     def photo(self, request: Request, pk: str) -> Response:
         performer = self.get_object()
@@ -178,22 +186,25 @@ def _event_input(values: dict[str, Any]) -> service.EventInput:
 
 
 @docs.EVENTS
-class EventViewSet(viewsets.ModelViewSet[Event]):
+class EventViewSet(VenueScoped[Event], viewsets.ModelViewSet[Event]):
     """Events: named, timed sessions whose assignments win over the standing ones."""
 
     queryset = Event.objects.all()
     serializer_class = EventSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = _EDITED_BY_VENUE_ADMINS
 
     def get_queryset(self) -> QuerySet[Event]:
         if self.action != "list":
-            return selected.event_list()
+            return self.visible(selected.event_list())
         filters = _query(EventFilterSerializer, self.request)
-        return selected.event_list(venue_slug=filters.get("venue", ""))
+        return self.visible(selected.event_list(venue_slug=filters.get("venue", "")))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(EventCreateSerializer, request.data)
-        event = service.event_create(venue=data["venue"], data=_event_input(data))
+        venue = self.venue_allowed(data["venue"], Capability.EDIT_PERFORMERS)
+        event = service.event_create(venue=venue, data=_event_input(data))
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -226,26 +237,45 @@ def _report(report: ImportReport) -> dict[str, Any]:
 
 
 @docs.ASSIGNMENTS
-class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
+class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignment]):
     """Assignments: a performer on a channel, standing or for one event."""
 
     queryset = Assignment.objects.all()
     serializer_class = AssignmentSerializer
     lookup_value_regex = ID_PATTERN
+    venue_path = "venue"
+    capabilities = {
+        **_EDITED_BY_VENUE_ADMINS,
+        "swap": Capability.SWAP_ASSIGNMENTS,
+        "import_apply": Capability.EDIT_PERFORMERS,
+        "import_check": Capability.VIEW,
+        "export": Capability.VIEW,
+    }
 
     def get_queryset(self) -> QuerySet[Assignment]:
         if self.action != "list":
-            return selected.assignment_list()
+            return self.visible(selected.assignment_list())
         filters = _query(AssignmentFilterSerializer, self.request)
-        return selected.assignment_list(
-            venue_slug=filters.get("venue", ""), performer_id=filters.get("performer")
+        return self.visible(
+            selected.assignment_list(
+                venue_slug=filters.get("venue", ""), performer_id=filters.get("performer")
+            )
         )
+
+    def _performer_allowed(self, performer: Performer) -> None:
+        """A performer named in a body: another venue's reads as no such performer."""
+        if not request_access(self.request).may(performer.venue_id, Capability.VIEW):
+            raise serializers.ValidationError(
+                {"performer": [f'Invalid pk "{performer.pk}" - object does not exist.']}
+            )
+        self.venue_allowed(performer.venue, Capability.EDIT_PERFORMERS)
 
     def _shown(self, assignment: Assignment) -> dict[str, Any]:
         return dict(AssignmentSerializer(selected.assignment_list().get(pk=assignment.pk)).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _validated(AssignmentUpdateSerializer, request.data)
+        self._performer_allowed(data["performer"])
         assignment = service.assignment_create(data=_assignment_input(data))
         return Response(self._shown(assignment), status=status.HTTP_201_CREATED)
 
@@ -260,6 +290,8 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
         values = _changed(
             AssignmentUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
         )
+        if values["performer"].pk != assignment.performer_id:
+            self._performer_allowed(values["performer"])
         updated = service.assignment_update(assignment=assignment, data=_assignment_input(values))
         return Response(self._shown(updated))
 
@@ -267,7 +299,7 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
         service.assignment_delete(assignment=instance)
 
     @docs.ASSIGNMENT_SWAP
-    @action(detail=True, methods=["post"], permission_classes=[CanSwapAssignments])
+    @action(detail=True, methods=["post"])
     def swap(self, request: Request, pk: str) -> Response:
         assignment = self.get_object()
         data = _validated(SwapSerializer, request.data)
@@ -283,8 +315,9 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
     def _import(self, request: Request, *, dry_run: bool) -> Response:
         upload = _validated(ImportUploadSerializer, request.data)
         venue = listings.venue_by_slug(slug=upload["venue"])
-        if venue is None:
+        if venue is None or not request_access(request).may(venue.pk, Capability.VIEW):
             raise ValidationError("unknown venue", details={"venue": "no venue has this slug"})
+        self.venue_allowed(venue, Capability.VIEW if dry_run else Capability.EDIT_PERFORMERS)
         limits = photo_limits()
         photos = UploadedPhotos(upload["photos"], limit=limits.max_bytes)
         report = assignments_import(
@@ -306,7 +339,6 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
         detail=False,
         methods=["post"],
         url_path="import",
-        permission_classes=[CanImportAssignments],
         parser_classes=_MULTIPART,
     )
     def import_apply(self, request: Request) -> Response:
@@ -317,18 +349,17 @@ class AssignmentViewSet(viewsets.ModelViewSet[Assignment]):
         detail=False,
         methods=["post"],
         url_path="import-check",
-        permission_classes=[CanReadAssignments],
         parser_classes=_MULTIPART,
     )
     def import_check(self, request: Request) -> Response:
         return self._import(request, dry_run=True)
 
     @docs.ASSIGNMENT_EXPORT
-    @action(detail=False, methods=["get"], permission_classes=[CanReadAssignments])
+    @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
         slug = _query(ExportFilterSerializer, request)["venue"]
-        venue = listings.venue_by_slug(slug=slug)
-        if venue is None:
+        venue: Venue | None = listings.venue_by_slug(slug=slug)
+        if venue is None or not request_access(request).may(venue.pk, Capability.VIEW):
             raise NotFound("No venue has this slug.")
         response = HttpResponse(
             selected.assignments_csv(venue=venue), content_type="text/csv; charset=utf-8"

@@ -33,7 +33,10 @@ class Capability(StrEnum):
     EDIT_CHANNELS = "edit_channels"  # channel names and channel groups
     MANAGE_KIOSK = "manage_kiosk"  # make and revoke kiosk links
     EDIT_RECEIVERS = "edit_receivers"  # add, edit, remove, switch polling
-    EDIT_VENUE = "edit_venue"  # venue settings and alert rules
+    EDIT_VENUE = "edit_venue"  # venue settings, alert rules, watched hours, contacts
+    SWAP_ASSIGNMENTS = "swap_assignments"  # exchange two performers' channels
+    EDIT_PERFORMERS = "edit_performers"  # performers, photos, events, assignments, imports
+    VIEW_CONTACTS = "view_contacts"  # contacts and the outbox hold people's addresses
     GRANT_ROLES = "grant_roles"
     VIEW_AUDIT = "view_audit"
     CREATE_VENUE = "create_venue"  # installation-wide: superusers only
@@ -48,6 +51,9 @@ REQUIRED_ROLE: dict[Capability, VenueRole] = {
     Capability.MANAGE_KIOSK: VenueRole.OPERATOR,
     Capability.EDIT_RECEIVERS: VenueRole.VENUE_ADMIN,
     Capability.EDIT_VENUE: VenueRole.VENUE_ADMIN,
+    Capability.SWAP_ASSIGNMENTS: VenueRole.OPERATOR,
+    Capability.EDIT_PERFORMERS: VenueRole.VENUE_ADMIN,
+    Capability.VIEW_CONTACTS: VenueRole.VENUE_ADMIN,
     Capability.GRANT_ROLES: VenueRole.VENUE_ADMIN,
     Capability.VIEW_AUDIT: VenueRole.VENUE_ADMIN,
     Capability.CREATE_VENUE: VenueRole.VENUE_ADMIN,

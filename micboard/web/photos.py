@@ -1,7 +1,8 @@
 """Performer photos, served from storage to those allowed to see them.
 
-A logged-in user may see every photo (as every wall); a wall shown through a kiosk link
-loads its tiles' photos by the signed addresses the wall's state gives it. Nothing is
+A user with a role in the performer's venue may see its photos (as its wall); a wall shown
+through a kiosk link loads its tiles' photos by the signed addresses the wall's state gives
+it. Nothing is
 served from ``MEDIA_URL``: photos on object storage are read through the storage API too.
 """
 
@@ -11,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from micboard.api.permissions import may_see_performer_photos
+from micboard.selectors.access import Capability, venue_access
 from micboard.selectors.performers import (
     PHOTO_SIZES,
     performer_for_photo,
@@ -22,12 +23,13 @@ from micboard.selectors.performers import (
 @require_GET
 def performer_photo(request: HttpRequest, performer_id: int, size: str) -> HttpResponse:
     """``/performers/<id>/<photo|tile>.jpg``: 404 for an unknown performer, size or photo,
-    and for a visitor neither logged in nor holding the photo's signed address."""
+    and for a visitor with no role in the performer's venue who does not hold the photo's
+    signed address."""
     performer = performer_for_photo(performer_id=performer_id) if size in PHOTO_SIZES else None
     if performer is None:
         raise Http404("no such photo")
     signature = request.GET.get("sig", "")
-    allowed = may_see_performer_photos(request.user) or (
+    allowed = venue_access(user=request.user).may(performer.venue_id, Capability.VIEW) or (
         bool(signature) and photo_signature_valid(performer, size=size, signature=signature)
     )
     name = (performer.photo_tile if size == "tile" else performer.photo).name

@@ -18,8 +18,10 @@ from micboard.models import (
     WatchedEvent,
     WatchedHours,
 )
+from tests.api.conftest import token_client
 from tests.factories import make_venue
 from tests.queries import query_budget
+from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -174,16 +176,32 @@ def test_contacts_are_refused_with_a_reason_per_field(operator: APIClient) -> No
     assert Contact.objects.count() == 1
 
 
-def test_contacts_and_the_outbox_need_the_view_permission(
-    reader: APIClient, operator: APIClient, anonymous: APIClient
-) -> None:
-    a_list(make_venue())
+def test_contacts_and_the_outbox_are_read_by_venue_admins_only(anonymous: APIClient) -> None:
+    venue = make_venue()
+    steps = a_list(venue)
+    contact = Contact.objects.create(
+        contact_list=steps, name="Lead", channel="email", target="lead@x.test"
+    )
+    Notification.objects.create(
+        venue=venue, contact=contact, event="test", next_attempt_at=NOW, created_at=NOW
+    )
+    viewer = token_client(user_with_role(venue, "viewer"))
+    operator = token_client(user_with_role(venue, "operator"))
+    admin = token_client(user_with_role(venue, "venue_admin"))
     for path in ("/api/v1/contacts/", "/api/v1/notifications/"):
         assert anonymous.get(path).status_code == 401
-        assert reader.get(path).status_code == 403
-        assert operator.get(path).status_code == 200
-    assert reader.get("/api/v1/contact-lists/").status_code == 200
-    assert reader.post("/api/v1/watched-hours/", {}).status_code == 403
+        for below in (viewer, operator):
+            assert below.get(path).json()["results"] == [], path
+        assert len(admin.get(path).json()["results"]) == 1, path
+    assert viewer.get(f"/api/v1/contacts/{contact.pk}/").status_code == 404
+    assert admin.get(f"/api/v1/contacts/{contact.pk}/").json()["target"] == "lead@x.test"
+    assert viewer.get("/api/v1/contact-lists/").json()["results"][0]["name"] == steps.name
+    refused = operator.post(
+        "/api/v1/watched-hours/",
+        {"venue": venue.slug, "weekday": 1, "starts": "09:00", "ends": "10:00"},
+    )
+    assert refused.status_code == 403
+    assert WatchedHours.objects.count() == 0
 
 
 def _config_rows(rows: int) -> Venue:
@@ -209,6 +227,7 @@ def test_configuration_lists_cost_the_same_queries_for_2_rows_as_for_20(
     operator: APIClient, path: str
 ) -> None:
     few_rows = _config_rows(2)
+    operator.get(f"/api/v1/{path}/")  # the token's first use is written once, not per call
     with query_budget(at_most=6) as few:
         listed = operator.get(f"/api/v1/{path}/?venue={few_rows.slug}", {"page_size": 50})
         assert len(listed.json()["results"]) >= 2

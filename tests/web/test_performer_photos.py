@@ -7,7 +7,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from PIL import Image
 
@@ -23,6 +22,7 @@ from tests.factories import (
     make_polled_receiver,
     make_venue,
 )
+from tests.roles import user_with_role
 from tests.waiting import wait_for
 
 
@@ -64,17 +64,25 @@ def test_without_a_login_an_unsigned_or_wrong_address_is_a_404(
     assert client.get(address.format(pk=maria.pk, tile_sig=tile_sig)).status_code == 404
 
 
-def test_a_logged_in_user_sees_both_sizes(client: Client, maria: Performer) -> None:
-    client.force_login(User.objects.create_user("engineer"))
+def test_a_viewer_of_the_venue_sees_both_sizes(client: Client, maria: Performer) -> None:
+    client.force_login(user_with_role(maria.venue, "viewer"))
     for size, expected in (("tile", (160, 160)), ("photo", (384, 512))):
         response = client.get(f"/performers/{maria.pk}/{size}.jpg")
         assert response.status_code == 200
         assert Image.open(BytesIO(response.content)).size == expected
 
 
+def test_a_user_of_another_venue_or_of_none_sees_no_photo(client: Client, maria: Performer) -> None:
+    for user in (user_with_role(make_venue(), "venue_admin"), user_with_role(None, "")):
+        client.force_login(user)
+        for size in ("tile", "photo"):
+            assert client.get(f"/performers/{maria.pk}/{size}.jpg").status_code == 404
+
+
 def test_a_performer_without_a_photo_has_none_to_serve(client: Client, db: None) -> None:
-    client.force_login(User.objects.create_user("engineer"))
-    performer = make_performer(make_venue())
+    venue = make_venue()
+    client.force_login(user_with_role(venue, "viewer"))
+    performer = make_performer(venue)
     assert client.get(f"/performers/{performer.pk}/tile.jpg").status_code == 404
 
 
