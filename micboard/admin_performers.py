@@ -1,4 +1,7 @@
-"""Admin of performers (with their photos), events and assignments; writes go through services."""
+"""Admin of performers (with their photos), events and assignments; writes go through services.
+
+By venue role: viewers see their venues' rows, operators swap assignments, venue admins
+change them (``micboard.admin_access.VenueRoleAdmin``)."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
+from micboard.admin_access import VenueRoleAdmin, admin_access
 from micboard.composition import photo_limits
 from micboard.exceptions import MicboardError
-from micboard.models import Assignment, Event, Performer
+from micboard.models import Assignment, Event, Performer, Receiver
+from micboard.selectors.access import Capability
 from micboard.selectors.performers import photo_url
 from micboard.services import performers as service
 from micboard.services.photos import photo_prepare
@@ -65,9 +70,10 @@ def _as_upload(error: MicboardError) -> MicboardError:
 
 
 @admin.register(Performer)
-class PerformerAdmin(admin.ModelAdmin[Performer]):
+class PerformerAdmin(VenueRoleAdmin[Performer]):
     """Who wears a venue's transmitters; the wall shows the name, part and photo."""
 
+    change_capability = Capability.EDIT_PERFORMERS
     form = PerformerForm
     list_display = ("thumbnail", "name", "part", "venue", "assigned")
     list_display_links = ("thumbnail", "name")
@@ -134,7 +140,8 @@ class PerformerAdmin(admin.ModelAdmin[Performer]):
         service.performer_delete(performer=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Performer]) -> None:
-        for performer in queryset:
+        allowed = self.only_allowed(request, queryset, Capability.EDIT_PERFORMERS)
+        for performer in allowed if allowed is not None else ():
             service.performer_delete(performer=performer)
 
 
@@ -185,9 +192,10 @@ class EventForm(forms.ModelForm[Event]):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin[Event]):
+class EventAdmin(VenueRoleAdmin[Event]):
     """Named, timed sessions: while one runs, its assignments win over the standing ones."""
 
+    change_capability = Capability.EDIT_PERFORMERS
     form = EventForm
     list_display = ("name", "venue", "starts", "ends")
     list_filter = ("venue",)
@@ -227,7 +235,8 @@ class EventAdmin(admin.ModelAdmin[Event]):
         service.event_delete(event=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        for event in queryset:
+        allowed = self.only_allowed(request, queryset, Capability.EDIT_PERFORMERS)
+        for event in allowed if allowed is not None else ():
             service.event_delete(event=event)
 
 
@@ -253,15 +262,30 @@ class AssignmentForm(forms.ModelForm[Assignment]):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin[Assignment]):
+class AssignmentAdmin(VenueRoleAdmin[Assignment]):
     """Who wears which channel: standing, or for one event."""
 
+    change_capability = Capability.EDIT_PERFORMERS
     form = AssignmentForm
     list_display = ("performer", "receiver", "channel_number", "scope", "venue")
     list_filter = ("venue", "event")
     list_select_related = ("venue", "performer", "receiver", "event")
     search_fields = ("performer__name", "receiver__name")
     actions = ("swap",)
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        """Performers, receivers and events offered are those of venues the user edits."""
+        models = {"performer": Performer, "receiver": Receiver, "event": Event}
+        if db_field.name in models:
+            kwargs["queryset"] = admin_access(request).scope(
+                models[db_field.name]._default_manager.all(), "venue", Capability.EDIT_PERFORMERS
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_swap_permission(self, request: HttpRequest) -> bool:
+        return self.allowed(request, None, Capability.SWAP_ASSIGNMENTS)
 
     @admin.display(description="Event", ordering="event__starts_at")
     def scope(self, obj: Assignment) -> str:
@@ -283,12 +307,18 @@ class AssignmentAdmin(admin.ModelAdmin[Assignment]):
         service.assignment_delete(assignment=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
-        for assignment in queryset:
+        allowed = self.only_allowed(request, queryset, Capability.EDIT_PERFORMERS)
+        for assignment in allowed if allowed is not None else ():
             service.assignment_delete(assignment=assignment)
 
-    @admin.action(description="Swap the performers of the two selected assignments")
+    @admin.action(
+        description="Swap the performers of the two selected assignments", permissions=["swap"]
+    )
     def swap(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
-        chosen = list(queryset.select_related("performer", "receiver", "event")[:3])
+        allowed = self.only_allowed(request, queryset, Capability.SWAP_ASSIGNMENTS)
+        if allowed is None:
+            return
+        chosen = list(allowed.select_related("performer", "receiver", "event")[:3])
         if len(chosen) != 2:
             self.message_user(request, "Select exactly two assignments to swap.", messages.ERROR)
             return

@@ -13,6 +13,7 @@ from django.urls import reverse
 from micboard.composition import device_service
 from micboard.models import (
     Alert,
+    Assignment,
     AuditAction,
     AuditEntry,
     KioskLink,
@@ -22,7 +23,13 @@ from micboard.models import (
 )
 from micboard.services.dto import PolledSnapshot
 from micboard.services.kiosk import kiosk_link_create
-from tests.factories import make_receiver, make_venue, snapshot
+from tests.factories import (
+    make_assignment,
+    make_performer,
+    make_receiver,
+    make_venue,
+    snapshot,
+)
 from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +54,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "venuerolegrant": ("venue_admin", "venue_admin"),
     "auditentry": ("venue_admin", ""),
     "apitoken": ("viewer", "viewer"),  # one's own tokens
+    "performer": ("viewer", "venue_admin"),
+    "event": ("viewer", "venue_admin"),
+    "assignment": ("viewer", "venue_admin"),
 }
 
 # (model name, action): least role.
@@ -68,6 +78,10 @@ ACTIONS: dict[tuple[str, str], str] = {
     ("alert", "resolve"): "operator",
     ("venuerolegrant", "delete_selected"): "venue_admin",
     ("apitoken", "revoke"): "viewer",
+    ("performer", "delete_selected"): "venue_admin",
+    ("event", "delete_selected"): "venue_admin",
+    ("assignment", "delete_selected"): "venue_admin",
+    ("assignment", "swap"): "operator",
 }
 
 
@@ -222,3 +236,14 @@ def test_kiosk_links_made_before_revoke_in_another_venue_are_untouched() -> None
     client = staff_client("operator", mine)
     run_action(client, "kiosklink", "revoke", [foreign.pk])
     assert KioskLink.objects.get(pk=foreign.pk).revoked_at is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_swapping_assignments_needs_an_operator_of_their_venue(role: str) -> None:
+    venue = make_venue()
+    receiver = make_receiver(venue, model="ULXD4D")
+    first, second = make_performer(venue), make_performer(venue)
+    slots = [make_assignment(first, receiver, 1), make_assignment(second, receiver, 2)]
+    run_action(staff_client(role, venue), "assignment", "swap", [a.pk for a in slots])
+    on_one = Assignment.objects.get(receiver=receiver, channel_number=1).performer_id
+    assert on_one == (second.pk if RANK[role] >= RANK["operator"] else first.pk)
