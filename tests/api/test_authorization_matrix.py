@@ -70,6 +70,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("venue-list", "GET"): Rule("viewer", 200, "list"),
     ("venue-list", "POST"): Rule("superuser", 201, "create"),
     ("venue-detail", "GET"): Rule("viewer", 200, "detail"),
+    ("venue-detail", "PATCH"): Rule("venue_admin", 200, "detail"),
     ("venue-detail", "DELETE"): Rule("superuser", 204, "detail"),
     ("venue-resync", "POST"): Rule("operator", 202, "detail"),
     ("receiver-list", "GET"): Rule("viewer", 200, "list"),
@@ -336,6 +337,7 @@ def request_of(name: str, method: str, target: Site) -> tuple[str, dict[str, Any
         url = reverse(name, kwargs={key: objects[base]})
     bodies: dict[tuple[str, str], dict[str, Any]] = {
         ("venue-list", "POST"): {"name": "New venue"},
+        ("venue-detail", "PATCH"): {"battery_replace_minutes": 30, "battery_critical_minutes": 10},
         ("receiver-list", "POST"): {
             "venue": slug,
             "name": "New receiver",

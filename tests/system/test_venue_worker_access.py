@@ -142,7 +142,7 @@ def test_the_worker_role_reads_only_its_venue_and_no_other_table(secure_site: Se
     ]
     allowed = db_roles.allowed_tables()
     assert "auth_user" in tables
-    assert "authtoken_token" in tables
+    assert "micboard_apitoken" in tables
     with psycopg.connect(site.worker_database_url(login, password), autocommit=True) as conn:
         assert conn.execute(
             "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"

@@ -25,7 +25,7 @@ from micboard.devtools.demo import (
 )
 from micboard.devtools.demo_performers import demo_group, demo_performers
 from micboard.devtools.processes import ProcessGroup, StopSignal, stopping_on_signals, tail
-from micboard.services.api_tokens import api_token_get_or_create
+from micboard.services.api_tokens import api_token_issue
 from micboard.simulator import ALL_FAMILIES_MODELS, DEMO_MODELS
 
 
@@ -84,7 +84,7 @@ class Command(BaseCommand):
             venue = demo_venue(demo)
             cast = demo_performers(venue)
             admin, flower = admin_credentials(), flower_credentials()
-            token = api_token_get_or_create(username=admin.username)
+            token = api_token_issue(username=admin.username, label="micboard_demo")
             start_processes(group, venue, demo, flower)
             self._announce(demo, admin, flower, token)
             began = time.monotonic()

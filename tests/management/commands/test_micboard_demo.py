@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from micboard.selectors.access import api_token_for_key
 from tests.ports import free_port, free_port_block
 from tests.system.conftest import ROOT, child_database_url
 from tests.waiting import wait_for
@@ -64,9 +64,11 @@ def test_demo_runs_live_and_stops_everything(tmp_path: Path) -> None:
     assert "3 of 3 receivers online after" in output
     assert f"http://127.0.0.1:{ports[0]}/admin/" in output
     assert "password demo-pass" in output
-    token = re.search(r"token ([0-9a-f]{40}) ", output)
+    token = re.search(r"token (mbt_[A-Za-z0-9_-]+) ", output)
     assert token, output  # a ready API token, for the README's curl lines
-    assert Token.objects.filter(key=token.group(1), user__username="admin").exists()
+    found = api_token_for_key(key=token.group(1))
+    assert found is not None
+    assert found.user.username == "admin"
     assert output.rstrip().endswith("demo stopped.")
     assert {p.name for p in tmp_path.glob("*.log")} >= {"simulator.log", "worker.log", "beat.log"}
 
