@@ -85,6 +85,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
+    # Sample venues go into a throwaway SQLite database, never into a configured one.
+    os.environ.pop("DATABASE_URL", None)
     with tempfile.TemporaryDirectory(prefix="micboard-screens-") as workdir:
         media = str(Path(workdir) / "media")
         env = configure(Path(workdir)) | {"DJANGO_DEBUG": "true", "MEDIA_ROOT": media}

@@ -8,8 +8,8 @@ import pytest
 
 from micboard.integrations.shure.fleet import Fleet
 from micboard.models import Channel, Receiver, ReceiverStatus
-from micboard.simulator import ALL_FAMILIES_MODELS, specs_for_models
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
+from micboard.simulator.demo import SHURE_FAMILIES_MODELS, specs_for_models
 from micboard.workers.celery import app
 from tests.factories import make_receiver, make_venue
 from tests.loopback import on_free_hosts
@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 @pytest.fixture
 def lan_fleet() -> Iterator[Fleet]:
-    """One receiver of every family, each on its own random 127.N.M.K at port 2202."""
-    specs = specs_for_models(ALL_FAMILIES_MODELS, len(ALL_FAMILIES_MODELS))
+    """One receiver of every Shure family, each on its own random 127.N.M.K at port 2202."""
+    specs = specs_for_models(SHURE_FAMILIES_MODELS, len(SHURE_FAMILIES_MODELS))
 
     def start(hosts: HostRange) -> Fleet:
         fleet = Fleet(specs, addresses=assign_addresses(hosts, len(specs)), battery_drain=0, seed=3)
