@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from micboard.integrations.shure.fleet import Fleet
-from micboard.models import Receiver
+from micboard.models import Receiver, Venue
+from micboard.services.access import role_grant
+from micboard.services.audit import Actor
 from micboard.services.sync import RESYNC_SPACING_SECONDS
 from tests.system.conftest import StartWorker, register_fleet
 from tests.waiting import wait_for
@@ -23,9 +25,9 @@ REQUESTS = 10
 PAUSE = 0.15  # ten requests within about 1.5 s, as an operator clicking "Resync" repeatedly
 
 
-def _operator() -> APIClient:
+def _operator(venue: Venue) -> APIClient:
     user = User.objects.create_user("storm-operator")
-    user.user_permissions.set(Permission.objects.filter(codename="change_receiver"))
+    role_grant(venue=venue, user=user, role="operator", actor=Actor("tests"))
     client = APIClient()
     client.force_authenticate(user)
     return client
@@ -45,7 +47,7 @@ def test_a_resync_storm_coalesces_and_no_receiver_is_polled_twice_at_once(
     fleet = start_fleet("ULXD4", "ULXD4", "ULXD4")
     # A long poll interval, and no beat: every poll here comes from a resync.
     venue, receivers = register_fleet(fleet, poll_interval=300)
-    client = _operator()
+    client = _operator(venue)
     reports = []
     seen: dict[tuple[int, int], float] = {}  # (receiver index, poll number) -> first seen
     sampling = threading.Event()

@@ -11,6 +11,8 @@ from micboard.integrations.sennheiser.families import family_of
 from micboard.integrations.sennheiser.simulator.receiver import SimulatedReceiver
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus
 from micboard.selectors.wall import wall_read
+from micboard.services.access import role_grant
+from micboard.services.audit import Actor
 from tests.api.conftest import token_client
 from tests.factories import make_receiver, make_venue
 from tests.system.conftest import StartWorker
@@ -146,7 +148,9 @@ def test_mute_warnings_and_rf_reach_the_api_and_the_wall(
     assert (metered.rf_levels, metered.rf_level, metered.antenna) == ([78, 63], 78, "AB")
     assert metered.rf_quality == 100
 
-    reader = token_client(User.objects.create_user("reader", password="pw"))
+    viewer = User.objects.create_user("reader", password="pw")
+    role_grant(venue=venue, user=viewer, role="viewer", actor=Actor("tests"))
+    reader = token_client(viewer)
     shown = reader.get(f"/api/v1/channels/{muted.pk}/").json()
     assert (shown["muted"], shown["warnings"], shown["battery_percent"]) == (
         True,
