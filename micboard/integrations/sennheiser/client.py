@@ -3,8 +3,11 @@
 Every address is asked in its own datagram; answers are matched to the questions by
 address, so lost, duplicated or reordered datagrams do no harm. Whatever is unanswered
 is sent again every ``retry_interval`` until the poll's deadline. An error reply
-(``/osc/error``, e.g. 424 "transmitter not present") answers its question with no value.
-Datagrams from other hosts are ignored; malformed ones are skipped and counted.
+(``/osc/error``) answers its question with no value, so one address a receiver lacks never
+fails a poll whose other values arrived; a refusal other than "transmitter not present" is
+counted in the diagnostics with its address and code. The end of a subscription (310) is no
+answer to a getter. Datagrams from other hosts are ignored; malformed ones are skipped and
+counted.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from micboard.integrations.sennheiser.codec import (
     format_path,
     parse_path,
 )
+from micboard.integrations.sennheiser.errors import SUBSCRIPTION_ENDED, TX_NOT_PRESENT, describe
 from micboard.integrations.sennheiser.families import IDENTITY, Family
 from micboard.integrations.sennheiser.mapping import channel_snapshot
 
@@ -45,6 +49,8 @@ class SscPoll:
         if family.metering:
             self.questions.add(METERING)
         self.answers: dict[Path, Value] = {}
+        self.refused: dict[Path, int] = {}
+        """Questions answered with an SSC error code instead of a value."""
         self.skipped = 0
         self.last_skipped = ""
         self.resent = 0
@@ -62,9 +68,22 @@ class SscPoll:
         for path, value in reply.values.items():
             if path in self.questions:
                 self.answers[path] = value
-        for path in reply.errors:
-            if path in self.questions:
+        for path, code in reply.errors.items():
+            if path in self.questions and code != SUBSCRIPTION_ENDED:
                 self.answers[path] = None
+                self.refused[path] = code
+
+    def unsupported(self) -> dict[Path, int]:
+        """Refusals that are not the documented "transmitter not present" (424)."""
+        return {p: c for p, c in sorted(self.refused.items()) if c != TX_NOT_PRESENT}
+
+    def _skipped_reason(self) -> str:
+        unsupported = self.unsupported()
+        if not unsupported:
+            return self.last_skipped
+        shown = ", ".join(f"{format_path(p)} {describe(c)}" for p, c in list(unsupported.items())[:3])
+        more = f" and {len(unsupported) - 3} more" if len(unsupported) > 3 else ""
+        return f"refused: {shown}{more}"
 
     def snapshot(self) -> ReceiverSnapshot:
         meters = self.answers.get(METERING)
@@ -84,8 +103,8 @@ class SscPoll:
             device_id=_text(identity["serial"]),
             channels=tuple(channels),
             diagnostics=PollDiagnostics(
-                skipped_messages=self.skipped,
-                last_skipped=self.last_skipped,
+                skipped_messages=self.skipped + len(self.unsupported()),
+                last_skipped=self._skipped_reason(),
                 resent_requests=self.resent,
                 request_form="ssc-udp",
             ),

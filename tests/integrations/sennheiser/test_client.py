@@ -10,7 +10,7 @@ import pytest
 
 from micboard.exceptions import DeviceTimeoutError, DeviceUnreachableError
 from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
-from micboard.integrations.sennheiser.client import read_receiver
+from micboard.integrations.sennheiser.client import RETRIES_PER_TIMEOUT, SscPoll, read_receiver
 from micboard.integrations.sennheiser.families import EW_DX, family_of
 from tests.integrations.sennheiser.conftest import StartReceiver
 from tests.waiting import wait_for
@@ -121,3 +121,60 @@ def test_a_host_that_does_not_resolve_is_unreachable() -> None:
 def test_a_datagram_that_cannot_be_sent_is_unreachable() -> None:
     with pytest.raises(DeviceUnreachableError, match=r"cannot send to 127\.0\.0\.1:0"):
         read_receiver(DeviceAddress("127.0.0.1", 0, 0.5), family=EW_DX, channels=2)
+
+
+def test_lost_answers_are_resent_a_bounded_number_of_times_within_the_timeout(
+    start_receiver: StartReceiver,
+) -> None:
+    receiver = start_receiver("SL-MCR-4-DW")
+    receiver.faults.lose_every = 3  # a third of the answers lost, round after round
+    questions = len(SscPoll(receiver.family, 4).questions)
+    started = time.monotonic()
+    snapshot = poll("SL-MCR-4-DW", receiver.port, timeout=3.0)
+    assert time.monotonic() - started < 3.0
+    assert 0 < snapshot.diagnostics.resent_requests < questions
+    assert [c.name for c in snapshot.channels] == [f"SLMCRDW-{n}" for n in range(1, 5)]
+
+
+def test_a_silent_receiver_is_asked_again_only_a_bounded_number_of_times(
+    start_receiver: StartReceiver,
+) -> None:
+    receiver = start_receiver("EW-DX-EM-2")
+    receiver.faults.silent = True
+    questions = len(SscPoll(receiver.family, 2).questions)
+    with pytest.raises(DeviceTimeoutError):
+        poll("EW-DX-EM-2", receiver.port, timeout=0.5)
+    rounds = RETRIES_PER_TIMEOUT + 1  # 0.5 s at one round per 0.1 s, and the first
+    assert questions < receiver.requests <= questions * rounds
+
+
+def test_an_unsupported_address_is_counted_and_the_other_values_kept(
+    start_receiver: StartReceiver,
+) -> None:
+    receiver = start_receiver("SL-MCR-4-DW")
+    receiver.faults.refuse = frozenset({("rx2", "name"), ("device", "identity", "serial")})
+    snapshot = poll("SL-MCR-4-DW", receiver.port)
+    assert snapshot.device_id == ""
+    assert [c.name for c in snapshot.channels] == ["SLMCRDW-1", "", "SLMCRDW-3", "SLMCRDW-4"]
+    assert snapshot.channels[1].battery_bars == 4
+    assert snapshot.diagnostics.skipped_messages == 2
+    assert snapshot.diagnostics.last_skipped == (
+        "refused: /device/identity/serial error 404 (not found), /rx2/name error 404 (not found)"
+    )
+
+
+def test_a_transmitter_that_is_not_present_is_no_diagnostic(start_receiver: StartReceiver) -> None:
+    receiver = start_receiver("EW-DX-EM-2")
+    receiver.channels[0].transmitter_on = False
+    snapshot = poll("EW-DX-EM-2", receiver.port)
+    assert snapshot.channels[0].muted is None
+    assert snapshot.diagnostics.skipped_messages == 0
+
+
+def test_the_end_of_a_subscription_answers_no_question() -> None:
+    poll = SscPoll(EW_DX, 2)
+    poll.take(b'{"osc":{"error":[{"mates":{"tx1":{"mute":[310]}}}]}}')
+    assert ("mates", "tx1", "mute") in poll.missing()
+    poll.take(b'{"osc":{"error":[{"mates":{"tx1":{"mute":[424]}}}]}}')
+    assert ("mates", "tx1", "mute") not in poll.missing()
+    assert poll.unsupported() == {}

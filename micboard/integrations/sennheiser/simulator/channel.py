@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from micboard.integrations.sennheiser.codec import Value
+from micboard.integrations.sennheiser.errors import TX_NOT_PRESENT
 from micboard.integrations.sennheiser.families import Family, Reading
 
 FULL_CHARGE_MINUTES = 600
 """A full battery's runtime in the simulator (as the Shure simulator's)."""
-TX_NOT_PRESENT = 424
-"""EW-DX guide, e.g. section 8.106: "424 indicates that TX is not present"."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,16 @@ from micboard.integrations.sennheiser.codec import (
     encode_message,
     nest,
 )
+from micboard.integrations.sennheiser.errors import NOT_FOUND
 from micboard.integrations.sennheiser.families import IDENTITY, Family, Reading
 from micboard.integrations.sennheiser.simulator.channel import Refused, SimulatedChannel
+from micboard.integrations.sennheiser.simulator.subscriptions import (
+    Subscriptions,
+    leaves,
+    merge,
+    subscribe_entries,
+)
 
-NOT_FOUND = 404
-"""TI 1094 section 14.4: ``{"out1":[404]}`` "not found"."""
 GARBAGE = b"\x00\xffnot json"
 DATAGRAM_SIZE = 8192
 
@@ -49,6 +54,8 @@ class Faults:
     """Every answer sent twice."""
     refuse_all: bool = False
     """Every address answered with error 404, as by firmware that lacks them all."""
+    refuse: frozenset[Path] = frozenset()
+    """These addresses answered with error 404, as by firmware that lacks them."""
 
 
 _FAULT_NAMES = frozenset(f.name for f in fields(Faults))
@@ -91,6 +98,7 @@ class SimulatedReceiver:
         self.rng = random.Random(seed)
         self.requests = 0
         self._routes = self._route_table()
+        self.subscriptions = Subscriptions(self._reply, fills_defaults=family.key == "D6000")
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._answered = 0
@@ -139,19 +147,28 @@ class SimulatedReceiver:
             try:
                 datagram, client = sock.recvfrom(DATAGRAM_SIZE)
             except TimeoutError:
+                self._notify(sock)
                 continue
             except OSError:
                 return
             self.requests += 1
-            answers = self.answer(datagram)
+            answers = self.answer(datagram, client)
             if self.faults.latency and answers:
                 args = (sock, answers, client, self.faults.latency)
                 threading.Thread(target=_send_late, args=args, daemon=True).start()
             elif answers:
                 _send_late(sock, answers, client, 0.0)
+            self._notify(sock)
 
-    def answer(self, datagram: bytes) -> list[bytes]:
-        """The datagrams that answer one request (none when it goes unanswered)."""
+    def _notify(self, sock: socket.socket) -> None:
+        """Send what subscriptions have due (nothing while offline or silent)."""
+        for client, message in self.subscriptions.due(time.monotonic()):
+            if self.online and not self.faults.silent:
+                _send_late(sock, [encode_message(message)], client, 0.0)
+
+    def answer(self, datagram: bytes, client: tuple[str, int] | None = None) -> list[bytes]:
+        """The datagrams that answer one request (none when it goes unanswered); a
+        subscription is remembered for ``client``."""
         faults = self.faults
         if faults.silent or not self.online or self._lost():
             return []
@@ -161,7 +178,10 @@ class SimulatedReceiver:
             request = decode_json(datagram)
         except SscDecodeError:
             return []  # the guides do not say what a device answers to bytes that are not JSON
-        replies = self._subscription(request) or [self._reply(request)]
+        if subscribe_entries(request) is not None:
+            replies = self.subscriptions.subscribe(request, client, time.monotonic())
+        else:
+            replies = [self._reply(request)]
         encoded = [encode_message(reply) for reply in replies]
         if faults.truncated:
             encoded = [reply[: len(reply) // 2] for reply in encoded]
@@ -240,37 +260,22 @@ class SimulatedReceiver:
             if channel.transmitter_on and drain_minutes:
                 channel.discharge(drain_minutes)
 
-    def _subscription(self, request: dict[str, object]) -> list[dict[str, object]]:
-        """``/osc/state/subscribe``: the request echoed, then the subscribed values at once
-        (TI 1094 section 8.11). Later notifications and the lifetime are not simulated."""
-        osc = request.get("osc")
-        state = osc.get("state") if isinstance(osc, dict) else None
-        subscribe = state.get("subscribe") if isinstance(state, dict) else None
-        if not isinstance(subscribe, list):
-            return []
-        replies: list[dict[str, object]] = [request]
-        for entry in subscribe:
-            if isinstance(entry, dict):
-                addresses = {k: v for k, v in entry.items() if k != "#"}
-                replies.append(self._reply(addresses))
-        return replies
-
     def _reply(self, request: dict[str, object]) -> dict[str, object]:
         values: dict[str, object] = {}
         errors: list[dict[str, object]] = []
-        for path in _leaves(request, ()):
+        for path in leaves(request, ()):
             result = self._value(path)
             if isinstance(result, Refused):
                 errors.append(nest(path, [result.code]))
             else:
-                _merge(values, nest(path, result))
+                merge(values, nest(path, result))
         if errors:
             values["osc"] = {"error": errors}
         return values
 
     def _value(self, path: Path) -> Value | Refused:
         route = self._routes.get(path)
-        if route is None or self.faults.refuse_all:
+        if route is None or self.faults.refuse_all or path in self.faults.refuse:
             return Refused(NOT_FOUND)
         if route == "mm":
             return [list[Value](channel.meter()) for channel in self.channels]
@@ -287,22 +292,3 @@ def _send_late(
     with contextlib.suppress(OSError):  # stopped meanwhile
         for answer in answers:
             sock.sendto(answer, client)
-
-
-def _leaves(tree: dict[str, object], prefix: Path) -> list[Path]:
-    paths: list[Path] = []
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            paths.extend(_leaves(value, (*prefix, key)))
-        else:
-            paths.append((*prefix, key))
-    return paths
-
-
-def _merge(into: dict[str, object], tree: dict[str, object]) -> None:
-    for key, value in tree.items():
-        existing = into.get(key)
-        if isinstance(existing, dict) and isinstance(value, dict):
-            _merge(existing, value)
-        else:
-            into[key] = value
