@@ -24,6 +24,8 @@ class Reading(Enum):
     MUTE = "mute"
     TX_TYPE = "tx_type"
     BATTERY_PERCENT = "battery_percent"
+    BATTERY_BARS = "battery_bars"
+    """SL Rack ``/mates/tx1/bat_bars``: "the number of bars shown in the sRX1s' homescreen"."""
     BATTERY_LIFETIME_S = "battery_lifetime_s"
     BATTERY_STATE_TIME = "battery_state_time"
     """EM 6000 ``/rx1/skx/battery``: ``["70%","5:12"]``."""
@@ -65,10 +67,10 @@ SPEECHLINE_RACK = Family(
     name="SpeechLine Digital Wireless",
     models={"SLRDW": 1, "SL-RACK-RECEIVER-DW": 1, "SLDW": 1},
     channel_addresses={
-        # TI 1094 v2.2, SL Rack Receiver DW: 8.51, 8.53, 8.58, 8.65; bat_gauge as in 11.74.
+        # TI 1094 v2.2, SL Rack Receiver DW: 8.51, 8.53, 8.58, 8.59, 8.65.
         Reading.MUTE: "/rx1/mute_state",
         Reading.TX_TYPE: "/mates/tx1/device_type",
-        Reading.BATTERY_PERCENT: "/mates/tx1/bat_gauge",
+        Reading.BATTERY_BARS: "/mates/tx1/bat_bars",
         Reading.BATTERY_LIFETIME_S: "/mates/tx1/bat_lifetime",
         Reading.WARNINGS: "/mates/tx1/warnings",
     },

@@ -52,6 +52,9 @@ def channel_snapshot(
     state_time = values.get(Reading.BATTERY_STATE_TIME)
     if isinstance(state_time, list) and len(state_time) == 2:
         percent, runtime = _state_time(state_time[0], state_time[1])
+    bars = None if percent is None else percent_to_bars(percent)
+    if bars is None and (shown := _int(values.get(Reading.BATTERY_BARS))) is not None:
+        bars = max(0, min(5, shown))  # the bars the receiver shows (SL Rack 8.59)
     warnings = _warnings(values.get(Reading.WARNINGS))
     rf = audio = None
     rf_levels: tuple[int, ...] = ()
@@ -69,7 +72,7 @@ def channel_snapshot(
     return ChannelSnapshot(
         number=number,
         name=_text(values.get(Reading.NAME)),
-        battery_bars=None if percent is None else percent_to_bars(percent),
+        battery_bars=bars,
         runtime_minutes=runtime,
         tx_type=_tx_type(family, values.get(Reading.TX_TYPE)),
         rf_level=rf,

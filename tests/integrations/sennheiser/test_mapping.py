@@ -82,3 +82,11 @@ def test_a_meter_row_with_a_boolean_is_not_read() -> None:
 def test_speechline_rf_quality(value: object, quality: int | None) -> None:
     snapshot = channel_snapshot(SPEECHLINE_MCR, 1, {Reading.RF_QUALITY_PERCENT: value}, None)
     assert snapshot.rf_quality == quality
+
+
+def test_the_bars_a_receiver_shows_are_kept_when_no_percent_is_reported() -> None:
+    bars = channel_snapshot(SPEECHLINE_RACK, 1, {Reading.BATTERY_BARS: 7}, None)
+    assert (bars.battery_bars, bars.battery_percent) == (5, None)
+    both = {Reading.BATTERY_BARS: 1, Reading.BATTERY_PERCENT: 90}
+    assert channel_snapshot(SPEECHLINE_RACK, 1, both, None).battery_bars == 5
+    assert channel_snapshot(SPEECHLINE_RACK, 1, {Reading.BATTERY_BARS: None}, None).battery_bars is None

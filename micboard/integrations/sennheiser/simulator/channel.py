@@ -61,6 +61,7 @@ class SimulatedChannel:
             Reading.MUTE: self.muted,
             Reading.TX_TYPE: self.tx_type_index if family.tx_types else self.tx_type,
             Reading.BATTERY_PERCENT: self.battery_percent,
+            Reading.BATTERY_BARS: -(-self.battery_percent // 20),  # the simulator's 0-5 bars
             Reading.BATTERY_LIFETIME_S: self.lifetime_s,
             Reading.BATTERY_STATE_TIME: [
                 _d6000_state(self.battery_percent),
