@@ -28,8 +28,9 @@ from tests.system.test_scenarios import (
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
-MODELS = ("ULXD4D", "EW-DX-EM-2", "EM6000", "SL-MCR-2-DW")
-SENNHEISER = (1, 2, 3)
+MODELS = ("ULXD4D", "EW-DX-EM-2", "EM6000", "SL-MCR-2-DW", "SLRDW")
+SENNHEISER = (1, 2, 3, 4)
+FAMILY = dict(zip(SENNHEISER, ("ewdx", "d6000", "slmcrdw", "sldw"), strict=True))
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +79,7 @@ def test_both_vendors_land_with_their_values(
         "sennheiser-ssc-ewdx",
         "sennheiser-ssc-d6000",
         "sennheiser-ssc-slmcrdw",
+        "sennheiser-ssc-sldw",
     ]
     with venue_worker(venue):
         all_online(venue, receivers)
@@ -88,7 +90,8 @@ def test_both_vendors_land_with_their_values(
     mcr = channels_of(receivers[3])
     assert [c.name for c in mcr] == [simulation.receivers[3].starting_name(n) for n in (1, 2)]
     assert {c.state for c in ssc(receivers)} <= {ChannelState.GOOD, ChannelState.REPLACE}
-    assert all(c.battery_percent is not None for c in ssc(receivers))
+    assert all(c.battery_bars is not None for c in ssc(receivers))
+    assert [c.battery_percent is None for c in channels_of(receivers[4])] == [True]  # bars
 
 
 VALUE_SCENARIOS = [
@@ -99,15 +102,17 @@ VALUE_SCENARIOS = [
     (
         Event("transmitter_off", receivers=SENNHEISER, channel=1),
         lambda rs: all(
-            channels_of(rs[i])[0].battery_percent is None
+            channels_of(rs[i])[0].battery_bars is None
             and channels_of(rs[i])[0].state != ChannelState.GOOD
             for i in SENNHEISER
         ),
     ),
     (
-        Event("rf_dropout", receivers=(2, 3), channel=1),
+        Event("rf_dropout", receivers=(2, 3, 4), channel=1),
         lambda rs: (
-            channels_of(rs[2])[0].rf_levels == [0, 0] and channels_of(rs[3])[0].rf_quality == 0
+            channels_of(rs[2])[0].rf_levels == [0, 0]
+            and channels_of(rs[3])[0].rf_quality == 0
+            and channels_of(rs[4])[0].battery_bars is None  # the SL Rack reports no RF
         ),
     ),
     (
@@ -153,6 +158,7 @@ FAULTS = [
 ]
 
 
+@pytest.mark.parametrize("index", SENNHEISER, ids=[FAMILY[i] for i in SENNHEISER])
 @pytest.mark.parametrize(
     ("scenario", "params", "status", "error"),
     FAULTS,
@@ -165,10 +171,11 @@ def test_faults_of_a_sennheiser_receiver_leave_the_shure_one_online(  # noqa: PL
     params: dict[str, object],
     status: str,
     error: str,
+    index: int,
 ) -> None:
     venue, receivers = register(simulation)
-    shure, broken = receivers[0], receivers[1]
-    timeline = play(simulation, Event(scenario, receivers=(1,), params=params))
+    shure, broken = receivers[0], receivers[index]
+    timeline = play(simulation, Event(scenario, receivers=(index,), params=params))
     try:
         with venue_worker(venue):
             dispatch(venue)
@@ -176,7 +183,7 @@ def test_faults_of_a_sennheiser_receiver_leave_the_shure_one_online(  # noqa: PL
                 venue,
                 [shure, broken],
                 lambda: statuses([shure, broken]) == [ReceiverStatus.ONLINE, status],
-                what=f"{scenario}: the EW-DX {status}, the ULX-D online",
+                what=f"{scenario}: the {broken.model} {status}, the ULX-D online",
             )
     finally:
         timeline.stop()
@@ -187,7 +194,30 @@ def test_faults_of_a_sennheiser_receiver_leave_the_shure_one_online(  # noqa: PL
         assert not Channel.objects.filter(receiver=broken).exists()  # nothing half-written
     else:
         assert broken.last_error == ""
-        assert len(channels_of(broken)) == 2
+        assert len(channels_of(broken)) == simulation.receivers[index].channel_count
+    if scenario in {"packet_loss", "lose_value"}:
+        assert broken.resent_requests > 0  # asked again, within the 1 s poll timeout
+
+
+def test_a_transmitter_switched_off_and_on_again_comes_back(
+    simulation: Simulation, venue_worker: StartWorker
+) -> None:
+    venue, receivers = register(simulation)
+
+    def batteries() -> list[int | None]:
+        return [channels_of(receivers[i])[0].battery_bars for i in SENNHEISER]
+
+    with venue_worker(venue):
+        all_online(venue, receivers)
+        timeline = play(
+            simulation, Event("transmitter_off", receivers=SENNHEISER, channel=1, duration=3.0)
+        )
+        try:
+            synced_until(venue, receivers, lambda: batteries() == [None] * 4, what="off")
+            synced_until(venue, receivers, lambda: None not in batteries(), what="on again")
+        finally:
+            timeline.stop()
+    assert statuses(receivers) == [ReceiverStatus.ONLINE] * len(receivers)
 
 
 def test_a_receiver_refusing_every_address_reports_no_values(
