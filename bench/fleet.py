@@ -82,6 +82,7 @@ class Result:
     failed: int = 0
     noop_per_s: float = 0.0
     cpu_s_per_1000_noops: float = 0.0
+    cpu_s_per_1000_syncs_by_vendor: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -372,6 +373,7 @@ class FleetBench:
         self.result.silent = args.silent
         self.counter = EventCounter(app)
         self.workers: list[Any] = []
+        self.beat: Any = None
         self.ports: list[int] = []
         self.silent_ports: list[int] = []
         self.answering: list[int] = []
@@ -489,10 +491,24 @@ class FleetBench:
         rss = [b for usage in self.usage().values() for b in usage.rss_bytes]
         samples.peak_rss = max([samples.peak_rss, *rss])
 
+    def stop_dispatching(self) -> None:
+        """Stop beat and let the last dispatched syncs finish (once)."""
+        if self.beat is not None:
+            self.group.kill(self.beat)
+            self.beat = None
+            time.sleep(self.args.interval + 1)
+
+    def vendor_cost(self) -> None:
+        """The same workers syncing each vendor's receivers alone (``bench/vendor_cost.py``)."""
+        from bench.vendor_cost import measure_vendor_cost  # noqa: PLC0415
+
+        self.stop_dispatching()
+        passes = self.args.vendor_passes
+        self.result.cpu_s_per_1000_syncs_by_vendor = measure_vendor_cost(self, passes)
+
     def ceiling(self) -> None:
         """The same workers draining no-op tasks through the same broker and queue."""
-        self.group.kill(self.beat)
-        time.sleep(self.args.interval + 1)
+        self.stop_dispatching()
         before, done_before = self.usage(), self.counter.count("micboard.ping")
         start = time.monotonic()
         with self.app.producer_or_acquire() as producer:
@@ -548,6 +564,8 @@ def run(args: argparse.Namespace, receivers: int) -> Result:
         bench.start()
         time.sleep(args.warmup)
         bench.measure()
+        if args.vendor_passes:
+            bench.vendor_cost()
         bench.ceiling()
         bench.count_queries()
     return bench.result
@@ -566,6 +584,7 @@ def print_table(results: list[Result]) -> None:
         ("change to DB p50 / p99", lambda r: f"{r.change_p50:.2f} s / {r.change_p99:.2f} s"),
         ("changes seen / missed", lambda r: f"{r.changes_seen} / {r.changes_missed}"),
         ("worker CPU s / 1000 syncs", lambda r: f"{r.cpu_s_per_1000_syncs:.2f}"),
+        *vendor_rows(results),
         ("receivers per message", lambda r: f"{r.batch_size} ({r.poll_concurrency} at once)"),
         ("queries / sync", lambda r: f"{r.queries_per_sync:.2f}"),
         ("peak RSS / worker process", lambda r: f"{r.peak_rss_mb:.0f} MiB"),
@@ -582,6 +601,16 @@ def print_table(results: list[Result]) -> None:
     for r in results:
         for note in r.notes:
             print(f"note (N={r.receivers}): {note}")
+
+
+def vendor_rows(results: list[Result]) -> list[tuple[str, Any]]:
+    """One row per vendor measured: worker CPU per 1,000 of that vendor's syncs."""
+    vendors = sorted({v for r in results for v in r.cpu_s_per_1000_syncs_by_vendor})
+
+    def cell(vendor: str) -> Any:
+        return lambda r: f"{r.cpu_s_per_1000_syncs_by_vendor.get(vendor, 0.0):.2f}"
+
+    return [(f"worker CPU s / 1000 {vendor} syncs", cell(vendor)) for vendor in vendors]
 
 
 def print_alert_cost(results: list[Result]) -> None:
@@ -716,6 +745,13 @@ def main() -> int:
         choices=["on", "off", "both"],
         default="on",
         help="alert evaluation after each batch write; both: each N with it on, then off",
+    )
+    parser.add_argument(
+        "--vendor-passes",
+        type=int,
+        default=3,
+        help="after the run, each vendor's receivers synced alone this many times over for "
+        "the CPU per sync per vendor (0: skip)",
     )
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument(
