@@ -108,9 +108,10 @@ VALUE_SCENARIOS = [
         ),
     ),
     (
-        Event("rf_dropout", receivers=(2, 3, 4), channel=1),
+        Event("rf_dropout", receivers=SENNHEISER, channel=1),
         lambda rs: (
-            channels_of(rs[2])[0].rf_levels == [0, 0]
+            channels_of(rs[1])[0].battery_bars is None  # EW-DX: no link, no transmitter values
+            and channels_of(rs[2])[0].rf_levels == [0, 0]
             and channels_of(rs[3])[0].rf_quality == 0
             and channels_of(rs[4])[0].battery_bars is None  # the SL Rack reports no RF
         ),

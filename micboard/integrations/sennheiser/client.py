@@ -81,7 +81,9 @@ class SscPoll:
         unsupported = self.unsupported()
         if not unsupported:
             return self.last_skipped
-        shown = ", ".join(f"{format_path(p)} {describe(c)}" for p, c in list(unsupported.items())[:3])
+        shown = ", ".join(
+            f"{format_path(p)} {describe(c)}" for p, c in list(unsupported.items())[:3]
+        )
         more = f" and {len(unsupported) - 3} more" if len(unsupported) > 3 else ""
         return f"refused: {shown}{more}"
 

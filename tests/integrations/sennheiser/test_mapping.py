@@ -89,4 +89,7 @@ def test_the_bars_a_receiver_shows_are_kept_when_no_percent_is_reported() -> Non
     assert (bars.battery_bars, bars.battery_percent) == (5, None)
     both = {Reading.BATTERY_BARS: 1, Reading.BATTERY_PERCENT: 90}
     assert channel_snapshot(SPEECHLINE_RACK, 1, both, None).battery_bars == 5
-    assert channel_snapshot(SPEECHLINE_RACK, 1, {Reading.BATTERY_BARS: None}, None).battery_bars is None
+    assert (
+        channel_snapshot(SPEECHLINE_RACK, 1, {Reading.BATTERY_BARS: None}, None).battery_bars
+        is None
+    )

@@ -63,8 +63,8 @@ class Subscriptions:
         for entry in entries:
             if not isinstance(entry, dict):
                 continue
-            given = entry.get("#") if isinstance(entry.get("#"), dict) else {}
-            assert isinstance(given, dict)
+            marked = entry.get("#")
+            given: Tree = marked if isinstance(marked, dict) else {}
             parameters = {**FILLED_DEFAULTS, **given} if self.fills_defaults else given
             addresses = {k: v for k, v in entry.items() if k != "#"}
             echoed.append({"#": parameters, **addresses} if parameters else addresses)

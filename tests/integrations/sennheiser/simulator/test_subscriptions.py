@@ -7,8 +7,10 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
 from micboard.integrations.sennheiser.families import DIGITAL_6000, SPEECHLINE_MCR, Family
 from micboard.integrations.sennheiser.simulator.receiver import SimulatedReceiver
@@ -19,6 +21,27 @@ def client() -> Iterator[socket.socket]:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(3.0)
         yield sock
+
+
+TRANSCRIPTS = Path(__file__).parents[1] / "transcripts"
+
+
+def printed(name: str, section: str) -> object:
+    """The subscription echo the guide prints in ``section`` (``transcripts/<name>.yaml``)."""
+    exchanges = yaml.safe_load((TRANSCRIPTS / f"{name}.yaml").read_text())["exchanges"]
+    (echo,) = [
+        reply
+        for exchange in exchanges
+        if exchange["section"].startswith(f"{section} ")
+        for reply in exchange.get("receive", [])
+        if '"subscribe"' in reply
+    ]
+    return json.loads(echo)
+
+
+def parameters(echo: object) -> object:
+    assert isinstance(echo, dict)
+    return echo["osc"]["state"]["subscribe"][0]["#"]
 
 
 def started(family: Family, channels: int) -> SimulatedReceiver:
@@ -34,8 +57,11 @@ def test_a_subscription_is_echoed_answered_notified_and_ended_after_its_lifetime
 ) -> None:
     receiver = started(SPEECHLINE_MCR, 2)
     try:
-        request = b'{"osc":{"state":{"subscribe":[{"#":{"lifetime":1},"rx1":{"mute_state":null}}]}}}'
+        request = (
+            b'{"osc":{"state":{"subscribe":[{"#":{"lifetime":1},"rx1":{"mute_state":null}}]}}}'
+        )
         client.sendto(request, ("127.0.0.1", receiver.port))
+        assert parameters(printed("speechline_rack", "8.11")) == {"lifetime": 2000}
         assert receive(client) == json.loads(request)  # 8.11: the request echoed as sent
         assert receive(client) == {"rx1": {"mute_state": False}}
         began = time.monotonic()
@@ -57,20 +83,10 @@ def test_the_digital_6000_echo_fills_in_the_parameters(client: socket.socket) ->
     try:
         request = b'{"osc":{"state":{"subscribe":[{"rx1":{"active_warnings":null}}]}}}'
         client.sendto(request, ("127.0.0.1", receiver.port))
-        # 11.57: Rx: {"osc":{"state":{"subscribe":[{"#":{"min":0, "max":0, "lifetime":10,
-        # "count":1000},"slot1":{"subslot1":{"accu_detection":null}}}]}}}
-        assert receive(client) == {
-            "osc": {
-                "state": {
-                    "subscribe": [
-                        {
-                            "#": {"min": 0, "max": 0, "lifetime": 10, "count": 1000},
-                            "rx1": {"active_warnings": None},
-                        }
-                    ]
-                }
-            }
-        }
+        echo = receive(client)
+        assert parameters(echo) == parameters(printed("digital6000", "11.57"))
+        assert isinstance(echo, dict)
+        assert echo["osc"]["state"]["subscribe"][0]["rx1"] == {"active_warnings": None}
         assert receive(client) == {"rx1": {"active_warnings": []}}
     finally:
         receiver.stop()
