@@ -74,6 +74,8 @@ WORKER_COMMANDS = (
     "script|exists",
 )
 
+# Without a line of its own, Redis's default user is on with no password and every right.
+DEFAULT_USER_OFF = "user default off"
 USER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 # The binding tables Kombu keeps per exchange (with their deadlines and permanent sets),
 # and the queues of remote control (each worker's, and the replies).
@@ -133,6 +135,21 @@ class WorkerAcl:
         parts += [f"%W~{pattern}" for pattern in self.write_only_keys()]
         parts += [f"&{pattern}" for pattern in self.channels()]
         return " ".join(parts)
+
+
+def central_line(*, user: str, password_sha256: str) -> str:
+    """The central site's user: every command, key and channel (web, beat, housekeeping)."""
+    return f"user {user} on #{password_sha256} resetkeys resetchannels ~* &* +@all"
+
+
+def line_user(line: str) -> str:
+    """The user an ACL file line is about."""
+    return line.split()[1]
+
+
+def line_rules(line: str) -> list[str]:
+    """The line's rules, as ``ACL SETUSER`` takes them after the name."""
+    return line.split()[2:]
 
 
 def check_user_name(name: str) -> str:

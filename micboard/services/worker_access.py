@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import redis
 import structlog
 from django.conf import settings
 from django.db import connection, transaction
@@ -120,18 +121,69 @@ def redis_acl_line(*, user: str, venue_slug: str, password: str) -> str:
     ).line()
 
 
+def redis_acl_central_line(*, user: str, password: str) -> str:
+    """The ACL file line of the central site's own Redis user (every right)."""
+    try:
+        name = redis_acl.check_user_name(user)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    if not password:
+        raise ValidationError("the Redis user needs a password")
+    return redis_acl.central_line(user=name, password_sha256=redis_acl.password_hash(password))
+
+
 def redis_acl_write(*, path: Path, line: str) -> None:
-    """Put ``line`` in the ACL file at ``path``, replacing that user's former line."""
-    user = line.split()[1]
-    kept = []
-    if path.exists():
-        kept = [
-            old
-            for old in path.read_text().splitlines()
-            if old.strip() and old.split()[:2] != ["user", user]
-        ]
+    """Put ``line`` in the ACL file at ``path``, replacing that user's former line. A file
+    that names no default user gets ``user default off``: Redis would leave it open."""
+    user = redis_acl.line_user(line)
+    _rewrite_aclfile(path, [old for old in _aclfile_lines(path) if _user_of(old) != user] + [line])
+
+
+def redis_acl_remove(*, path: Path, user: str) -> bool:
+    """Drop ``user``'s line from the ACL file; False when it had none."""
+    lines = _aclfile_lines(path)
+    kept = [old for old in lines if _user_of(old) != user]
+    if len(kept) == len(lines):
+        return False
+    _rewrite_aclfile(path, kept)
+    return True
+
+
+def redis_acl_apply(*, client: redis.Redis, line: str) -> None:
+    """Give the running server the line's user as the file has it (``ACL SETUSER``): no
+    restart, and no connection dropped, its own or another user's (``ACL LOAD`` on Redis
+    7.0 drops every client)."""
+    user = redis_acl.line_user(line)
+    # The line's rules as they are: acl_setuser() would take them apart into arguments.
+    rules = redis_acl.line_rules(line)
+    client.execute_command("ACL", "SETUSER", user, "reset", *rules)  # type: ignore[no-untyped-call]
+    log.info("redis_acl_user_applied", user=user)
+
+
+def redis_acl_drop(*, client: redis.Redis, user: str) -> bool:
+    """Delete ``user`` from the running server; Redis ends its connections. False when the
+    server had no such user."""
+    dropped = bool(client.acl_deluser(user))
+    log.info("redis_acl_user_dropped", user=user, existed=dropped)
+    return dropped
+
+
+def _aclfile_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line for line in path.read_text().splitlines() if line.strip()]
+
+
+def _user_of(line: str) -> str | None:
+    words = line.split()
+    return words[1] if len(words) > 1 and words[0] == "user" else None
+
+
+def _rewrite_aclfile(path: Path, lines: list[str]) -> None:
+    if not any(_user_of(line) == "default" for line in lines):
+        lines = [redis_acl.DEFAULT_USER_OFF, *lines]
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text("\n".join([*kept, line]) + "\n")
+    partial.write_text("\n".join(lines) + "\n")
     partial.chmod(0o600)
     partial.replace(path)
 

@@ -15,8 +15,12 @@ from tests.factories import make_venue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no roles")
-def test_sqlite_has_no_roles_to_make() -> None:
+def test_roles_are_made_on_postgresql_and_refused_on_sqlite() -> None:
+    # Runs on either database, so a PostgreSQL run skips nothing here.
+    if connection.vendor == "postgresql":
+        statements = worker_access.db_roles_statements()
+        assert any(s.startswith("CREATE POLICY micboard_venue_rows") for s in statements)
+        return
     with pytest.raises(ConfigurationError, match="need PostgreSQL"):
         worker_access.db_roles_statements()
     with pytest.raises(CommandError, match="need PostgreSQL"):
@@ -64,6 +68,43 @@ def test_the_acl_command_takes_its_password_from_the_environment_only(
         "--aclfile", str(tmp_path / "users.acl"),
     )  # fmt: skip
     assert "user worker-a on #" in (tmp_path / "users.acl").read_text()
+
+
+def test_a_file_without_a_default_user_gets_it_switched_off(tmp_path: Path) -> None:
+    aclfile = tmp_path / "users.acl"
+    worker_access.redis_acl_write(path=aclfile, line="user worker-a on #a ~a")
+    assert aclfile.read_text().splitlines() == ["user default off", "user worker-a on #a ~a"]
+
+
+def test_the_central_user_and_revoking_a_user(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aclfile = tmp_path / "users.acl"
+    monkeypatch.setenv("MICBOARD_REDIS_ACL_PASSWORD", "pw")
+    with pytest.raises(CommandError, match="need --aclfile"):
+        call_command("micboard_redis_acl", "--central", "--user", "micboard")
+    with pytest.raises(CommandError, match="need --user"):
+        call_command("micboard_redis_acl", "--central", "--aclfile", str(aclfile))
+    call_command("micboard_redis_acl", "--central", "--user", "micboard", "--aclfile", str(aclfile))
+    venue = make_venue()
+    call_command(
+        "micboard_redis_acl", "--venue", venue.slug, "--user", "worker-a",
+        "--aclfile", str(aclfile),
+    )  # fmt: skip
+    central = aclfile.read_text().splitlines()[1]
+    assert central.startswith("user micboard on #")
+    assert central.endswith(" ~* &* +@all")
+    assert "pw" not in central.split()
+    with pytest.raises(ValidationError, match="usable Redis user name"):
+        worker_access.redis_acl_central_line(user="Micboard", password="pw")
+    with pytest.raises(ValidationError, match="needs a password"):
+        worker_access.redis_acl_central_line(user="micboard", password="")
+
+    call_command("micboard_redis_acl", "--revoke", "worker-a", "--aclfile", str(aclfile))
+    assert "removed from the file" in capsys.readouterr().out
+    assert [line.split()[1] for line in aclfile.read_text().splitlines()] == ["default", "micboard"]
+    with pytest.raises(CommandError, match="no Redis user 'worker-a'"):
+        call_command("micboard_redis_acl", "--revoke", "worker-a", "--aclfile", str(aclfile))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's SQL")
