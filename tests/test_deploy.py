@@ -39,6 +39,8 @@ SERVICE_VARS: dict[str, str] = {
     "POSTGRES_DB": "the postgres image",
     "POSTGRES_USER": "the postgres image",
     "POSTGRES_PASSWORD": "the postgres image",
+    "REDISCLI_AUTH": "the redis image's redis-cli",
+    "MICBOARD_REDIS_PASSWORD": "compose interpolation",
     "MICBOARD_IMAGE": "compose interpolation",
     "MICBOARD_HTTP_PORT": "compose interpolation",
     "MICBOARD_HTTPS_PORT": "compose interpolation",
@@ -160,7 +162,13 @@ def test_the_migrate_step_runs_once_before_the_rest() -> None:
     migrate = services()["migrate"]
     assert migrate["restart"] == "no"
     script = " ".join(command(migrate))
-    order = [script.index(step) for step in ("migrate", "collectstatic", "micboard_schedules")]
+    steps = (
+        "migrate --noinput",
+        "micboard_db_roles --apply",
+        "collectstatic",
+        "micboard_schedules",
+    )
+    order = [script.index(step) for step in steps]
     assert order == sorted(order)
     for name in ("web", "beat", "worker-main-hall", "worker-chapel", "worker-housekeeping"):
         depends = services()[name]["depends_on"]
@@ -173,7 +181,8 @@ def test_images_and_health_checks_of_the_backing_services() -> None:
     assert postgres["image"] == "postgres:16"
     assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
     assert redis_service["image"] == "redis:7"
-    assert redis_service["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert redis_service["healthcheck"]["test"][0] == "CMD-SHELL"
+    assert redis_service["healthcheck"]["test"][1].startswith("redis-cli --user micboard ping")
     assert "/admin/login/" in python_snippet(services()["web"]["healthcheck"])
     assert command(services()["web"])[:2] == ["gunicorn", "micboard.project.wsgi:application"]
 
@@ -294,9 +303,8 @@ def test_the_environment_template_is_for_production() -> None:
     assert ":change-me@" in values["DATABASE_URL"]
     assert values["POSTGRES_PASSWORD"] == "change-me"
     assert values["FLOWER_BASIC_AUTH"].endswith(":change-me")
-    for name, service in services().items():
-        if "build" in service:
-            assert service["env_file"] == ["micboard.env"], name
+    assert values["REDIS_URL"].startswith("redis://micboard:change-me@")
+    assert values["MICBOARD_REDIS_PASSWORD"] == "change-me"
 
 
 # --- the image --------------------------------------------------------------------------
@@ -404,22 +412,3 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
     if result.returncode != 0 and "Failed to initialize manager" in output:
         pytest.skip(f"systemd-analyze cannot run here: {output.splitlines()[0]}")
     assert (result.returncode, output) == (0, "")
-
-
-VENUE_ENV = DEPLOY / "venue-worker.env.example"
-
-
-def test_the_venue_worker_template_holds_only_venue_credentials() -> None:
-    values = {}
-    for line in VENUE_ENV.read_text().splitlines():
-        match = re.match(r"^([A-Z][A-Z0-9_]+)=(.*)$", line)
-        if match:
-            values[match[1]] = match[2]
-    central = env_example()
-    assert "SECRET_KEY" not in values
-    assert "FLOWER_BASIC_AUTH" not in values
-    assert values["MICBOARD_PROCESS_ROLE"] == "venue-worker"
-    assert values["DATABASE_URL"].split("@")[0] != central["DATABASE_URL"].split("@")[0]
-    assert "sslmode=verify-full" in values["DATABASE_URL"]
-    assert values["REDIS_URL"].startswith("rediss://worker-")
-    assert "ssl_cert_reqs=required" in values["REDIS_URL"]
