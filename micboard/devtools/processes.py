@@ -74,6 +74,15 @@ class ProcessGroup:
         os.killpg(child.process.pid, signal.SIGKILL)
         child.process.wait(timeout=10)
 
+    def stop(self, child: Child, *, grace_seconds: float = 15.0) -> None:
+        """SIGTERM one child (a warm shutdown), SIGKILL it after ``grace_seconds``."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.process.pid, signal.SIGTERM)
+        try:
+            child.process.wait(timeout=grace_seconds)
+        except subprocess.TimeoutExpired:
+            self.kill(child)
+
     def stop_all(self, *, grace_seconds: float = 10.0) -> None:
         for child in reversed(self.children):
             if child.process.poll() is None:

@@ -18,7 +18,9 @@ from typing import Any
 import psycopg
 import pytest
 import redis
+from celery import Celery
 
+from micboard.devtools.processes import Child, ProcessGroup
 from micboard.devtools.secure_links import (
     Authority,
     PostgresCluster,
@@ -134,27 +136,35 @@ class SecureSite:
             name: Venue(slug=f"{name}-{number}", **made[f"{name}-{number}"]) for name in receivers
         }
 
-    def venue_login(self, venue: Venue) -> tuple[str, str]:
-        """The venue's database login role and password (made with micboard_db_roles)."""
+    def venue_login(self, venue: Venue, password: str = "") -> tuple[str, str]:
+        """The venue's database login role and password (made with micboard_db_roles; run
+        again with another password, it rotates it)."""
         login = "venue_" + venue.slug.replace("-", "_")
-        password = f"db-{login}-password"
+        password = password or f"db-{login}-password"
         env = {**self.central_env(), "MICBOARD_DB_ROLE_PASSWORD": password}
         self.manage(
             "micboard_db_roles", "--apply", "--venue", venue.slug, "--login", login, env=env
         )
         return login, password
 
-    def redis_user(self, venue: Venue) -> tuple[str, str]:
-        """The venue's Redis ACL user and password (made with micboard_redis_acl)."""
+    def redis_user(self, venue: Venue, password: str = "") -> tuple[str, str]:
+        """The venue's Redis ACL user and password (made with micboard_redis_acl, written
+        into the ACL file and applied to the running server; again, it rotates it)."""
         user = f"worker-{venue.slug}"
-        password = f"redis-{user}-password"
+        password = password or f"redis-{user}-password"
         env = {**self.central_env(), "MICBOARD_REDIS_ACL_PASSWORD": password}
         self.manage(
             "micboard_redis_acl", "--venue", venue.slug, "--user", user,
-            "--aclfile", str(self.redis.aclfile), env=env,
+            "--aclfile", str(self.redis.aclfile), "--apply", env=env,
         )  # fmt: skip
-        self.admin_redis().execute_command("ACL", "LOAD")
         return user, password
+
+    def publish(self, task: str, args: list[object], queue: str, **kwargs: object) -> None:
+        """Publish as the central site does (its own Redis user), over TLS."""
+        app = Celery("central", broker=self.admin_redis_url(), set_as_current=False)
+        app.conf.broker_transport_options = {"sep": ":", "queue_order_strategy": "priority"}
+        with app.connection_for_write() as conn:
+            app.send_task(task, args=args, kwargs=kwargs, queue=queue, connection=conn)
 
     def worker_database_url(self, login: str, password: str, *, ca: Path | None = None) -> str:
         return self.postgres.url(
@@ -188,10 +198,31 @@ class SecureSite:
         }
 
 
+def start_venue_worker(  # noqa: PLR0917 - each part of a worker's start
+    processes: ProcessGroup, site: SecureSite, venue: Venue, db_url: str, redis_url: str, tmp: Path
+) -> Child:
+    """A venue worker process with only the credentials given, as a venue runs it."""
+    env = site.worker_env(venue, db_url, redis_url, tmp / f"{venue.slug}.heartbeat")
+    argv = [
+        sys.executable, "-m", "celery", "-A", "micboard.workers",
+        "worker", "-Q", venue.queue, "-n", f"{venue.slug}@%h", "--pool", "threads",
+        "--concurrency", "1", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+    ]  # fmt: skip
+    return processes.start(f"worker-{venue.slug}", argv, env)
+
+
+def log_text(child: Child) -> str:
+    child.log_file.flush()
+    return child.log_path.read_text(errors="replace")
+
+
 @pytest.fixture(scope="session")
 def secure_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureSite]:
     """Started once per session: the TLS PostgreSQL (migrated, roles applied) and Redis."""
     problem = postgres_unavailable() or redis_unavailable()
+    if problem and os.environ.get("CI") == "true":
+        # CI installs both (.github/workflows/ci.yml): a skip there would hide these tests.
+        pytest.fail(f"cannot start the TLS servers: {problem}")
     if problem:
         pytest.skip(f"cannot start the TLS servers: {problem}")
     certs = tmp_path_factory.mktemp("tls")

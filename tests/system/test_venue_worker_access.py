@@ -4,38 +4,20 @@ checking: it syncs its venue and nothing else, and a wrong CA stops it at start-
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
-from celery import Celery
 from psycopg import errors as pg_errors
 
-from micboard.devtools.processes import Child, ProcessGroup
+from micboard.devtools.processes import ProcessGroup
 from micboard.infrastructure import db_roles
 from tests.conftest import StartFleet
-from tests.system.conftest import celery_command
-from tests.system.secure_site import SecureSite, Venue
+from tests.system.secure_site import SecureSite, log_text, start_venue_worker
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.system
-
-
-@pytest.fixture
-def processes(tmp_path: Path) -> Iterator[ProcessGroup]:
-    group = ProcessGroup(tmp_path / "logs")
-    yield group
-    group.stop_all(grace_seconds=15)
-
-
-def _publish(site: SecureSite, task: str, args: list[object], queue: str, **kwargs: object) -> None:
-    """Publish as the central site does (its own Redis user), over TLS."""
-    app = Celery("central", broker=site.admin_redis_url(), set_as_current=False)
-    app.conf.broker_transport_options = {"sep": ":", "queue_order_strategy": "priority"}
-    with app.connection_for_write() as conn:
-        app.send_task(task, args=args, kwargs=kwargs, queue=queue, connection=conn)
 
 
 def _synced(site: SecureSite, receiver_ids: list[int]) -> bool:
@@ -44,22 +26,6 @@ def _synced(site: SecureSite, receiver_ids: list[int]) -> bool:
         (receiver_ids,),
     )
     return rows[0][0] == len(receiver_ids)
-
-
-def _start_worker(  # noqa: PLR0917 - each part of a worker's start
-    processes: ProcessGroup, site: SecureSite, venue: Venue, db_url: str, redis_url: str, tmp: Path
-) -> Child:
-    env = site.worker_env(venue, db_url, redis_url, tmp / f"{venue.slug}.heartbeat")
-    argv = celery_command(
-        "worker", "-Q", venue.queue, "-n", f"{venue.slug}@%h", "--pool", "threads",
-        "--concurrency", "1", "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-    )  # fmt: skip
-    return processes.start(f"worker-{venue.slug}", argv, env)
-
-
-def _log(child: Child) -> str:
-    child.log_file.flush()
-    return child.log_path.read_text(errors="replace")
 
 
 def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
@@ -74,7 +40,7 @@ def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
     north, south = venues["north"], venues["south"]
     login, db_password = site.venue_login(north)
     user, redis_password = site.redis_user(north)
-    worker = _start_worker(
+    worker = start_venue_worker(
         processes,
         site,
         north,
@@ -82,13 +48,13 @@ def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
         site.worker_redis_url(user, redis_password),
         tmp_path,
     )
-    wait_for(lambda: "ready" in _log(worker), timeout=60, what="the venue worker to be ready")
+    wait_for(lambda: "ready" in log_text(worker), timeout=60, what="the venue worker to be ready")
 
     # A dispatch (reads its receivers, queues their batch, records the cycle) and the sync.
     site.admin_sql(
         "UPDATE micboard_receiver SET next_sync_at = now() WHERE venue_id = %s", (north.id,)
     )
-    _publish(site, "micboard.dispatch_due_syncs", [north.id], north.queue)
+    site.publish("micboard.dispatch_due_syncs", [north.id], north.queue)
     wait_for(lambda: _synced(site, north.receivers), timeout=60, what="north's receivers synced")
     cycles = site.admin_sql(
         "SELECT due FROM micboard_dispatchcycle WHERE venue_id = %s", (north.id,)
@@ -113,8 +79,8 @@ def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
     (before,) = site.admin_sql(
         "SELECT last_sync_at FROM micboard_receiver WHERE id = %s", (north.receivers[0],)
     )[0]
-    _publish(site, "micboard.sync_receivers", [south.receivers], north.queue, venue=south.slug)
-    _publish(site, "micboard.sync_receivers", [north.receivers[:1]], north.queue, venue=north.slug)
+    site.publish("micboard.sync_receivers", [south.receivers], north.queue, venue=south.slug)
+    site.publish("micboard.sync_receivers", [north.receivers[:1]], north.queue, venue=north.slug)
     wait_for(
         lambda: site.admin_sql(
             "SELECT last_sync_at > %s FROM micboard_receiver WHERE id = %s",
@@ -127,7 +93,7 @@ def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
         "SELECT last_sync_at FROM micboard_receiver WHERE id = ANY(%s)", (south.receivers,)
     )
     assert south_rows == [(None,)]
-    assert "refused" not in _log(worker)
+    assert "refused" not in log_text(worker)
     assert worker.process.poll() is None
 
 
@@ -226,11 +192,11 @@ def test_a_wrong_ca_stops_the_worker_at_start_up(
     wrong = site.wrong.ca_cert
     db_url = site.worker_database_url(login, db_password, ca=wrong if link == "database" else None)
     redis_url = site.worker_redis_url(user, redis_password, ca=wrong if link == "redis" else None)
-    worker = _start_worker(processes, site, venue, db_url, redis_url, tmp_path)
+    worker = start_venue_worker(processes, site, venue, db_url, redis_url, tmp_path)
     started = time.monotonic()
     wait_for(lambda: worker.process.poll() is not None, timeout=60, what="the worker to exit")
     assert worker.process.returncode != 0
-    text = _log(worker)
+    text = log_text(worker)
     assert f"the {link} refused this worker" in text
     assert "certificate verify failed" in text.lower()
     assert "ready" not in text
