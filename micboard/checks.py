@@ -123,6 +123,29 @@ def _database_tls_problem(database: dict[str, Any]) -> str:
     return ""
 
 
+def _central_redis_user_messages() -> list[CheckMessage]:
+    """A venue worker logs in to Redis as its own ACL user: not as the default user (the
+    server's one password) nor as the central site's."""
+    central = os.environ.get("MICBOARD_CENTRAL_REDIS_USER", "micboard")
+    shared = {
+        setting
+        for setting in ("CELERY_BROKER_URL", "MICBOARD_REDIS_URL")
+        if urlsplit(str(getattr(settings, setting))).scheme != "unix"
+        and (urlsplit(str(getattr(settings, setting))).username or "default")
+        in {"default", central}
+    }
+    if not shared:
+        return []
+    return [
+        CheckWarning(
+            f"A venue worker logs in to Redis as a shared user ({', '.join(sorted(shared))}).",
+            hint="Give each venue its own ACL user: manage.py micboard_redis_acl --venue SLUG "
+            "--user NAME (docs/deployment.md), and put it in the URL (rediss://NAME:...@).",
+            id="micboard.W013",
+        )
+    ]
+
+
 @register(Tags.security, deploy=True)
 def check_venue_worker(
     *,
@@ -157,6 +180,8 @@ def check_venue_worker(
                 id="micboard.W011",
             )
         )
+    if worker:
+        messages += _central_redis_user_messages()
     links = [
         ("broker", "CELERY_BROKER_URL", _redis_tls_problem(settings.CELERY_BROKER_URL)),
         ("Redis", "MICBOARD_REDIS_URL", _redis_tls_problem(settings.MICBOARD_REDIS_URL)),

@@ -94,6 +94,7 @@ def test_a_venue_worker_with_central_secrets_or_plain_links_is_warned() -> None:
     assert result.returncode != 0
     assert "micboard.W010" in result.stderr  # a SECRET_KEY it never uses
     assert "micboard.W011" in result.stderr  # the central database user
+    assert "micboard.W013" in result.stderr  # Redis's default user, the server's one password
     assert "The broker is on another machine and its link is not TLS" in result.stderr
     assert "The database is on another machine and its link uses sslmode=require" in result.stderr
 
@@ -104,8 +105,22 @@ def test_a_venue_worker_with_its_own_credentials_over_tls_passes() -> None:
     }
     env["MICBOARD_PROCESS_ROLE"] = "venue-worker"
     env["DATABASE_URL"] = env["DATABASE_URL"].replace("micboard:pw@", "venue_main_hall:pw@", 1)
+    env["REDIS_URL"] = env["REDIS_URL"].replace(":pw@", "worker-main-hall:pw@", 1)
     result = check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_venue_worker_as_the_central_redis_user_is_warned() -> None:
+    env = {
+        k: v for k, v in PRODUCTION.items() if k not in {"SECRET_KEY", "MICBOARD_ENCRYPTION_KEYS"}
+    }
+    env["MICBOARD_PROCESS_ROLE"] = "venue-worker"
+    env["DATABASE_URL"] = env["DATABASE_URL"].replace("micboard:pw@", "venue_main_hall:pw@", 1)
+    env["REDIS_URL"] = env["REDIS_URL"].replace(":pw@", "micboard:pw@", 1)
+    result = check_deploy(env)
+    assert result.returncode != 0
+    assert "micboard.W013" in result.stderr
+    assert "(CELERY_BROKER_URL, MICBOARD_REDIS_URL)" in result.stderr
 
 
 def test_a_loopback_broker_needs_no_tls() -> None:
