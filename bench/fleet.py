@@ -689,7 +689,7 @@ class SecureCentre:
         user, password = f"worker-{venue.slug}", "bench-only-worker-password"
         line = worker_access.redis_acl_line(user=user, venue_slug=venue.slug, password=password)
         worker_access.redis_acl_write(path=self.redis.aclfile, line=line)
-        redis.Redis.from_url(self.redis_url).execute_command("ACL", "LOAD")
+        worker_access.redis_acl_apply(client=redis.Redis.from_url(self.redis_url), line=line)
         ca = self.authority.ca_cert
         worker = {k: v for k, v in env.items() if k != "SECRET_KEY"}
         return {

@@ -66,6 +66,8 @@ def _ready(worker: Child) -> None:
     wait_for(lambda: "ready" in log_text(worker), timeout=60, what=f"{worker.name} ready")
 
 
+# Four worker starts, eight sync rounds and the session's TLS servers, on a shared machine.
+@pytest.mark.timeout(300)
 def test_rotating_and_revoking_one_venue_leaves_the_other_syncing(
     secure_site: SecureSite, start_fleet: StartFleet, processes: ProcessGroup, tmp_path: Path
 ) -> None:
