@@ -2,7 +2,7 @@
 
 The simulator speaks each family as Shure's command strings print it (seven-digit SLX-D
 ``FREQUENCY``, ``TX_MODEL``, ``RSSI`` per antenna, ULX-D ``TX_OFFSET`` as dB + 12); the
-rows must hold what the documents say those strings mean.
+rows must hold what the documents say those strings mean, each antenna's level included.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ def test_a_four_channel_slxd4q_plus_lands_with_its_documented_values(
         assert channel.frequency_khz == int(wire["FREQUENCY"]) == spec.frequency_khz
         assert wire["TX_MODEL"] in {"SLXD1", "SLXD2", "UNKNOWN"}
         assert channel.tx_type == ("" if wire["TX_MODEL"] == "UNKNOWN" else wire["TX_MODEL"])
-        strongest = max(int(wire["RSSI 1"]), int(wire["RSSI 2"]))
+        antennas = [int(wire["RSSI 1"]), int(wire["RSSI 2"])]
         # value - 120 = dBm, stored as dBm + 128; 000 is no signal, stored as 0
-        assert channel.rf_level == (strongest + 8 if strongest else 0)
+        assert channel.rf_levels == [value + 8 if value else 0 for value in antennas]
+        assert channel.rf_level == max(channel.rf_levels)
     off = channels[1]
     assert (off.tx_type, off.battery_bars, off.runtime_minutes, off.rf_level) == ("", None, None, 0)
 

@@ -146,6 +146,19 @@ def test_slxd_takes_the_strongest_antenna_and_reads_no_signal_as_zero() -> None:
     assert (off.rf_level, off.tx_type, off.frequency_khz, off.battery_bars) == (0, "", None, None)
 
 
+def test_levels_per_antenna_stop_at_the_first_antenna_not_reported() -> None:
+    raw = {"CHAN_NAME": "{x}", "FREQUENCY": "0578350", "TX_MODEL": "SLXD2"}
+    raw |= {"TX_BATT_BARS": "005", "TX_BATT_MINS": "00300"}
+
+    only_b = SLXD.channel_snapshot(1, raw | {"RSSI 2": "064"})
+    only_a = SLXD.channel_snapshot(1, raw | {"RSSI 1": "083"})
+    ad = AD.channel_snapshot(1, AD_RAW | {"RSSI 1": "086", "RSSI 2": "065", "RSSI 4": "070"})
+
+    assert (only_b.rf_level, only_b.rf_levels) == (72, ())  # B alone is never shown as A
+    assert only_a.rf_levels == (91,)
+    assert ad.rf_levels == (94, 73)
+
+
 @pytest.mark.parametrize(
     ("param", "raw"),
     [
@@ -202,6 +215,7 @@ def test_uhfr_sample_rf_runs_the_other_way() -> None:
     snapshot = UHFR.channel_snapshot(1, raw)
 
     assert snapshot.rf_level == 128 - 30
+    assert snapshot.rf_levels == (128 - 30, 128 - 100)  # RF A, RF B
     assert (snapshot.battery_bars, snapshot.runtime_minutes) == (3, None)
     assert (snapshot.audio_level, snapshot.audio_peak) == (50, True)
 

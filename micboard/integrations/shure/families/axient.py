@@ -24,6 +24,7 @@ from micboard.integrations.shure.families.meters import (
     offset120_from_audio,
     offset120_from_rf,
     peak_from_offset120,
+    reported_antennas,
     rf_from_offset120,
 )
 from micboard.integrations.shure.values import (
@@ -57,6 +58,8 @@ AUDIO_LEDS = 8
 RSSI_LEDS_ON = "31"
 """An antenna's RSSI LED bitmap as the document's SAMPLE examples print it: two digits."""
 SAMPLE_HEAD = ("CHAN_QUALITY", "AUDIO_LED", "AUDIO_LEVEL_PEAK", "AUDIO_LEVEL_RMS")
+RSSI_KEYS = ("RSSI 1", "RSSI 2", "RSSI 3", "RSSI 4")
+"""Each antenna's RSSI as kept: two antennas, four with Quadversity."""
 
 
 class AxientFamily(Family):
@@ -65,7 +68,7 @@ class AxientFamily(Family):
     protocol = "shure-axient"
     models = {"AD4D": 2, "AD4Q": 4}
     channel_params = ("CHAN_NAME", "FREQUENCY", "TX_MODEL", "TX_BATT_BARS", "TX_BATT_MINS")
-    meter_params = (*SAMPLE_HEAD, "ANTENNA_STATUS", "RSSI 1", "RSSI 2", "RSSI 3", "RSSI 4")
+    meter_params = (*SAMPLE_HEAD, "ANTENNA_STATUS", *RSSI_KEYS)
 
     def report_item(self, param: str, values: tuple[str, ...]) -> tuple[str, str]:
         """``REP n RSSI <antenna> <value>`` is kept per antenna, as ``RSSI 1``, ``RSSI 2``..."""
@@ -75,6 +78,7 @@ class AxientFamily(Family):
 
     def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
         rssi = [rf_from_offset120(v) for k, v in sorted(raw.items()) if k.startswith("RSSI ")]
+        antennas = reported_antennas(raw, RSSI_KEYS, rf_from_offset120)
         optional(raw, "CHAN_QUALITY", parse_quality)  # checked; there is no column for it
         return ChannelSnapshot(
             number=number,
@@ -85,6 +89,7 @@ class AxientFamily(Family):
             tx_type=parse_tx_type(required(raw, "TX_MODEL"), UNKNOWN_TX_MODEL),
             tx_offset_db=optional(raw, "TX_OFFSET", _parse_offset),
             rf_level=max(rssi) if rssi else None,
+            rf_levels=antennas,
             audio_level=optional(raw, "AUDIO_LEVEL_RMS", audio_from_offset120),
             antenna=optional(raw, "ANTENNA_STATUS", antenna_from_status) or "",
             audio_peak=bool(optional(raw, "AUDIO_LEVEL_PEAK", peak_from_offset120)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+
 from micboard.integrations.base import (
     AUDIO_DBFS_OFFSET,
     AUDIO_PEAK_LEVEL,
@@ -64,3 +66,16 @@ def antenna_rf_levels(channel: ChannelSnapshot, antennas: int = 2) -> tuple[int,
         return channel.rf_levels
     lit = (channel.antenna or "").ljust(antennas, "X")
     return tuple((channel.rf_level or 0) if led != "X" else 0 for led in lit[:antennas])
+
+
+def reported_antennas(
+    raw: Mapping[str, str], keys: Iterable[str], parse: Callable[[str], int]
+) -> tuple[int, ...]:
+    """RF per antenna, in antenna order, from the first antenna's key on while each is
+    reported: a gap ends the list, so no level is ever shown as another antenna's."""
+    levels: list[int] = []
+    for key in keys:
+        if key not in raw:
+            break
+        levels.append(parse(raw[key]))
+    return tuple(levels)

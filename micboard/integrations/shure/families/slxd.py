@@ -19,6 +19,7 @@ from micboard.integrations.shure.families.meters import (
     offset120_from_audio,
     offset120_from_rf,
     peak_from_offset120,
+    reported_antennas,
     rf_from_offset120,
 )
 from micboard.integrations.shure.values import (
@@ -86,6 +87,7 @@ class SlxdFamily(Family):
             runtime_minutes=parse_runtime_minutes(required(raw, "TX_BATT_MINS"), "TX_BATT_MINS"),
             tx_type=parse_tx_type(required(raw, "TX_MODEL"), UNKNOWN_TX_MODEL),
             rf_level=max(rssi) if rssi else None,
+            rf_levels=reported_antennas(raw, RSSI_KEYS[1:], rf_from_offset120),
             audio_level=optional(raw, "AUDIO_LEVEL_RMS", audio_from_offset120),
             audio_peak=bool(optional(raw, "AUDIO_LEVEL_PEAK", peak_from_offset120)),
         )

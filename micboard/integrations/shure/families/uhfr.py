@@ -20,6 +20,7 @@ from micboard.integrations.shure.families.meters import (
     antenna_rf_levels,
     audio_from_leds,
     leds_from_audio,
+    reported_antennas,
 )
 from micboard.integrations.shure.values import (
     format_channel_name,
@@ -41,6 +42,7 @@ UNKNOWN_TX_TYPE = "UNKNOWN"
 NO_GROUP_CHANNEL = "-- --"
 NO_RF = "100"
 METER_PARAMS = ("ANTENNA", "RF_A", "RF_B", "TX_BAT", "AUDIO_LEDS")
+RF_KEYS = ("RF_A", "RF_B")
 METER_UNIT_MS = 30
 PEAK_BIT = 0x80
 
@@ -60,7 +62,7 @@ class UhfrFamily(Family):
     meter_params = ("ANTENNA", "RF_A", "RF_B", "AUDIO_LEDS")
 
     def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
-        rf = [optional(raw, p, parse_rf_dbm) for p in ("RF_A", "RF_B")]
+        rf = reported_antennas(raw, RF_KEYS, parse_rf_dbm)
         leds = optional(raw, "AUDIO_LEDS", parse_audio_bitmap)
         return ChannelSnapshot(
             number=number,
@@ -68,7 +70,8 @@ class UhfrFamily(Family):
             frequency_khz=parse_frequency_khz(required(raw, "FREQUENCY")),
             battery_bars=parse_tx_bat(required(raw, "TX_BAT")),
             tx_type=parse_tx_type(required(raw, "TX_TYPE"), UNKNOWN_TX_TYPE),
-            rf_level=max((r for r in rf if r is not None), default=None),
+            rf_level=max(rf, default=None),
+            rf_levels=rf,
             audio_level=None if leds is None else audio_from_leds(leds.bit_length()),
             antenna=optional(raw, "ANTENNA", parse_antenna) or "",
             audio_peak=leds is not None and bool(leds & PEAK_BIT),
@@ -79,7 +82,7 @@ class UhfrFamily(Family):
         raw = dict(zip(METER_PARAMS, values, strict=True))
         parse_antenna(raw["ANTENNA"])
         parse_tx_bat(raw["TX_BAT"])
-        for param in ("RF_A", "RF_B"):
+        for param in RF_KEYS:
             parse_rf_dbm(raw[param])
         parse_audio_bitmap(raw["AUDIO_LEDS"])
         return raw
