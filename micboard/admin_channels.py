@@ -7,7 +7,13 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from micboard.admin_access import ParentRoleInline, VenueRoleAdmin
-from micboard.formatting import format_audio, format_frequency, format_rf, format_runtime
+from micboard.formatting import (
+    format_audio,
+    format_frequency,
+    format_gain,
+    format_rf,
+    format_runtime,
+)
 from micboard.models import Channel, Receiver, TelemetrySample
 
 
@@ -42,6 +48,10 @@ class ChannelValues:
     def audio(self, obj: Channel) -> str:
         return format_audio(obj.audio_level)
 
+    @admin.display(description="Gain", ordering="audio_gain_db")
+    def audio_gain(self, obj: Channel) -> str:
+        return format_gain(obj.audio_gain_db)
+
 
 class ChannelInline(ChannelValues, ParentRoleInline, admin.TabularInline[Channel, Receiver]):
     model = Channel
@@ -61,6 +71,8 @@ class ChannelInline(ChannelValues, ParentRoleInline, admin.TabularInline[Channel
         "audio",
         "antenna",
         "muted",
+        "audio_gain",
+        "group_channel",
         "warnings",
         "updated_at",
     )

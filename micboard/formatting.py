@@ -51,3 +51,8 @@ def format_rf(level: int | None) -> str:
 def format_audio(level: int | None) -> str:
     """An audio level on micboard's scale (``Channel.audio_level``) in dBFS: ``-26 dBFS``."""
     return "—" if level is None else f"{level - AUDIO_DBFS_OFFSET} dBFS"
+
+
+def format_gain(gain_db: int | None) -> str:
+    """A gain in dB with its sign: ``+6 dB``, ``0 dB``, ``-18 dB``."""
+    return "—" if gain_db is None else f"{gain_db:+d} dB".replace("+0 ", "0 ")

@@ -120,6 +120,22 @@ def test_receiver_page_shows_channels_inline(admin_client: Client) -> None:
     assert b"Channels" in page.content
 
 
+def test_receiver_page_shows_each_channels_gain_and_group_channel(admin_client: Client) -> None:
+    receiver = make_receiver(make_venue(), model="SLXD4D")
+    device_service().snapshot_apply(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(
+            channels=(
+                ChannelSnapshot(1, "HH01 Lead", audio_gain_db=6, group_channel="2,14"),
+                ChannelSnapshot(2, "BP02 Host", audio_gain_db=-18),
+            )
+        ),
+    )
+    page = admin_client.get(f"/admin/micboard/receiver/{receiver.pk}/change/").content.decode()
+    for text in ("Gain", "Group channel", "+6 dB", "2,14", "-18 dB"):
+        assert text in page, text
+
+
 def test_venue_added_in_the_admin_gets_queue_and_dispatcher(admin_client: Client) -> None:
     response = admin_client.post(
         "/admin/micboard/venue/add/",

@@ -4,6 +4,7 @@ from micboard.formatting import (
     format_age,
     format_audio,
     format_frequency,
+    format_gain,
     format_rf,
     format_runtime,
     split_channel_name,
@@ -58,3 +59,5 @@ def test_levels_with_their_units() -> None:
     assert format_rf(66) == "-62 dBm"
     assert format_audio(24) == "-26 dBFS"
     assert format_rf(None) == format_audio(None) == "—"
+    assert (format_gain(6), format_gain(0), format_gain(-18)) == ("+6 dB", "0 dB", "-18 dB")
+    assert format_gain(None) == "—"

@@ -80,6 +80,8 @@ _CHANNEL = {
     "antenna": "AX",
     "muted": None,
     "warnings": [],
+    "audio_gain_db": 0,
+    "group_channel": "",
     "updated_at": "2026-11-26T19:30:05Z",
 }
 _GROUP = {"id": 3, "venue": "demo", "number": 1, "title": "Vocals", "channels": [31, 32, 35]}

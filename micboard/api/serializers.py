@@ -264,6 +264,8 @@ class ChannelSerializer(serializers.ModelSerializer[Channel]):
             "antenna",
             "muted",
             "warnings",
+            "audio_gain_db",
+            "group_channel",
             "updated_at",
         )
         read_only_fields = fields

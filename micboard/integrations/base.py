@@ -67,6 +67,11 @@ class ChannelSnapshot:
     """The channel's mute, where the device reports it."""
     warnings: tuple[str, ...] = ()
     """The device's own warnings for the channel, as it words them."""
+    audio_gain_db: int | None = None
+    """The receiver's audio gain in dB, where the device reports it (Shure ``AUDIO_GAIN``)."""
+    group_channel: str = ""
+    """The frequency's group and channel as ``g,c``, where the device reports them; empty
+    when it reports none (tuned directly) or has no such value."""
 
 
 @dataclass(frozen=True, slots=True)

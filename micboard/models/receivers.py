@@ -127,6 +127,16 @@ class Channel(models.Model):
     rf_quality = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Link or signal quality in percent, where reported."
     )
+    audio_gain_db = models.SmallIntegerField(
+        null=True, blank=True, help_text="The receiver's audio gain in dB, where reported."
+    )
+    group_channel = models.CharField(
+        max_length=5,
+        blank=True,
+        default="",
+        help_text="The frequency's group and channel as g,c, where reported; empty when the "
+        "receiver is tuned directly.",
+    )
     audio_level = models.PositiveSmallIntegerField(null=True, blank=True)
     antenna = models.CharField(max_length=4, blank=True, default="")
     muted = models.BooleanField(

@@ -48,6 +48,8 @@ _CHANNEL_FIELDS = [
     "battery_seen_at",
     "audio_peak_at",
     "last_sample_at",
+    "audio_gain_db",
+    "group_channel",
     "updated_at",
 ]
 
@@ -311,6 +313,8 @@ class PollResultWriter:
             antenna=values.antenna,
             muted=values.muted,
             warnings=list(values.warnings),
+            audio_gain_db=values.audio_gain_db,
+            group_channel=values.group_channel,
             state=state,
             last_battery_bars=last_bars,
             last_runtime_minutes=last_runtime,

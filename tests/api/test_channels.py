@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from micboard.composition import device_service
+from micboard.integrations.base import ChannelSnapshot, ReceiverSnapshot
 from micboard.models import Channel, ChannelState, Receiver, TelemetrySample
-from tests.factories import make_polled_receiver, make_venue
+from tests.factories import make_polled_receiver, make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +28,21 @@ def test_a_channel_reads_as_people_read_it(reader: APIClient) -> None:
     shown = reader.get(f"/api/v1/channels/{channel.pk}/").json()
     assert (shown["channel_id"], shown["display_name"]) == ("HH01", "Lead 1")
     assert (shown["frequency_mhz"], shown["runtime"], shown["state"]) == ("578.025", "4:05", "GOOD")
+
+
+def test_a_channel_shows_the_receivers_gain_and_group_channel(reader: APIClient) -> None:
+    receiver = make_receiver(make_venue(), model="SLXD4")
+    device_service().snapshot_apply(
+        receiver=receiver,
+        snapshot=ReceiverSnapshot(
+            channels=(ChannelSnapshot(1, "HH01 Lead", audio_gain_db=-6, group_channel="2,14"),)
+        ),
+    )
+    channel = Channel.objects.get(receiver=receiver)
+    shown = reader.get(f"/api/v1/channels/{channel.pk}/").json()
+    assert (shown["audio_gain_db"], shown["group_channel"]) == (-6, "2,14")
+    unreported = reader.get(f"/api/v1/channels/{polled_channel().pk}/").json()
+    assert (unreported["audio_gain_db"], unreported["group_channel"]) == (None, "")
 
 
 def test_channels_filter_by_venue_receiver_and_state(reader: APIClient) -> None:

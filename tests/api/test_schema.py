@@ -74,3 +74,13 @@ def test_the_schema_names_the_models_and_protocols_the_server_accepts(
         enums[field] = components[ref.rsplit("/", 1)[1]]["enum"]
     assert {"ULXD4Q", "QLXD4", "AD4Q", "UR4D", "P10T"} <= set(enums["model"])
     assert {"shure-tcp", "shure-uhfr"} <= set(enums["protocol"])
+
+
+def test_the_channel_schema_shows_gain_and_group_channel_read_only(
+    schema: dict[str, Any],
+) -> None:
+    channel = schema["components"]["schemas"]["Channel"]["properties"]
+    assert channel["audio_gain_db"]["readOnly"]
+    assert channel["group_channel"]["readOnly"]
+    assert "gain in dB" in channel["audio_gain_db"]["description"]
+    assert channel["group_channel"]["type"] == "string"

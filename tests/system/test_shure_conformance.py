@@ -42,6 +42,8 @@ def test_a_four_channel_slxd4q_plus_lands_with_its_documented_values(
         # value - 120 = dBm, stored as dBm + 128; 000 is no signal, stored as 0
         assert channel.rf_levels == [value + 8 if value else 0 for value in antennas]
         assert channel.rf_level == max(channel.rf_levels)
+        assert channel.audio_gain_db == int(wire["AUDIO_GAIN"]) - 18  # the value - 18 dB
+        assert (wire["GROUP_CHANNEL"], channel.group_channel) == ("{--,--}", "")  # tuned directly
     off = channels[1]
     assert (off.tx_type, off.battery_bars, off.runtime_minutes, off.rf_level) == ("", None, None, 0)
 
@@ -56,6 +58,8 @@ def test_ulxd_transmitter_offset_is_stored_in_db(
         all_online(venue, receivers)
         assert simulated.channel_values(1)["TX_OFFSET"] == "012"  # 0 dB, as the document writes it
         assert [c.tx_offset_db for c in channels_of(receivers[0])] == [0, 0]
+        assert simulated.channel_values(1)["AUDIO_GAIN"] == "018"  # 0 dB: the value - 18
+        assert [c.audio_gain_db for c in channels_of(receivers[0])] == [0, 0]
         simulated.set_transmitter(1, on=False)
         synced_until(
             venue,

@@ -149,6 +149,11 @@ def parse_group_channel(raw: str, param: str = "GROUP_CHANNEL") -> tuple[int, in
     return parse_int(param, group, max_digits=2), parse_int(param, channel, max_digits=2)
 
 
+def group_channel_text(group_channel: tuple[int, int] | None) -> str:
+    """A group and channel as stored (``1,1``); empty for none."""
+    return "" if group_channel is None else "{},{}".format(*group_channel)
+
+
 def format_group_channel(group_channel: tuple[int, int] | None, width: int) -> str:
     text = NO_GROUP_CHANNEL if group_channel is None else "{},{}".format(*group_channel)
     return quote(text, width)

@@ -30,6 +30,7 @@ from micboard.integrations.shure.values import (
     format_group_channel,
     format_runtime_minutes,
     format_tx_type,
+    group_channel_text,
     optional,
     parse_audio_gain_db,
     parse_battery_bars,
@@ -77,8 +78,6 @@ class SlxdFamily(Family):
 
     def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
         rssi = [rf_from_offset120(raw[key]) for key in RSSI_KEYS if key in raw]
-        optional(raw, "AUDIO_GAIN", parse_audio_gain_db)  # checked; there is no column for it
-        optional(raw, "GROUP_CHANNEL", parse_group_channel)  # likewise
         return ChannelSnapshot(
             number=number,
             name=parse_channel_name(required(raw, "CHAN_NAME")),
@@ -90,6 +89,8 @@ class SlxdFamily(Family):
             rf_levels=reported_antennas(raw, RSSI_KEYS[1:], rf_from_offset120),
             audio_level=optional(raw, "AUDIO_LEVEL_RMS", audio_from_offset120),
             audio_peak=bool(optional(raw, "AUDIO_LEVEL_PEAK", peak_from_offset120)),
+            audio_gain_db=optional(raw, "AUDIO_GAIN", parse_audio_gain_db),
+            group_channel=group_channel_text(optional(raw, "GROUP_CHANNEL", parse_group_channel)),
         )
 
     def sample_values(self, values: tuple[str, ...]) -> dict[str, str]:

@@ -66,7 +66,6 @@ class UlxdFamily(Family):
 
     def channel_snapshot(self, number: int, raw: Mapping[str, str]) -> ChannelSnapshot:
         audio = optional(raw, "AUDIO_LVL", parse_audio_level)
-        optional(raw, "AUDIO_GAIN", parse_audio_gain_db)  # checked; there is no column for it
         return ChannelSnapshot(
             number=number,
             name=parse_channel_name(required(raw, "CHAN_NAME")),
@@ -81,6 +80,7 @@ class UlxdFamily(Family):
             audio_level=audio,
             antenna=optional(raw, "RF_ANTENNA", parse_antenna) or "",
             audio_peak=audio is not None and audio >= AUDIO_PEAK_LEVEL,
+            audio_gain_db=optional(raw, "AUDIO_GAIN", parse_audio_gain_db),
         )
 
     def sample_values(self, values: tuple[str, ...]) -> dict[str, str]:
