@@ -155,7 +155,7 @@ def test_the_timeline_applies_undoes_and_repeats_events() -> None:
         timeline = Timeline(
             [
                 Event("garbage_only", receivers=(1,), at=0.0, duration=0.3),
-                Event("rename", receivers=("ULXD4D",), channel=2, params={"name": "BP77 Cover"}),
+                Event("rename", receivers=("ULXD4D",), channel=2, params={"name": "77 Cover"}),
                 Event(
                     "battery_drain", receivers=(0,), channel=1, every=0.1, params={"minutes": 50}
                 ),
@@ -167,7 +167,7 @@ def test_the_timeline_applies_undoes_and_repeats_events() -> None:
         try:
             wait_for(lambda: second.garbage is GarbageMode.ONLY, timeout=2, what="the fault")
             wait_for(lambda: second.garbage is GarbageMode.OFF, timeout=2, what="its undo")
-            wait_for(lambda: "BP77 Cover" in first.channel_values(2)["CHAN_NAME"], timeout=2)
+            wait_for(lambda: "77 Cover" in first.channel_values(2)["CHAN_NAME"], timeout=2)
             wait_for(lambda: first.channel_values(1)["BATT_RUN_TIME"] < before, timeout=2)
         finally:
             timeline.stop()

@@ -65,13 +65,13 @@ def test_a_changed_value_reaches_the_database_on_the_next_poll(
     with venue_worker(venue):
         dispatch_via_worker(venue.pk, venue.queue_name)
         wait_for(lambda: statuses([receiver]) == [ReceiverStatus.ONLINE], timeout=15)
-        fleet.receiver(0).set_channel_name(2, "BP99 Understudy")
+        fleet.receiver(0).set_channel_name(2, "BP99 Kim")
         fleet.receiver(0).set_battery(2, 1, 42)
 
         def renamed() -> bool:
             dispatch_via_worker(venue.pk, venue.queue_name)
             channel = Channel.objects.get(receiver=receiver, number=2)
-            return channel.name == "BP99 Understudy" and channel.state == ChannelState.CRITICAL
+            return channel.name == "BP99 Kim" and channel.state == ChannelState.CRITICAL
 
         wait_for(renamed, timeout=15, interval=0.5, what="the rename in the database")
 

@@ -1,9 +1,10 @@
 """What a simulated receiver is: model, identity and each channel's starting values.
 
 ``receiver_spec(model, index)`` builds the ``index``-th receiver of a fleet, the same on
-every run: names like ``HH01 Lead`` and ``BP02 Pastor`` (``01 Lead`` on an in-ear
-transmitter), distinct frequencies inside the receiver's band (470-636 MHz), batteries
-at assorted levels, now and then a transmitter switched off.
+every run: names like ``HH01 Lead`` and ``BP02 Pastor``, or ``01 Lead`` and ``02 Vicar``
+where the family's names are shorter (ULX-D and QLX-D hold 8 characters) and on an in-ear
+transmitter; distinct frequencies inside the receiver's band (470-636 MHz), batteries at
+assorted levels, now and then a transmitter switched off.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ PERFORMERS = (
     "Lead", "Pastor", "Keys", "Choir", "Host", "Guest", "Bass", "Drums",
     "Tenor", "Alto", "Reader", "Cantor", "Youth", "Band", "Panel", "Spare",
 )  # fmt: skip
+SHORT_CAST = (
+    "Lead", "Vicar", "Keys", "Choir", "Host", "Guest", "Bass", "Drums",
+    "Tenor", "Alto", "Poet", "Solo", "Youth", "Band", "Panel", "Spare",
+)  # fmt: skip
+"""The cast in five letters or fewer: ``16 Spare`` fits an 8-character name."""
 MIXES = ("Lead", "Keys", "Bass", "Drums", "Band", "Choir", "Host", "Horns")
 """In-ear mixes: short enough for an 8-character PSM1000 name."""
 
@@ -72,14 +78,9 @@ def receiver_spec(model: str, index: int = 0) -> ReceiverSpec:
     for channel in range(1, info.channels + 1):
         slot = index * 4 + channel
         handheld = slot % 2 == 1
-        if family.has_battery:
-            prefix = "HH" if handheld else "BP"
-            name = f"{prefix}{slot:02d} {PERFORMERS[(slot - 1) % len(PERFORMERS)]}"
-        else:
-            name = f"{slot % 100:02d} {MIXES[(slot - 1) % len(MIXES)]}"
         channels.append(
             ChannelSpec(
-                name=name[: family.name_width],
+                name=channel_name(slot, family.name_width, in_ear=not family.has_battery),
                 frequency_khz=low + ((index // len(BANDS)) * 4 + channel) * 1_625 % (high - low),
                 transmitter=(HANDHELD if handheld else BODYPACK)[family.name],
                 runtime_minutes=(
@@ -96,6 +97,19 @@ def receiver_spec(model: str, index: int = 0) -> ReceiverSpec:
         rf_band=band,
         channels=tuple(channels),
     )
+
+
+def channel_name(slot: int, width: int, *, in_ear: bool = False) -> str:
+    """The ``slot``-th channel's name, at most ``width`` characters: ``HH01 Lead`` (a
+    handheld, odd slots) or ``BP02 Pastor`` where it fits, else ``01 Lead``; an in-ear
+    transmitter carries a mix, ``01 Lead``."""
+    cast = MIXES if in_ear else SHORT_CAST
+    short = f"{slot % 100:02d} {cast[(slot - 1) % len(cast)]}"
+    if in_ear:
+        return short[:width]
+    prefix = "HH" if slot % 2 == 1 else "BP"
+    full = f"{prefix}{slot:02d} {PERFORMERS[(slot - 1) % len(PERFORMERS)]}"
+    return full if len(full) <= width else short[:width]
 
 
 def battery_bars_for(runtime_minutes: int) -> int:

@@ -35,9 +35,8 @@ AUDIO_GAIN_OFFSET_DB = 18
 MAX_AUDIO_GAIN = 60
 NO_GROUP_CHANNEL = "--,--"
 ANTENNA_STATES = frozenset({"AX", "XB", "AB", "XX"})
-# The longest channel name the simulator accepts, and the default padding of a name.
-# ULX-D / QLX-D pad to 8 as their document says; the simulator also carries longer demo
-# names such as ``BP03 Pastor`` (see docs/protocols/shure.md).
+# The default padding of a channel name (SLX-D, Axient Digital); each family's own width
+# is its ``name_width`` (8 on ULX-D / QLX-D, as their document says).
 NAME_WIDTH = 31
 
 METER_PARAMS = ("RF_ANTENNA", "RX_RF_LVL", "AUDIO_LVL")

@@ -125,11 +125,8 @@ def test_get_0_all_reports_the_device_then_every_channel(
     assert [(r.channel, r.param) for r in channels] == [
         (number, param) for number in range(1, 5) for param in CHANNEL_PARAMS
     ]
-    # The document's name is 8 characters, padded; longer demo names go unpadded.
-    assert [r.value for r in channels if r.param == "CHAN_NAME"][:2] == [
-        "{HH01 Lead}",
-        "{BP02 Pastor}",
-    ]
+    # The document's name is 8 characters, padded.
+    assert [r.value for r in channels if r.param == "CHAN_NAME"][:2] == ["{01 Lead }", "{02 Vicar}"]
 
 
 def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> None:
@@ -159,6 +156,7 @@ def test_answers_single_values(quad: SimulatedReceiver, connect: Connect) -> Non
         encode(Message(Verb.SET, 1, "FREQUENCY", ("000000",))),
         encode(Message(Verb.SET, 1, "METER_RATE", ("00050",))),
         encode(Message(Verb.SET, 1, "CHAN_NAME", ("{" + "x" * 32 + "}",))),
+        encode(Message(Verb.SET, 1, "CHAN_NAME", ("{BP03 Pastor}",))),  # ULX-D holds 8
         encode(Message(Verb.REP, 1, "CHAN_NAME", ("x",))),
         encode(Message(Verb.SET, None, "DEVICE_ID", ("{Stage Left}",))),  # SET takes 1-8
         b"< BOGUS >",
@@ -186,16 +184,12 @@ def test_a_renamed_channel_is_pushed_to_every_client(
     renaming, watching = connect(quad), connect(quad)
     wait_for(lambda: quad.connection_count == 2, timeout=2, what="both clients")
 
-    renaming.send(Message(Verb.SET, 1, "CHAN_NAME", ("{BP03 Pastor}",)))
+    renaming.send(Message(Verb.SET, 1, "CHAN_NAME", ("{03 Vicar}",)))
 
     for client in (renaming, watching):
         (report,) = client.read_count(1)
-        assert (report.channel, report.param, unquote(report.value)) == (
-            1,
-            "CHAN_NAME",
-            "BP03 Pastor",
-        )
-    assert unquote(watching.ask(Message(Verb.GET, 1, "CHAN_NAME")).value) == "BP03 Pastor"
+        assert (report.channel, report.param, report.value) == (1, "CHAN_NAME", "{03 Vicar}")
+    assert unquote(watching.ask(Message(Verb.GET, 1, "CHAN_NAME")).value) == "03 Vicar"
 
 
 def test_a_new_device_id_is_reported_to_every_client(

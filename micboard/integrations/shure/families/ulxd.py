@@ -41,9 +41,6 @@ from micboard.integrations.shure.values import (
 
 TX_OFFSET_BIAS = 12
 """ULX-D's document: ``TX_OFFSET`` 000-033 is the value - 12 dB (-12 to +21)."""
-DOCUMENT_NAME_WIDTH = 8
-"""The document's ``CHAN_NAME`` is 8 characters, padded. The simulator also carries longer
-demo names (up to ``name_width``), sent unpadded: a real receiver cannot hold them."""
 DEVICE_WIDTHS = {"MODEL": 32, "FW_VER": 24, "DEVICE_ID": 8}
 """The padding of each device value in the document's replies (it has no ``RF_BAND``)."""
 
@@ -55,6 +52,9 @@ class UlxdFamily(Family):
     models = {"ULXD4": 1, "ULXD4D": 2, "ULXD4Q": 4}
     channel_params = ("CHAN_NAME", "FREQUENCY", "BATT_BARS", "BATT_RUN_TIME", "TX_TYPE")
     meter_params = METER_PARAMS
+    name_width = 8
+    """The document's ``CHAN_NAME`` is 8 characters, padded; the simulator answers a longer
+    ``SET`` with ``REP ERR`` ("values are out of range")."""
     set_frequency_digits = 6
     tx_offset_bias: ClassVar[int] = TX_OFFSET_BIAS
 
@@ -89,7 +89,7 @@ class UlxdFamily(Family):
 
     def channel_reports(self, channel: ChannelSnapshot) -> dict[str, str]:
         return {
-            "CHAN_NAME": format_channel_name(channel.name, DOCUMENT_NAME_WIDTH),
+            "CHAN_NAME": format_channel_name(channel.name, self.name_width),
             "AUDIO_GAIN": format_audio_gain_db(0),
             "FREQUENCY": format_frequency_khz(channel.frequency_khz),
             "TX_TYPE": format_tx_type(channel.tx_type),
