@@ -225,6 +225,8 @@ def test_value_scenarios_reach_the_database(
     play_until_landed(venue_worker, venue, receivers, fleet.receivers, event, landed)
 
 
+DAMAGED_FRAMES = {"garbage", "truncated"}
+"""Scenarios whose receiver stays readable while sending malformed frames."""
 FAULTS = [
     # (scenario, model, params, the broken receiver's status, words in last_error)
     ("offline", "ULXD4Q", {}, ReceiverStatus.OFFLINE, "refused"),
@@ -285,6 +287,8 @@ def test_fault_scenarios_leave_a_readable_error_and_never_a_partial_snapshot(  #
     else:
         assert broken.last_error == ""
         assert len(channels_of(broken)) == simulated.channel_count
+        if scenario in DAMAGED_FRAMES:  # each malformed message skipped, and counted
+            assert broken.skipped_messages >= 1, scenario
 
 
 def test_a_flapping_receiver_goes_offline_and_back(
