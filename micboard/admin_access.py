@@ -229,37 +229,13 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple[str, ...]:
         if obj is None:
-            return (
-                ("user", "label", "read_only")
-                if request.user.is_superuser
-                else ("label", "read_only")
-            )
-        return (
-            "user",
-            "label",
-            "read_only",
-            "key_prefix",
-            "created_at",
-            "created_by",
-            "last_used_at",
-            "revoked_at",
-        )
+            return ("user", *_TOKEN_ASKED) if request.user.is_superuser else _TOKEN_ASKED
+        return _TOKEN_SHOWN
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: ApiToken | None = None
     ) -> tuple[str, ...]:
-        if obj is None:
-            return ()
-        return (
-            "user",
-            "label",
-            "read_only",
-            "key_prefix",
-            "created_at",
-            "created_by",
-            "last_used_at",
-            "revoked_at",
-        )
+        return () if obj is None else _TOKEN_SHOWN
 
     def save_model(
         self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken], change: bool
