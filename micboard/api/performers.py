@@ -39,6 +39,7 @@ from micboard.api.performer_serializers import (
     SwapSerializer,
 )
 from micboard.api.permissions import request_access
+from micboard.api.records import VenueRecords, changed, query, validated
 from micboard.api.scoping import VenueScoped
 from micboard.composition import photo_limits
 from micboard.exceptions import ValidationError
@@ -49,29 +50,6 @@ from micboard.selectors.access import Capability
 from micboard.services import performers as service
 from micboard.services.assignment_csv import MAX_FILE_BYTES
 from micboard.services.assignment_import import ImportReport, assignments_import
-
-
-def _validated(serializer_class: type[serializers.BaseSerializer[Any]], data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Request) -> Any:
-    return _validated(serializer_class, request.query_params.dict())
-
-
-def _changed(
-    serializer_class: type[serializers.BaseSerializer[Any]],
-    request: Request,
-    current: dict[str, Any],
-    *,
-    partial: bool,
-) -> dict[str, Any]:
-    """``current`` with the request's changes: all fields for a PUT, some for a PATCH."""
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return {**current, **serializer.validated_data}
 
 
 def _read(upload: UploadedFile[Any], limit: int) -> bytes:
@@ -120,35 +98,27 @@ def _performer_input(values: dict[str, Any]) -> service.PerformerInput:
 
 
 @docs.PERFORMERS
-class PerformerViewSet(VenueScoped[Performer], viewsets.ModelViewSet[Performer]):
+class PerformerViewSet(VenueRecords[Performer]):
     """Performers: who wears the transmitters of a venue, with their part and photo."""
 
     queryset = Performer.objects.all()
     serializer_class = PerformerSerializer
-    lookup_value_regex = ID_PATTERN
-    venue_path = "venue"
+    filter_serializer = PerformerFilterSerializer
+    create_serializer = PerformerCreateSerializer
+    update_serializer = PerformerUpdateSerializer
     capabilities = {**_EDITED_BY_VENUE_ADMINS, "photo": Capability.EDIT_PERFORMERS}
 
-    def get_queryset(self) -> QuerySet[Performer]:
-        if self.action != "list":
-            return self.visible(selected.performer_list())
-        filters = _query(PerformerFilterSerializer, self.request)
-        return self.visible(selected.performer_list(venue_slug=filters.get("venue", "")))
+    def records(self, *, venue_slug: str = "") -> QuerySet[Performer]:
+        return selected.performer_list(venue_slug=venue_slug)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _validated(PerformerCreateSerializer, request.data)
-        venue = self.venue_allowed(data["venue"], Capability.EDIT_PERFORMERS)
-        performer = service.performer_create(venue=venue, data=_performer_input(data))
-        return Response(PerformerSerializer(performer).data, status=status.HTTP_201_CREATED)
+    def record_add(self, venue: Venue, values: dict[str, Any]) -> Performer:
+        return service.performer_create(venue=venue, data=_performer_input(values))
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        performer = self.get_object()
-        current = {"name": performer.name, "part": performer.part, "notes": performer.notes}
-        values = _changed(
-            PerformerUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
-        )
-        updated = service.performer_update(performer=performer, data=_performer_input(values))
-        return Response(PerformerSerializer(updated).data)
+    def record_values(self, record: Performer) -> dict[str, Any]:
+        return {"name": record.name, "part": record.part, "notes": record.notes}
+
+    def record_replace(self, record: Performer, values: dict[str, Any]) -> Performer:
+        return service.performer_update(performer=record, data=_performer_input(values))
 
     def perform_destroy(self, instance: Performer) -> None:
         service.performer_delete(performer=instance)
@@ -165,7 +135,7 @@ class PerformerViewSet(VenueScoped[Performer], viewsets.ModelViewSet[Performer])
         if request.method == "DELETE":
             service.performer_photo_clear(performer=performer)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        upload = _validated(PhotoUploadSerializer, request.data)["photo"]
+        upload = validated(PhotoUploadSerializer, request.data)["photo"]
         limits = photo_limits()
         updated = service.performer_photo_set(
             performer=performer,
@@ -186,35 +156,27 @@ def _event_input(values: dict[str, Any]) -> service.EventInput:
 
 
 @docs.EVENTS
-class EventViewSet(VenueScoped[Event], viewsets.ModelViewSet[Event]):
+class EventViewSet(VenueRecords[Event]):
     """Events: named, timed sessions whose assignments win over the standing ones."""
 
     queryset = Event.objects.all()
     serializer_class = EventSerializer
-    lookup_value_regex = ID_PATTERN
-    venue_path = "venue"
+    filter_serializer = EventFilterSerializer
+    create_serializer = EventCreateSerializer
+    update_serializer = EventUpdateSerializer
     capabilities = _EDITED_BY_VENUE_ADMINS
 
-    def get_queryset(self) -> QuerySet[Event]:
-        if self.action != "list":
-            return self.visible(selected.event_list())
-        filters = _query(EventFilterSerializer, self.request)
-        return self.visible(selected.event_list(venue_slug=filters.get("venue", "")))
+    def records(self, *, venue_slug: str = "") -> QuerySet[Event]:
+        return selected.event_list(venue_slug=venue_slug)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _validated(EventCreateSerializer, request.data)
-        venue = self.venue_allowed(data["venue"], Capability.EDIT_PERFORMERS)
-        event = service.event_create(venue=venue, data=_event_input(data))
-        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+    def record_add(self, venue: Venue, values: dict[str, Any]) -> Event:
+        return service.event_create(venue=venue, data=_event_input(values))
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        event = self.get_object()
-        current = {"name": event.name, "starts_at": event.starts_at, "ends_at": event.ends_at}
-        values = _changed(
-            EventUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
-        )
-        updated = service.event_update(event=event, data=_event_input(values))
-        return Response(EventSerializer(updated).data)
+    def record_values(self, record: Event) -> dict[str, Any]:
+        return {"name": record.name, "starts_at": record.starts_at, "ends_at": record.ends_at}
+
+    def record_replace(self, record: Event, values: dict[str, Any]) -> Event:
+        return service.event_update(event=record, data=_event_input(values))
 
     def perform_destroy(self, instance: Event) -> None:
         service.event_delete(event=instance)
@@ -255,7 +217,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
     def get_queryset(self) -> QuerySet[Assignment]:
         if self.action != "list":
             return self.visible(selected.assignment_list())
-        filters = _query(AssignmentFilterSerializer, self.request)
+        filters = query(AssignmentFilterSerializer, self.request)
         return self.visible(
             selected.assignment_list(
                 venue_slug=filters.get("venue", ""), performer_id=filters.get("performer")
@@ -274,7 +236,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
         return dict(AssignmentSerializer(selected.assignment_list().get(pk=assignment.pk)).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _validated(AssignmentUpdateSerializer, request.data)
+        data = validated(AssignmentUpdateSerializer, request.data)
         self._performer_allowed(data["performer"])
         assignment = service.assignment_create(data=_assignment_input(data))
         return Response(self._shown(assignment), status=status.HTTP_201_CREATED)
@@ -287,7 +249,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
             "channel_number": assignment.channel_number,
             "event": assignment.event,
         }
-        values = _changed(
+        values = changed(
             AssignmentUpdateSerializer, request, current, partial=bool(kwargs.get("partial"))
         )
         if values["performer"].pk != assignment.performer_id:
@@ -302,7 +264,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
     @action(detail=True, methods=["post"])
     def swap(self, request: Request, pk: str) -> Response:
         assignment = self.get_object()
-        data = _validated(SwapSerializer, request.data)
+        data = validated(SwapSerializer, request.data)
         result = service.assignment_swap(
             assignment=assignment, receiver=data["receiver"], channel_number=data["channel_number"]
         )
@@ -313,7 +275,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
         return Response(shown)
 
     def _import(self, request: Request, *, dry_run: bool) -> Response:
-        upload = _validated(ImportUploadSerializer, request.data)
+        upload = validated(ImportUploadSerializer, request.data)
         venue = listings.venue_by_slug(slug=upload["venue"])
         if venue is None or not request_access(request).may(venue.pk, Capability.VIEW):
             raise ValidationError("unknown venue", details={"venue": "no venue has this slug"})
@@ -357,7 +319,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
     @docs.ASSIGNMENT_EXPORT
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
-        slug = _query(ExportFilterSerializer, request)["venue"]
+        slug = query(ExportFilterSerializer, request)["venue"]
         venue: Venue | None = listings.venue_by_slug(slug=slug)
         if venue is None or not request_access(request).may(venue.pk, Capability.VIEW):
             raise NotFound("No venue has this slug.")
