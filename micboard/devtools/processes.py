@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -41,6 +43,26 @@ def stopping_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _dies_with(parent_pid: int) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has the kernel send SIGTERM, the supervisor's own stop, to the
+    child when its parent ends, even by SIGKILL (Linux only; elsewhere None). The kernel
+    watches the thread that starts the child: start children from a thread that lives on."""
+    if _prctl is None:
+        return None
+    prctl = _prctl
+
+    def arrange() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent ended before the request took hold
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arrange
+
+
 @dataclass
 class Child:
     name: str
@@ -58,9 +80,15 @@ class ProcessGroup:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         log_file = log_path.open("ab")
-        # A session of its own: Ctrl-C reaches the supervisor, which stops children in order.
+        # A session of its own: Ctrl-C reaches the supervisor, which stops children in order;
+        # a supervisor killed outright takes its children with it.
         process = subprocess.Popen(  # noqa: S603
-            argv, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+            argv,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_dies_with(os.getpid()),  # noqa: PLW1509 - one system call, no locks
         )
         child = Child(name, process, log_path, log_file)
         self.children.append(child)
