@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -125,14 +125,7 @@ class VenueAdmin(VenueRoleAdmin[Venue]):
         return self.allowed(request, None, Capability.RESYNC)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Venue]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                receiver_total=Count("receivers"),
-                offline_total=Count("receivers", filter=Q(receivers__status="offline")),
-            )
-        )
+        return listings.venues_with_totals(venues=super().get_queryset(request))
 
     @admin.display(description="Receivers", ordering="receiver_total")
     def receiver_count(self, obj: Venue) -> int:

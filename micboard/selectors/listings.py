@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from micboard.models import (
@@ -14,6 +14,7 @@ from micboard.models import (
     ChannelGroupMember,
     ChannelState,
     Receiver,
+    ReceiverStatus,
     TelemetrySample,
     Venue,
 )
@@ -21,8 +22,16 @@ from micboard.selectors.access import VenueAccess
 from micboard.selectors.freshness import receiver_stale_at
 
 
+def venues_with_totals(*, venues: QuerySet[Venue]) -> QuerySet[Venue]:
+    """``venues`` with their receivers counted: ``receiver_total`` and ``offline_total``."""
+    return venues.annotate(
+        receiver_total=Count("receivers"),
+        offline_total=Count("receivers", filter=Q(receivers__status=ReceiverStatus.OFFLINE)),
+    )
+
+
 def venue_list() -> QuerySet[Venue]:
-    return Venue.objects.annotate(receiver_total=Count("receivers")).order_by("name", "pk")
+    return venues_with_totals(venues=Venue.objects.all()).order_by("name", "pk")
 
 
 def venues_visible(*, access: VenueAccess) -> QuerySet[Venue]:
