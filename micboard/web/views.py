@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -63,7 +63,9 @@ def wall_page(request: HttpRequest, slug: str = "") -> HttpResponse:
     kiosk_token = request.GET.get("kiosk", "")
     if not kiosk_token and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    venue = get_object_or_404(Venue, slug=slug) if slug else None
+    venue = listings.venue_by_slug(slug=slug) if slug else None
+    if slug and venue is None:
+        raise Http404("no such wall")
     if may_view(request, venue, kiosk_token=kiosk_token):
         return _render_wall(request, venue, kiosk_token=kiosk_token)
     if kiosk_token:
