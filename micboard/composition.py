@@ -16,6 +16,7 @@ from celery import Celery
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from micboard.infrastructure.beat_locks import BeatLocks
 from micboard.infrastructure.clock import SystemClock
 from micboard.infrastructure.enqueuer import CeleryTaskEnqueuer
 from micboard.infrastructure.events import RedisEventPublisher
@@ -61,9 +62,9 @@ def celery_app() -> Celery:
     return app
 
 
-def beat_locks() -> LockManager:
-    """The lock manager beat takes its leader lock with."""
-    return RedisLockManager(redis_connection(), prefix=settings.MICBOARD_KEY_PREFIX)
+def beat_locks() -> BeatLocks:
+    """Beat's leader lease and its hold on each venue's queued dispatch."""
+    return BeatLocks(RedisLockManager(redis_connection(), prefix=settings.MICBOARD_KEY_PREFIX))
 
 
 def receiver_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -71,11 +71,10 @@ def _log_task_revoked(
         request, "args", None
     ):
         from micboard.composition import beat_locks  # noqa: PLC0415 (needs Django set up)
-        from micboard.infrastructure import keys  # noqa: PLC0415
 
         # An expired dispatch was consumed too: beat may send the next one at once.
         with contextlib.suppress(Exception):
-            beat_locks().forget_many([keys.dispatch_queued(int(request.args[0]))])
+            beat_locks().dispatch_forget(int(request.args[0]))
     log.warning(
         "task_revoked",
         task=getattr(request, "task", None),

@@ -16,9 +16,6 @@ import structlog
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from micboard.composition import beat_locks
-from micboard.infrastructure import keys
-from micboard.infrastructure.enqueuer import DISPATCH_TASK
-from micboard.infrastructure.keys import BEAT_LEADER
 from micboard.project.roles import refuse_in_venue_worker
 
 log = structlog.get_logger(__name__)
@@ -55,11 +52,10 @@ class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
         self, entry: Any, producer: Any = None, advance: bool = True, **kwargs: Any
     ) -> Any:
         """Send the entry, unless it is a venue's dispatch and the last one is still queued."""
-        if entry.task == DISPATCH_TASK and entry.args:
+        venue_id = self._locks.dispatched_venue(entry.task, entry.args)
+        if venue_id is not None:
             try:
-                (free,) = self._locks.claim_many(
-                    [keys.dispatch_queued(int(entry.args[0]))], ttl_seconds=DISPATCH_HOLD_SECONDS
-                )
+                free = self._locks.dispatch_claim(venue_id, ttl_seconds=DISPATCH_HOLD_SECONDS)
             except redis.RedisError:
                 free = True  # cannot tell: send, the message's expiry still bounds it
             if not free:
@@ -70,11 +66,11 @@ class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
     def _lead(self) -> bool:
         """True while this beat holds (or has just taken) the leader lock."""
         if self._token is not None:
-            if self._locks.extend(BEAT_LEADER, self._token, ttl_seconds=LEADER_TTL):
+            if self._locks.leader_extend(self._token, ttl_seconds=LEADER_TTL):
                 return True
             log.warning("beat_leadership_lost")
             self._token = None
-        self._token = self._locks.acquire(BEAT_LEADER, ttl_seconds=LEADER_TTL)
+        self._token = self._locks.leader_acquire(ttl_seconds=LEADER_TTL)
         if self._token is not None:
             log.info("beat_leadership_acquired")
             self._announced_standby = False
@@ -87,6 +83,6 @@ class SingleBeatScheduler(DatabaseScheduler):  # type: ignore[misc]
     def close(self) -> None:
         if self._token is not None:
             with contextlib.suppress(redis.RedisError):
-                self._locks.release(BEAT_LEADER, self._token)
+                self._locks.leader_release(self._token)
             self._token = None
         super().close()
