@@ -83,7 +83,7 @@ def _apply(instance: Any, values: dict[str, Any]) -> Any:
 class WatchedHoursViewSet(_VenueConfiguration[WatchedHours], viewsets.ModelViewSet[WatchedHours]):
     """A venue's weekly watched hours."""
 
-    queryset = WatchedHours.objects.all()
+    queryset = WatchedHours.objects.none()
     serializer_class = WatchedHoursSerializer
     lookup_value_regex = ID_PATTERN
 
@@ -108,7 +108,7 @@ class WatchedHoursViewSet(_VenueConfiguration[WatchedHours], viewsets.ModelViewS
 class WatchedEventViewSet(_VenueConfiguration[WatchedEvent], viewsets.ModelViewSet[WatchedEvent]):
     """A venue's one-off watched periods."""
 
-    queryset = WatchedEvent.objects.all()
+    queryset = WatchedEvent.objects.none()
     serializer_class = WatchedEventSerializer
     lookup_value_regex = ID_PATTERN
 
@@ -133,7 +133,7 @@ class WatchedEventViewSet(_VenueConfiguration[WatchedEvent], viewsets.ModelViewS
 class ContactListViewSet(_VenueConfiguration[ContactList], viewsets.ModelViewSet[ContactList]):
     """A venue's contact lists, in escalation order."""
 
-    queryset = ContactList.objects.all()
+    queryset = ContactList.objects.none()
     serializer_class = ContactListSerializer
     lookup_value_regex = ID_PATTERN
 
@@ -170,7 +170,7 @@ def _contact_input(values: dict[str, Any]) -> configuration.ContactInput:
 class ContactViewSet(VenueScoped[Contact], viewsets.ModelViewSet[Contact]):
     """Contacts: an email address or a signed webhook, with optional quiet hours."""
 
-    queryset = Contact.objects.all()
+    queryset = Contact.objects.none()
     serializer_class = ContactSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "contact_list__venue"
@@ -244,7 +244,7 @@ class ContactViewSet(VenueScoped[Contact], viewsets.ModelViewSet[Contact]):
 class NotificationViewSet(VenueScoped[Notification], viewsets.ReadOnlyModelViewSet[Notification]):
     """The outbox: every notification, its state and its attempts."""
 
-    queryset = Notification.objects.all()
+    queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"

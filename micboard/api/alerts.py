@@ -42,7 +42,7 @@ class AlertViewSet(
 ):
     """Alerts: a rule's condition on a receiver or channel, from open to resolved."""
 
-    queryset = Alert.objects.all()
+    queryset = Alert.objects.none()
     serializer_class = AlertSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"
@@ -93,7 +93,7 @@ class AlertViewSet(
 class AlertRuleViewSet(VenueScoped[AlertRule], viewsets.ModelViewSet[AlertRule]):
     """Alert rules: what each venue watches for, its thresholds and timing."""
 
-    queryset = AlertRule.objects.all()
+    queryset = AlertRule.objects.none()
     serializer_class = AlertRuleSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"

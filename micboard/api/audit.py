@@ -83,7 +83,7 @@ class AuditEntryViewSet(
 ):
     """The audit trail: append-only, so only read here."""
 
-    queryset = AuditEntry.objects.all()
+    queryset = AuditEntry.objects.none()
     serializer_class = AuditEntrySerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"

@@ -101,7 +101,7 @@ def _performer_input(values: dict[str, Any]) -> service.PerformerInput:
 class PerformerViewSet(VenueRecords[Performer]):
     """Performers: who wears the transmitters of a venue, with their part and photo."""
 
-    queryset = Performer.objects.all()
+    queryset = Performer.objects.none()
     serializer_class = PerformerSerializer
     filter_serializer = PerformerFilterSerializer
     create_serializer = PerformerCreateSerializer
@@ -159,7 +159,7 @@ def _event_input(values: dict[str, Any]) -> service.EventInput:
 class EventViewSet(VenueRecords[Event]):
     """Events: named, timed sessions whose assignments win over the standing ones."""
 
-    queryset = Event.objects.all()
+    queryset = Event.objects.none()
     serializer_class = EventSerializer
     filter_serializer = EventFilterSerializer
     create_serializer = EventCreateSerializer
@@ -202,7 +202,7 @@ def _report(report: ImportReport) -> dict[str, Any]:
 class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignment]):
     """Assignments: a performer on a channel, standing or for one event."""
 
-    queryset = Assignment.objects.all()
+    queryset = Assignment.objects.none()
     serializer_class = AssignmentSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"

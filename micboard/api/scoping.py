@@ -3,7 +3,9 @@
 A viewset declares ``capabilities`` (action name to :class:`Capability`; an action left
 out is refused by :class:`~micboard.api.permissions.HasVenueRole`) and ``venue_path``
 (how its model reaches its venue). Its querysets go through ``visible``, so another
-venue's objects are 404s, and a venue named in a body through ``venue_allowed``.
+venue's objects are 404s, and a venue named in a body through ``venue_allowed``. Its
+class-level ``queryset`` is ``Model.objects.none()``: it names the model for the router and
+the schema, and shows nothing to a path that would bypass ``get_queryset``.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ class VenueViewSet(
 ):
     """Venues: sites whose receivers share a network and a Celery queue."""
 
-    queryset = Venue.objects.all()
+    queryset = Venue.objects.none()
     serializer_class = VenueSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -151,7 +151,7 @@ def _receiver_values(receiver: Receiver) -> dict[str, Any]:
 class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
     """Receivers: one network device each, polled by a worker at its venue."""
 
-    queryset = Receiver.objects.all()
+    queryset = Receiver.objects.none()
     serializer_class = ReceiverSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"
@@ -210,7 +210,7 @@ class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
 class ChannelViewSet(VenueScoped[Channel], viewsets.ReadOnlyModelViewSet[Channel]):
     """Channels: one transmitter each, with the values its receiver last reported."""
 
-    queryset = Channel.objects.all()
+    queryset = Channel.objects.none()
     serializer_class = ChannelSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "receiver__venue"
@@ -258,7 +258,7 @@ def _group_input(values: dict[str, Any]) -> GroupInput:
 class ChannelGroupViewSet(VenueScoped[ChannelGroup], viewsets.ModelViewSet[ChannelGroup]):
     """Channel groups: a venue's saved, ordered selections of channels for the wall."""
 
-    queryset = ChannelGroup.objects.all()
+    queryset = ChannelGroup.objects.none()
     serializer_class = ChannelGroupSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"
