@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     extend_schema,
-    extend_schema_view,
 )
 
 from micboard.api.alert_serializers import (
@@ -21,6 +20,7 @@ from micboard.api.alert_serializers import (
     NotificationFilterSerializer,
     VenueFilterSerializer,
 )
+from micboard.api.resource_docs import resource_schema
 
 _ALERT = {
     "id": 12,
@@ -76,19 +76,12 @@ RULE_CREATE = OpenApiExample(
 )
 RULE_PATCH = OpenApiExample("Warn earlier", value={"runtime_minutes": 45}, request_only=True)
 
-ALERTS = extend_schema_view(
-    list=extend_schema(
-        summary="List alerts",
-        description="Alerts, newest first, filtered by venue, state and rule.",
-        parameters=[AlertFilterSerializer],
-        examples=[ALERT_EXAMPLE],
-    ),
-    retrieve=extend_schema(
-        summary="Get an alert",
-        description="One alert with its acknowledgement and resolution.",
-        parameters=[ALERT_ID],
-        examples=[ALERT_EXAMPLE],
-    ),
+ALERTS = resource_schema(
+    shown=ALERT_EXAMPLE,
+    filters=AlertFilterSerializer,
+    identifier=ALERT_ID,
+    list=("List alerts", "Alerts, newest first, filtered by venue, state and rule."),
+    retrieve=("Get an alert", "One alert with its acknowledgement and resolution."),
 )
 
 ACKNOWLEDGE = extend_schema(
@@ -117,43 +110,20 @@ RESOLVE = extend_schema(
     examples=[OpenApiExample("Resolved", value=_RESOLVED, response_only=True)],
 )
 
-RULES = extend_schema_view(
-    list=extend_schema(
-        summary="List alert rules",
-        description="Every venue's rules, or one venue's.",
-        parameters=[AlertRuleFilterSerializer],
-        examples=[RULE_EXAMPLE],
-    ),
-    retrieve=extend_schema(
-        summary="Get an alert rule",
-        description="One rule.",
-        parameters=[RULE_ID],
-        examples=[RULE_EXAMPLE],
-    ),
-    create=extend_schema(
-        summary="Create an alert rule",
-        description="A venue has one rule of each kind; a second is a conflict.",
-        request=AlertRuleSerializer,
-        responses={201: AlertRuleSerializer},
-        examples=[RULE_CREATE, RULE_EXAMPLE],
-    ),
-    update=extend_schema(
-        summary="Replace an alert rule",
-        description="Every field; left-out optional fields take their defaults.",
-        parameters=[RULE_ID],
-        examples=[RULE_EXAMPLE],
-    ),
-    partial_update=extend_schema(
-        summary="Change an alert rule",
-        description="The fields given.",
-        parameters=[RULE_ID],
-        examples=[RULE_PATCH, RULE_EXAMPLE],
-    ),
-    destroy=extend_schema(
-        summary="Delete an alert rule",
-        description="Deletes the rule with its alerts.",
-        parameters=[RULE_ID],
-    ),
+RULES = resource_schema(
+    shown=RULE_EXAMPLE,
+    filters=AlertRuleFilterSerializer,
+    identifier=RULE_ID,
+    serializer=AlertRuleSerializer,
+    create_request=AlertRuleSerializer,
+    create_example=RULE_CREATE,
+    patch_example=RULE_PATCH,
+    list=("List alert rules", "Every venue's rules, or one venue's."),
+    retrieve=("Get an alert rule", "One rule."),
+    create=("Create an alert rule", "A venue has one rule of each kind; a second is a conflict."),
+    update=("Replace an alert rule", "Every field; left-out optional fields take their defaults."),
+    partial_update=("Change an alert rule", "The fields given."),
+    destroy=("Delete an alert rule", "Deletes the rule with its alerts."),
 )
 
 
@@ -168,45 +138,20 @@ def _crud(
     about: str = "",
 ) -> Any:
     """The schema of a configuration resource's list, get, create, replace, change, delete."""
-    identifier = OpenApiParameter(
-        "id", int, OpenApiParameter.PATH, description=f"The {thing}'s id."
-    )
-    shown = OpenApiExample(f"A {thing}", value=example, response_only=True)
-    return extend_schema_view(
-        list=extend_schema(
-            summary=f"List {things}",
-            description=f"Every venue's {things}, or one venue's. {about}".strip(),
-            parameters=[filters] if filters else [],
-            examples=[shown],
+    return resource_schema(
+        shown=OpenApiExample(f"A {thing}", value=example, response_only=True),
+        filters=filters,
+        identifier=OpenApiParameter(
+            "id", int, OpenApiParameter.PATH, description=f"The {thing}'s id."
         ),
-        retrieve=extend_schema(
-            summary=f"Get a {thing}",
-            description=f"One {thing}.",
-            parameters=[identifier],
-            examples=[shown],
-        ),
-        create=extend_schema(
-            summary=f"Create a {thing}",
-            description=f"A new {thing}; invalid values are a 400 naming each field.",
-            examples=[OpenApiExample("Create", value=create, request_only=True), shown],
-        ),
-        update=extend_schema(
-            summary=f"Replace a {thing}",
-            description="Every field; left-out optional fields take their defaults.",
-            parameters=[identifier],
-            examples=[shown],
-        ),
-        partial_update=extend_schema(
-            summary=f"Change a {thing}",
-            description="The fields given.",
-            parameters=[identifier],
-            examples=[OpenApiExample("Change", value=patch, request_only=True), shown],
-        ),
-        destroy=extend_schema(
-            summary=f"Delete a {thing}",
-            description=f"Deletes the {thing}.",
-            parameters=[identifier],
-        ),
+        create_example=OpenApiExample("Create", value=create, request_only=True),
+        patch_example=OpenApiExample("Change", value=patch, request_only=True),
+        list=(f"List {things}", f"Every venue's {things}, or one venue's. {about}".strip()),
+        retrieve=(f"Get a {thing}", f"One {thing}."),
+        create=(f"Create a {thing}", f"A new {thing}; invalid values are a 400 naming each field."),
+        update=(f"Replace a {thing}", "Every field; left-out optional fields take their defaults."),
+        partial_update=(f"Change a {thing}", "The fields given."),
+        destroy=(f"Delete a {thing}", f"Deletes the {thing}."),
     )
 
 
@@ -293,20 +238,16 @@ _NOTIFICATION = {
     "idempotency_key": "6f1c2a5e-1d3b-4c1e-9a43-0f3e2b7c9d10",
 }
 _NOTIFICATION_SHOWN = OpenApiExample("A sent notification", value=_NOTIFICATION, response_only=True)
-NOTIFICATIONS = extend_schema_view(
-    list=extend_schema(
-        summary="List notifications",
-        description="The outbox, newest first, by venue, state and alert; reading it needs "
+NOTIFICATIONS = resource_schema(
+    shown=_NOTIFICATION_SHOWN,
+    filters=NotificationFilterSerializer,
+    identifier=OpenApiParameter(
+        "id", int, OpenApiParameter.PATH, description="The notification's id."
+    ),
+    list=(
+        "List notifications",
+        "The outbox, newest first, by venue, state and alert; reading it needs "
         "micboard.view_notification.",
-        parameters=[NotificationFilterSerializer],
-        examples=[_NOTIFICATION_SHOWN],
     ),
-    retrieve=extend_schema(
-        summary="Get a notification",
-        description="One notification with its state and last error.",
-        parameters=[
-            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The notification's id.")
-        ],
-        examples=[_NOTIFICATION_SHOWN],
-    ),
+    retrieve=("Get a notification", "One notification with its state and last error."),
 )

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 
 from micboard.api.performer_serializers import (
     AssignmentFilterSerializer,
@@ -29,6 +24,7 @@ from micboard.api.performer_serializers import (
     SwapResultSerializer,
     SwapSerializer,
 )
+from micboard.api.resource_docs import resource_schema
 
 _PERFORMER = {
     "id": 4,
@@ -77,47 +73,33 @@ EVENT = OpenApiExample("An event", value=_EVENT, response_only=True)
 ASSIGNMENT = OpenApiExample("An assignment", value=_ASSIGNMENT, response_only=True)
 REPORT = OpenApiExample("A dry run's report", value=_REPORT, response_only=True)
 
-PERFORMERS = extend_schema_view(
-    list=extend_schema(
-        summary="List performers",
-        description="Performers by venue and name, with signed addresses of their photos.",
-        parameters=[PerformerFilterSerializer],
-        examples=[PERFORMER],
+_CHANGED = "Like a replacement, with the fields left out kept as they are."
+
+PERFORMERS = resource_schema(
+    shown=PERFORMER,
+    filters=PerformerFilterSerializer,
+    serializer=PerformerSerializer,
+    create_request=PerformerCreateSerializer,
+    update_request=PerformerUpdateSerializer,
+    create_example=OpenApiExample(
+        "Add",
+        value={"venue": "demo", "name": "Maria Keller", "part": "Act 2 lead"},
+        request_only=True,
     ),
-    retrieve=extend_schema(
-        summary="Get a performer", description="One performer.", examples=[PERFORMER]
+    list=(
+        "List performers",
+        "Performers by venue and name, with signed addresses of their photos.",
     ),
-    create=extend_schema(
-        summary="Add a performer",
-        description="A name unique within the venue, a part and notes; the photo apart.",
-        request=PerformerCreateSerializer,
-        responses={201: PerformerSerializer},
-        examples=[
-            OpenApiExample(
-                "Add",
-                value={"venue": "demo", "name": "Maria Keller", "part": "Act 2 lead"},
-                request_only=True,
-            ),
-            PERFORMER,
-        ],
+    retrieve=("Get a performer", "One performer."),
+    create=(
+        "Add a performer",
+        "A name unique within the venue, a part and notes; the photo apart.",
     ),
-    update=extend_schema(
-        summary="Replace a performer",
-        description="New name, part and notes.",
-        request=PerformerUpdateSerializer,
-        responses={200: PerformerSerializer},
-        examples=[PERFORMER],
-    ),
-    partial_update=extend_schema(
-        summary="Change part of a performer",
-        description="Like a replacement, with the fields left out kept as they are.",
-        request=PerformerUpdateSerializer,
-        responses={200: PerformerSerializer},
-        examples=[PERFORMER],
-    ),
-    destroy=extend_schema(
-        summary="Delete a performer",
-        description="Deletes the performer, their assignments and their photo files.",
+    update=("Replace a performer", "New name, part and notes."),
+    partial_update=("Change part of a performer", _CHANGED),
+    destroy=(
+        "Delete a performer",
+        "Deletes the performer, their assignments and their photo files.",
     ),
 )
 
@@ -142,97 +124,55 @@ PERFORMER_PHOTO_CLEAR = extend_schema(
     responses={204: None},
 )
 
-EVENTS = extend_schema_view(
-    list=extend_schema(
-        summary="List events",
-        description="Events by venue and start, with times in the venue's time zone.",
-        parameters=[EventFilterSerializer],
-        examples=[EVENT],
+EVENTS = resource_schema(
+    shown=EVENT,
+    filters=EventFilterSerializer,
+    serializer=EventSerializer,
+    create_request=EventCreateSerializer,
+    update_request=EventUpdateSerializer,
+    create_example=OpenApiExample(
+        "Add",
+        value={
+            "venue": "demo",
+            "name": "Hamlet, Act 1",
+            "starts_at": "2026-12-06T19:30",
+            "ends_at": "2026-12-06T20:45",
+        },
+        request_only=True,
     ),
-    retrieve=extend_schema(summary="Get an event", description="One event.", examples=[EVENT]),
-    create=extend_schema(
-        summary="Add an event",
-        description=(
-            "A named, timed session. Times without a UTC offset are read in the venue's time "
-            "zone. While it runs, its assignments win over the standing ones."
-        ),
-        request=EventCreateSerializer,
-        responses={201: EventSerializer},
-        examples=[
-            OpenApiExample(
-                "Add",
-                value={
-                    "venue": "demo",
-                    "name": "Hamlet, Act 1",
-                    "starts_at": "2026-12-06T19:30",
-                    "ends_at": "2026-12-06T20:45",
-                },
-                request_only=True,
-            ),
-            EVENT,
-        ],
+    list=("List events", "Events by venue and start, with times in the venue's time zone."),
+    retrieve=("Get an event", "One event."),
+    create=(
+        "Add an event",
+        "A named, timed session. Times without a UTC offset are read in the venue's time "
+        "zone. While it runs, its assignments win over the standing ones.",
     ),
-    update=extend_schema(
-        summary="Replace an event",
-        description="New name and times.",
-        request=EventUpdateSerializer,
-        responses={200: EventSerializer},
-        examples=[EVENT],
-    ),
-    partial_update=extend_schema(
-        summary="Change part of an event",
-        description="Like a replacement, with the fields left out kept as they are.",
-        request=EventUpdateSerializer,
-        responses={200: EventSerializer},
-        examples=[EVENT],
-    ),
-    destroy=extend_schema(
-        summary="Delete an event", description="Deletes it with its assignments."
-    ),
+    update=("Replace an event", "New name and times."),
+    partial_update=("Change part of an event", _CHANGED),
+    destroy=("Delete an event", "Deletes it with its assignments."),
 )
 
-ASSIGNMENTS = extend_schema_view(
-    list=extend_schema(
-        summary="List assignments",
-        description="Who is on which channel, standing or for an event.",
-        parameters=[AssignmentFilterSerializer],
-        examples=[ASSIGNMENT],
+ASSIGNMENTS = resource_schema(
+    shown=ASSIGNMENT,
+    filters=AssignmentFilterSerializer,
+    serializer=AssignmentSerializer,
+    create_request=AssignmentUpdateSerializer,
+    update_request=AssignmentUpdateSerializer,
+    create_example=OpenApiExample(
+        "Assign",
+        value={"performer": 4, "receiver": 7, "channel_number": 2, "event": None},
+        request_only=True,
     ),
-    retrieve=extend_schema(
-        summary="Get an assignment", description="One assignment.", examples=[ASSIGNMENT]
+    list=("List assignments", "Who is on which channel, standing or for an event."),
+    retrieve=("Get an assignment", "One assignment."),
+    create=(
+        "Assign a performer to a channel",
+        "The receiver's channel, standing (no event) or for one event; performer, "
+        "receiver and event of one venue. A channel has one performer per event.",
     ),
-    create=extend_schema(
-        summary="Assign a performer to a channel",
-        description=(
-            "The receiver's channel, standing (no event) or for one event; performer, "
-            "receiver and event of one venue. A channel has one performer per event."
-        ),
-        request=AssignmentUpdateSerializer,
-        responses={201: AssignmentSerializer},
-        examples=[
-            OpenApiExample(
-                "Assign",
-                value={"performer": 4, "receiver": 7, "channel_number": 2, "event": None},
-                request_only=True,
-            ),
-            ASSIGNMENT,
-        ],
-    ),
-    update=extend_schema(
-        summary="Replace an assignment",
-        description="Another performer, channel or event.",
-        request=AssignmentUpdateSerializer,
-        responses={200: AssignmentSerializer},
-        examples=[ASSIGNMENT],
-    ),
-    partial_update=extend_schema(
-        summary="Change part of an assignment",
-        description="Like a replacement, with the fields left out kept as they are.",
-        request=AssignmentUpdateSerializer,
-        responses={200: AssignmentSerializer},
-        examples=[ASSIGNMENT],
-    ),
-    destroy=extend_schema(summary="Remove an assignment", description="The channel is free."),
+    update=("Replace an assignment", "Another performer, channel or event."),
+    partial_update=("Change part of an assignment", _CHANGED),
+    destroy=("Remove an assignment", "The channel is free."),
 )
 
 ASSIGNMENT_SWAP = extend_schema(
