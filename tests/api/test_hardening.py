@@ -11,15 +11,15 @@ from rest_framework.test import APIClient
 from micboard.models import Receiver
 from tests.api.test_receivers import receiver_body
 from tests.factories import make_polled_receiver, make_receiver, make_venue
+from tests.payloads import JsonAnswer, response_json
 
 pytestmark = pytest.mark.django_db
 
 TOO_BIG = 9223372036854775808  # one past the largest signed 64-bit integer
 
 
-def error_code(response: object) -> str:
-    assert response["Content-Type"] == "application/json"  # type: ignore[index]
-    return str(response.json()["error"]["code"])  # type: ignore[attr-defined]
+def error_code(response: JsonAnswer) -> str:
+    return str(response_json(response)["error"]["code"])
 
 
 def test_a_filter_past_64_bits_is_a_400(operator: APIClient) -> None:

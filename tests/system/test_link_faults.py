@@ -23,6 +23,7 @@ from micboard.models import Receiver, Venue
 from micboard.selectors.freshness import venue_liveness_of
 from micboard.selectors.health import check_freshness
 from micboard.workers import probe
+from tests.payloads import JsonObject, json_object, json_objects
 from tests.system.conftest import celery_command, child_env, register_fleet
 from tests.tcp_proxy import TcpProxy
 from tests.waiting import wait_for
@@ -74,12 +75,10 @@ def _api_stale(venue: Venue) -> list[bool]:
     return [receiver["stale"] for receiver in body["results"]]
 
 
-def _wall(venue: Venue) -> dict[str, object]:
+def _wall(venue: Venue) -> JsonObject:
     feed = wall_feed()
     frame = feed.frame(venue_id=venue.pk, version=feed.version(venue_id=venue.pk))
-    state = json.loads(frame.json)
-    assert isinstance(state, dict)
-    return state
+    return json_object(json.loads(frame.json))
 
 
 @pytest.mark.parametrize("mode", ["blackhole", "reset"])
@@ -135,8 +134,8 @@ def test_a_venue_link_fault_is_seen_bounded_and_recovered_from(
         wait_for(lambda: _fresh(venue) == 0, timeout=15, interval=0.2, what="stale receivers")
         assert _api_stale(venue) == [True] * len(receivers)
         wall = _wall(venue)
-        assert {tile["state"] for tile in wall["tiles"]} == {"STALE"}  # type: ignore[union-attr]
-        (entry,) = wall["venues"]  # type: ignore[misc]
+        assert {tile["state"] for tile in json_objects(wall["tiles"])} == {"STALE"}
+        (entry,) = json_objects(wall["venues"])
         assert entry["not_reporting"].startswith("venue worker not reporting since ")
         (health,) = check_freshness(now=timezone.now(), min_fresh_share=0.9)
         assert not health.ok
@@ -166,7 +165,7 @@ def test_a_venue_link_fault_is_seen_bounded_and_recovered_from(
     (health,) = check_freshness(now=timezone.now(), min_fresh_share=1.0)
     assert health.ok
     wait_for(  # the worker's wall bump follows its write; after a reset, by a reconnect
-        lambda: _wall(venue)["venues"][0]["not_reporting"] == "",  # type: ignore[index]
+        lambda: _wall(venue)["venues"][0]["not_reporting"] == "",
         timeout=15,
         what="the wall to show the venue reporting again",
     )

@@ -16,6 +16,7 @@ from micboard.models import Receiver
 from micboard.services.kiosk import kiosk_link_create
 from micboard.services.performers import assignment_swap, performer_photo_set
 from tests.factories import image_bytes, make_assignment, make_performer
+from tests.payloads import JsonObject, json_object, json_objects
 from tests.waiting import wait_for
 from tests.web.browser import measure_wall, screenshot, viewport
 
@@ -31,8 +32,8 @@ def sized(browser: WebDriver) -> Iterator[Callable[[int, int], None]]:
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def by_key(wall: dict[str, object]) -> dict[str, dict[str, object]]:
-    return {t["key"]: t for t in wall["tiles"]}  # type: ignore[index,union-attr]
+def by_key(wall: JsonObject) -> dict[str, JsonObject]:
+    return {t["key"]: t for t in json_objects(wall["tiles"])}
 
 
 @pytest.mark.parametrize("tiles", [8, 32, 120])
@@ -61,15 +62,17 @@ def test_an_assigned_performer_shows_with_name_and_photo_and_a_swap_within_one_r
     token = kiosk_link_create(venue=venue, label="TV", created_by="test").token
     browser.get(f"{live_server.url}/kiosk/{token}/")
     one, two = f"{receiver.pk}:1", f"{receiver.pk}:2"
-    wall = wait_for(
-        lambda: (
-            (found := measure_wall(browser))
-            and len(found["tiles"]) == tiles
-            and by_key(found)[one]["photo"]
-            and found
-        ),
-        timeout=10,
-        what="the wall with Maria's photo",
+    wall = json_object(
+        wait_for(
+            lambda: (
+                (found := measure_wall(browser))
+                and len(found["tiles"]) == tiles
+                and by_key(found)[one]["photo"]
+                and found
+            ),
+            timeout=10,
+            what="the wall with Maria's photo",
+        )
     )
     shown = by_key(wall)
     assert (shown[one]["name"], shown[one]["performer"], shown[one]["sub"]) == (
