@@ -1,5 +1,7 @@
-"""``manage.py micboard_redis_acl``: the Redis ACL users of the central site and of each
-venue's worker (docs/deployment.md, docs/adr/0032)."""
+"""``manage.py micboard_redis_acl``: the Redis ACL users of the centre and each venue's worker.
+
+See docs/deployment.md and docs/adr/0032.
+"""
 
 from __future__ import annotations
 
