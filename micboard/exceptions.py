@@ -75,6 +75,18 @@ class ProtocolError(DeviceError):
     code = "protocol_error"
 
 
+class DeviceAuthenticationError(DeviceError):
+    """The device refused the credentials micboard holds for it (HTTP 401)."""
+
+    code = "device_authentication_failed"
+
+
+class CertificateMismatchError(DeviceError):
+    """The device presented a certificate other than the one pinned for it."""
+
+    code = "certificate_mismatch"
+
+
 class UnknownProtocolError(MicboardError):
     """No driver is registered for a receiver's protocol."""
 

@@ -30,6 +30,10 @@ class DeviceAddress:
     host: str
     port: int
     timeout: float = 2.0
+    password: str = field(default="", repr=False)
+    """The device's own credential where its protocol needs one (SSC v2), else empty."""
+    pinned_certificate: str = ""
+    """SHA-256 of the certificate pinned for the device (hex), empty before the first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,8 @@ class PollDiagnostics:
     """Single requests sent again for values that did not arrive."""
     request_form: str = ""
     """The driver's name for the request form that worked, handed back on the next poll."""
+    certificate: str = ""
+    """SHA-256 (hex) of the TLS certificate the device presented, where it speaks TLS."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ PROTOCOL_PREFIX = "sennheiser-ssc"
 """Each family's driver is ``sennheiser-ssc-<family key, lower case>``: one wire form, SSC,
 with per-family addresses."""
 SSC_PORT = 45
+SSCV2_PROTOCOL = "sennheiser-sscv2-ewdx"
+"""EW-DX over SSC v2 (HTTPS); the other families speak SSC v1 over UDP only."""
 
 
 class Reading(Enum):

@@ -1,0 +1,142 @@
+"""One deadline-bounded SSC v2 poll of an EW-DX over HTTPS.
+
+SSC v2 is "a secure RESTful API via HTTPS transport" where "an SSCv2 server must implement
+HTTPS using HTTP/1.1" and "an SSCv2 client should use persistent connections" (SSC v2 draft
+0.1, "HTTP(S)"); the credentials are the user ``api`` and the third-party password set in
+Control Cockpit (Control Cockpit, EW-DX "Access"). A poll opens one connection, checks the
+device's certificate against the one pinned for the receiver before it sends the password,
+and GETs each value the UDP driver reads, one after another, within the poll timeout.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import socket
+import ssl
+import time
+
+from micboard.exceptions import (
+    CertificateMismatchError,
+    DeviceAuthenticationError,
+    DeviceTimeoutError,
+    DeviceUnreachableError,
+    ProtocolError,
+)
+from micboard.integrations.base import DeviceAddress, PollDiagnostics, ReceiverSnapshot
+from micboard.integrations.sennheiser.codec import Path, Value
+from micboard.integrations.sennheiser.families import Family
+from micboard.integrations.sennheiser.sscv2.resources import poll_paths, resource_path
+from micboard.integrations.sennheiser.sscv2.values import snapshot_from, value_from_body
+
+API_USER = "api"
+"""Control Cockpit, EW-DX "Access": "You can use the username api and configured password"."""
+HTTPS_PORT = 443
+REQUEST_FORM = "sscv2"
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    return hashlib.sha256(der).hexdigest()
+
+
+def tls_context() -> ssl.SSLContext:
+    """Devices carry self-signed certificates: trust comes from the pin, not from a CA."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def read_receiver_v2(address: DeviceAddress, *, family: Family, channels: int) -> ReceiverSnapshot:
+    """Every value of the receiver; raises a ``DeviceError`` unless each GET is answered."""
+    endpoint = f"{address.host}:{address.port}"
+    deadline = time.monotonic() + address.timeout
+    connection = http.client.HTTPSConnection(
+        address.host, address.port, timeout=address.timeout, context=tls_context()
+    )
+    try:
+        fingerprint = _connect(connection, endpoint, address)
+        answers: dict[Path, Value] = {}
+        header = _authorization(address.password)
+        for path in poll_paths(family, channels):
+            answers[path] = _get(connection, endpoint, path, header, deadline, address.timeout)
+    finally:
+        connection.close()
+    diagnostics = PollDiagnostics(request_form=REQUEST_FORM, certificate=fingerprint)
+    return snapshot_from(family, channels, answers, diagnostics)
+
+
+def _connect(connection: http.client.HTTPSConnection, endpoint: str, address: DeviceAddress) -> str:
+    try:
+        connection.connect()
+    except (TimeoutError, socket.timeout):
+        raise DeviceTimeoutError(f"{endpoint} did not complete a TLS handshake in time") from None
+    except (OSError, ssl.SSLError) as error:
+        raise DeviceUnreachableError(f"cannot open HTTPS to {endpoint}: {error}") from None
+    sock = connection.sock
+    der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
+    if not der:
+        raise ProtocolError(f"{endpoint} presented no TLS certificate")
+    fingerprint = certificate_fingerprint(der)
+    pinned = address.pinned_certificate
+    if pinned and fingerprint != pinned:
+        raise CertificateMismatchError(
+            f"{endpoint} presented a certificate other than the pinned one "
+            f"(pinned SHA-256 {pinned[:16]}..., presented {fingerprint[:16]}...); "
+            "the password was not sent. If the device was replaced or re-keyed, reset the pin."
+        )
+    return fingerprint
+
+
+def _authorization(password: str) -> str:
+    token = base64.b64encode(f"{API_USER}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def _get(
+    connection: http.client.HTTPSConnection,
+    endpoint: str,
+    path: Path,
+    header: str,
+    deadline: float,
+    timeout: float,
+) -> Value:
+    left = deadline - time.monotonic()
+    resource = resource_path(path)
+    if left <= 0:
+        raise DeviceTimeoutError(f"{endpoint} did not answer {resource} within {timeout:g} s")
+    if connection.sock is not None:
+        connection.sock.settimeout(left)
+    try:
+        connection.request(
+            "GET", resource, headers={"Authorization": header, "Accept": "application/json"}
+        )
+        response = connection.getresponse()
+        body = response.read()
+    except (TimeoutError, socket.timeout):
+        raise DeviceTimeoutError(
+            f"{endpoint} did not answer {resource} within {timeout:g} s"
+        ) from None
+    except http.client.IncompleteRead as error:
+        raise ProtocolError(
+            f"{endpoint} broke off its answer to {resource}: truncated JSON "
+            f"({len(error.partial)} bytes of {len(error.partial) + (error.expected or 0)})"
+        ) from None
+    except (OSError, http.client.HTTPException) as error:
+        raise DeviceUnreachableError(f"{endpoint} broke off at {resource}: {error!r}") from None
+    if response.status == 401:
+        raise DeviceAuthenticationError(
+            f"{endpoint} refused the password of user {API_USER!r} (HTTP 401); "
+            "set the receiver's device password to the third-party password of the device"
+        )
+    if response.status == 404:
+        return None  # the device lacks the value, as SSC v1 answers error 404
+    if response.status != 200:
+        raise ProtocolError(f"{endpoint} answered {resource} with HTTP {response.status}")
+    return value_from_body(path, body, endpoint)
+
+
+__all__ = ["API_USER", "HTTPS_PORT", "certificate_fingerprint", "read_receiver_v2"]
