@@ -84,6 +84,7 @@ def device_service() -> DeviceService:
         ),
         telemetry_interval=timedelta(seconds=settings.MICBOARD_TELEMETRY_INTERVAL),
         alerts=alert_service() if settings.MICBOARD_ALERTS_ENABLED else None,
+        secrets=secret_box(),
     )
 
 
@@ -139,6 +140,7 @@ def sync_service() -> SynchronizationService:
         max_backoff=settings.MICBOARD_MAX_BACKOFF,
         receivers_per_message=settings.MICBOARD_SYNC_BATCH_SIZE,
         poll_concurrency=settings.MICBOARD_POLL_CONCURRENCY,
+        secrets=secret_box(),
     )
 
 

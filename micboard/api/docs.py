@@ -137,6 +137,18 @@ RECEIVERS_RESYNC = extend_schema(
     examples=[examples.RESYNC_REPORT],
 )
 
+RECEIVERS_CERTIFICATE_RESET = extend_schema(
+    summary="Reset a receiver's pinned certificate",
+    description=(
+        "Forgets the TLS certificate pinned for an SSC v2 receiver, so its next poll pins "
+        "the certificate the device presents then. Reset only once you know why the "
+        "certificate changed (device replaced or reset). Recorded in the audit trail. Needs "
+        "the venue admin role."
+    ),
+    request=None,
+    responses={200: ReceiverSerializer},
+)
+
 CHANNELS = extend_schema_view(
     list=extend_schema(
         summary="List channels",

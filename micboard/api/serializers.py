@@ -122,6 +122,9 @@ class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
     data_age_seconds = serializers.SerializerMethodField(
         help_text="Seconds since the last sync (answered or unreachable); null before any."
     )
+    has_device_password = serializers.SerializerMethodField(
+        help_text="Whether a device password is stored (it is never shown)."
+    )
 
     class Meta:
         model = Receiver
@@ -153,9 +156,15 @@ class ReceiverSerializer(serializers.ModelSerializer[Receiver]):
             "skipped_messages",
             "last_skipped_message",
             "resent_requests",
+            "has_device_password",
+            "certificate_sha256",
+            "certificate_pinned_at",
             "created_at",
         )
         read_only_fields = fields
+
+    def get_has_device_password(self, obj: Receiver) -> bool:
+        return bool(obj.device_password)
 
     def get_stale(self, obj: Receiver) -> bool:
         return _stale(obj)
@@ -175,7 +184,16 @@ class ReceiverUpdateSerializer(StrictBody):
     protocol = JsonChoice(
         choices=PROTOCOLS,
         default="shure-tcp",
-        help_text="Left at shure-tcp: the protocol that speaks the model.",
+        help_text="Left at shure-tcp: the protocol that speaks the model. EW-DX: "
+        "sennheiser-ssc-ewdx (SSC v1, UDP) or sennheiser-sscv2-ewdx (SSC v2, HTTPS).",
+    )
+    device_password = JsonString(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="SSC v2: the device's third-party password (user 'api'); stored encrypted, "
+        "never shown. Left out: kept; empty: removed.",
     )
     poll_interval = JsonInteger(
         min_value=1, max_value=MAX_POLL_INTERVAL, default=5, help_text="Seconds between polls."

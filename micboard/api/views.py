@@ -48,6 +48,7 @@ from micboard.models import Channel, ChannelGroup, Receiver, Venue
 from micboard.selectors import listings
 from micboard.selectors.access import Capability
 from micboard.selectors.freshness import venue_liveness
+from micboard.services.certificates import receiver_certificate_reset
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 from micboard.services.locations import venue_runtime_levels_set
@@ -163,6 +164,7 @@ class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
         "partial_update": Capability.EDIT_RECEIVERS,
         "destroy": Capability.EDIT_RECEIVERS,
         "resync": Capability.RESYNC,
+        "certificate_reset": Capability.EDIT_RECEIVERS,
     }
 
     def get_queryset(self) -> QuerySet[Receiver]:
@@ -201,6 +203,14 @@ class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
     @action(detail=True, methods=["post"])
     def resync(self, request: Request, pk: str) -> Response:
         return _resync(request, [self.get_object().pk])
+
+    @docs.RECEIVERS_CERTIFICATE_RESET
+    @action(detail=True, methods=["post"], url_path="certificate-reset")
+    def certificate_reset(self, request: Request, pk: str) -> Response:
+        receiver = receiver_certificate_reset(
+            receiver=self.get_object(), actor=request_actor(request)
+        )
+        return Response(ReceiverSerializer(receiver).data)
 
 
 # --- channels -------------------------------------------------------------------------------

@@ -44,8 +44,9 @@ GROUP_ROLE = "micboard_venue_worker"
 LOGIN_TABLE = "micboard_venue_login"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-# Receiver columns a poll's result rewrites (poll_results._SYNCED_FIELDS, the counters and
-# what an unreachable receiver gets); a test keeps this list and the sync's in step.
+# Receiver columns a poll's result rewrites (poll_results._SYNCED_FIELDS, the counters, what
+# an unreachable receiver gets and the first certificate pin); a test keeps this list and the
+# sync's in step.
 RECEIVER_SYNC_FIELDS = (
     "status",
     "last_seen_at",
@@ -62,6 +63,8 @@ RECEIVER_SYNC_FIELDS = (
     "last_skipped_message",
     "skipped_messages",
     "resent_requests",
+    "certificate_sha256",
+    "certificate_pinned_at",
 )
 
 

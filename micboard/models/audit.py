@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     RECEIVER_CHANGED = "receiver.changed", "Receiver changed"
     RECEIVER_REMOVED = "receiver.removed", "Receiver removed"
     RECEIVER_POLLING = "receiver.polling", "Receiver polling switched"
+    CERTIFICATE_RESET = "receiver.certificate_reset", "Receiver certificate pin reset"
     VENUE_CREATED = "venue.created", "Venue added"
     VENUE_CHANGED = "venue.changed", "Venue changed"
     VENUE_REMOVED = "venue.removed", "Venue removed"

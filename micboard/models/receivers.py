@@ -82,6 +82,21 @@ class Receiver(models.Model):
         default=0, help_text="Requests polls sent again for values that did not arrive."
     )
 
+    device_password = models.TextField(
+        blank=True,
+        default="",
+        help_text="The device's own password (SSC v2: the third-party password of user "
+        "'api'), encrypted with MICBOARD_ENCRYPTION_KEYS; empty where the protocol needs none.",
+    )
+    certificate_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="SHA-256 (hex) of the TLS certificate pinned on the first poll; a poll that "
+        "meets another certificate fails until an operator resets the pin.",
+    )
+    certificate_pinned_at = models.DateTimeField(null=True, blank=True)
+
     resync_requested_at = models.DateTimeField(null=True, blank=True)
     resync_requested_by = models.CharField(max_length=150, blank=True, default="")
 

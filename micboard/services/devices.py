@@ -16,6 +16,7 @@ from micboard.exceptions import (
 )
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.events import EventPublisher
+from micboard.infrastructure.secret_box import SecretBox
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import Assignment, AuditAction, Channel, Receiver, Venue
 from micboard.services.audit import (
@@ -57,8 +58,10 @@ class DjangoDeviceService:
         events: EventPublisher,
         telemetry_interval: timedelta = timedelta(seconds=60),
         alerts: AlertEvaluation | None = None,
+        secrets: SecretBox | None = None,
     ) -> None:
         self._registry = registry
+        self._secrets = secrets
         self._alerts = alerts
         self._clock = clock
         self._writer = PollResultWriter(
@@ -92,6 +95,17 @@ class DjangoDeviceService:
             "enabled": data.enabled,
         }
 
+    def _set_password(self, receiver: Receiver, password: str | None) -> None:
+        """Encrypted like contacts' secrets (ADR 0029); ``None`` keeps the stored one."""
+        if password is None:
+            return
+        if not password:
+            receiver.device_password = ""
+        elif self._secrets is None:
+            raise ValidationError("no encryption keys", details={"device_password": "not stored"})
+        else:
+            receiver.device_password = self._secrets.encrypt(password)
+
     def _protocol_for(self, data: ReceiverInput) -> str:
         """The operator's protocol, unless it is empty or the default that does not speak
         the model: then the registry's protocol for the model (e.g. UDP for a UR4D)."""
@@ -106,9 +120,9 @@ class DjangoDeviceService:
         fields = self.receiver_validate(data=data)
         try:
             with transaction.atomic():
-                receiver = Receiver.objects.create(
-                    venue=venue, next_sync_at=self._clock.now(), **fields
-                )
+                receiver = Receiver(venue=venue, next_sync_at=self._clock.now(), **fields)
+                self._set_password(receiver, data.device_password)
+                receiver.save(force_insert=True)
                 audit_record(
                     actor=actor,
                     action=AuditAction.RECEIVER_CREATED,
@@ -133,6 +147,7 @@ class DjangoDeviceService:
             setattr(receiver, name, value)
         receiver.next_sync_at = self._clock.now()
         receiver.request_form = ""  # perhaps another device now: find out how it answers
+        self._set_password(receiver, data.device_password)
         try:
             with transaction.atomic():
                 receiver.save()

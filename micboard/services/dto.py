@@ -25,6 +25,8 @@ class ReceiverInput:
     family: str = ""
     poll_interval: int = 5
     enabled: bool = True
+    device_password: str | None = field(default=None, repr=False)
+    """The device's own password (SSC v2); ``None`` keeps the stored one, "" removes it."""
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> ReceiverInput:
@@ -39,6 +41,7 @@ class ReceiverInput:
             protocol=values.get("protocol") or "",
             poll_interval=values.get("poll_interval") or 0,
             enabled=bool(values.get("enabled")),
+            device_password=values.get("device_password"),
         )
 
 

@@ -233,6 +233,7 @@ class PollResultWriter:
                     "resent_requests": lambda r: diagnostics[r.pk].resent_requests,
                 },
             )
+            self._pin_first_certificates(polls, now)
             Channel.objects.bulk_create(
                 channels,
                 update_conflicts=True,
@@ -244,6 +245,22 @@ class PollResultWriter:
             if gone:
                 Channel.objects.filter(pk__in=gone).delete()
         return [p.receiver.pk for p in polls if p.receiver.pk in changed], by_receiver
+
+    @staticmethod
+    def _pin_first_certificates(polls: list[PolledSnapshot], now: datetime) -> None:
+        """Trust on first use: a receiver with no pin keeps the certificate it presented.
+        The update only takes an empty pin, so a pin set meanwhile is never overwritten.
+        A venue worker writes it (a sync column); the operator's reset is audited."""
+        for poll in polls:
+            receiver, presented = poll.receiver, poll.snapshot.diagnostics.certificate
+            if not presented or receiver.certificate_sha256:
+                continue
+            pinned = Receiver.objects.filter(pk=receiver.pk, certificate_sha256="").update(
+                certificate_sha256=presented, certificate_pinned_at=now
+            )
+            if pinned:
+                receiver.certificate_sha256, receiver.certificate_pinned_at = presented, now
+                log.info("certificate_pinned", receiver_id=receiver.pk, sha256=presented)
 
     @staticmethod
     def _mark_synced(poll: PolledSnapshot, now: datetime) -> None:

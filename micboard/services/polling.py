@@ -13,8 +13,9 @@ from datetime import datetime
 import structlog
 from structlog.contextvars import bound_contextvars
 
-from micboard.exceptions import DeviceError, UnknownProtocolError
+from micboard.exceptions import DeviceAuthenticationError, DeviceError, UnknownProtocolError
 from micboard.infrastructure.clock import Clock
+from micboard.infrastructure.secret_box import SecretBox, UndecryptableSecretError
 from micboard.integrations.base import DeviceAddress, DriverRegistry, ReceiverSnapshot
 from micboard.models import Receiver
 
@@ -52,9 +53,16 @@ class ReceiverPoller:
     batch as slow as its slowest receiver rather than the sum of them all."""
 
     def __init__(
-        self, *, registry: DriverRegistry, clock: Clock, device_timeout: float, concurrency: int
+        self,
+        *,
+        registry: DriverRegistry,
+        clock: Clock,
+        device_timeout: float,
+        concurrency: int,
+        secrets: SecretBox | None = None,
     ) -> None:
         self._registry = registry
+        self._secrets = secrets
         self._clock = clock
         self._device_timeout = device_timeout
         self._concurrency = max(1, concurrency)
@@ -75,10 +83,10 @@ class ReceiverPoller:
 
     def poll(self, receiver: Receiver) -> Poll:
         started, began = self._clock.now(), self._clock.monotonic()
-        address = DeviceAddress(receiver.host, receiver.port, self._device_timeout)
         reply: ReceiverSnapshot | DeviceError | UnknownProtocolError | Exception
         with bound_contextvars(receiver_id=receiver.pk):
             try:
+                address = self._address(receiver)
                 driver = self._registry.get(receiver.protocol)
                 reply = driver.poll(
                     address,
@@ -91,6 +99,27 @@ class ReceiverPoller:
                 log.exception("driver_crashed", receiver_id=receiver.pk)
                 reply = error
         return Poll(started, round((self._clock.monotonic() - began) * 1000), reply)
+
+    def _address(self, receiver: Receiver) -> DeviceAddress:
+        """Where to reach the receiver, with its password decrypted and its pinned
+        certificate, for the protocols that use them."""
+        password = ""
+        if receiver.device_password:
+            if self._secrets is None:
+                raise DeviceAuthenticationError("no encryption keys to read the device password")
+            try:
+                password = self._secrets.decrypt(receiver.device_password)
+            except UndecryptableSecretError as error:
+                raise DeviceAuthenticationError(
+                    f"the device password cannot be decrypted: {error.message}"
+                ) from None
+        return DeviceAddress(
+            receiver.host,
+            receiver.port,
+            self._device_timeout,
+            password=password,
+            pinned_certificate=receiver.certificate_sha256,
+        )
 
     def _thread_pool(self) -> ThreadPoolExecutor:
         """This thread's pool: batches that run side by side (one per worker thread) never

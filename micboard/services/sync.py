@@ -15,6 +15,7 @@ from micboard.infrastructure import keys
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.enqueuer import PRIORITY_RESYNC, SyncRequest, TaskEnqueuer
 from micboard.infrastructure.locks import LockManager, Renewal
+from micboard.infrastructure.secret_box import SecretBox
 from micboard.integrations.base import DriverRegistry, ReceiverSnapshot
 from micboard.models import DispatchCycle, Receiver, Venue
 from micboard.services.audit import Actor, audit_resync
@@ -73,6 +74,7 @@ class DjangoSynchronizationService:
         dispatch_batch: int = 10_000,
         receivers_per_message: int = 1,
         poll_concurrency: int = 1,
+        secrets: SecretBox | None = None,
     ) -> None:
         self._devices = devices
         self._locks = locks
@@ -87,6 +89,7 @@ class DjangoSynchronizationService:
             clock=clock,
             device_timeout=device_timeout,
             concurrency=poll_concurrency,
+            secrets=secrets,
         )
 
     # --- polling receivers ----------------------------------------------------------

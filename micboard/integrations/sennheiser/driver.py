@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from micboard.integrations.base import DeviceAddress, Driver, ModelDescription, ReceiverSnapshot
 from micboard.integrations.sennheiser.client import read_receiver
-from micboard.integrations.sennheiser.sscv2.client import read_receiver_v2
 from micboard.integrations.sennheiser.families import (
     EW_DX,
     FAMILIES,
@@ -14,6 +13,7 @@ from micboard.integrations.sennheiser.families import (
     family_of,
     normalise,
 )
+from micboard.integrations.sennheiser.sscv2.client import read_receiver_v2
 
 
 class SennheiserDriver:

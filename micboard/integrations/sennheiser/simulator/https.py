@@ -30,7 +30,7 @@ from micboard.integrations.sennheiser.simulator.receiver import GARBAGE, Simulat
 from micboard.integrations.sennheiser.sscv2.resources import address_of
 
 API_USER = "api"
-DEFAULT_PASSWORD = "Simulated-EWDX-1"
+DEFAULT_PASSWORD = "Simulated-EWDX-1"  # noqa: S105 (the simulator's, not a secret)
 """Meets Control Cockpit's rules: ten characters, lower and upper case, a digit, a sign."""
 
 
@@ -126,7 +126,7 @@ class _Server(ThreadingHTTPServer):
         except (OSError, ssl.SSLError):
             return
         with contextlib.closing(tls):
-            self.RequestHandlerClass(tls, client_address, self)
+            _Handler(tls, client_address, self)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -137,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a simulator of hundreds of receivers must not flood its log."""
 
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_GET(self) -> None:
         receiver = self.server.receiver
         receiver.requests += 1
         faults = receiver.faults

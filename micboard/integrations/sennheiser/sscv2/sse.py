@@ -44,7 +44,7 @@ class EventStreamParser:
     def _next_line(self) -> tuple[str, str | None]:
         text = self._pending
         for index, char in enumerate(text):
-            if char == "\n" or char == "\r":
+            if char in {"\n", "\r"}:
                 if char == "\r" and index + 1 == len(text):
                     return "", None  # a CR at the end may be the first half of a CRLF
                 width = 2 if text[index : index + 2] == "\r\n" else 1
