@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils.html import format_html
 from micboard import __version__
 from micboard.admin_access import VenueRoleAdmin, admin_access, admin_actor
 from micboard.admin_channels import ChannelInline
+from micboard.admin_receiver_form import ReceiverAdminForm
 from micboard.composition import device_service, location_service, sync_service
 from micboard.exceptions import MicboardError
 from micboard.formatting import (
@@ -28,6 +30,7 @@ from micboard.selectors import listings
 from micboard.selectors.access import Capability
 from micboard.selectors.dispatch_stats import venue_dispatch_summary, venue_recent_cycles
 from micboard.selectors.freshness import receiver_is_stale, venue_liveness_of
+from micboard.services.certificates import receiver_certificate_reset
 from micboard.services.dto import ReceiverInput
 from micboard.services.locations import venue_runtime_levels_set
 from micboard.services.validation import validate_runtime_levels
@@ -215,29 +218,6 @@ class VenueAdmin(VenueRoleAdmin[Venue]):
             location_service().venue_delete(venue=venue, actor=admin_actor(request))
 
 
-class ReceiverAdminForm(forms.ModelForm[Receiver]):
-    """Validates through the service layer, so the admin and the API reject the same input."""
-
-    class Meta:
-        model = Receiver
-        fields = ("venue", "name", "model", "protocol", "host", "port", "poll_interval", "enabled")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.errors:
-            return cleaned
-        try:
-            fields = device_service().receiver_validate(data=ReceiverInput.from_values(cleaned))
-        except MicboardError as error:
-            for field, problem in error.details.items():
-                self.add_error(field if field in self.fields else None, str(problem))
-            if not error.details:
-                self.add_error(None, error.message)
-            return cleaned
-        cleaned["host"] = fields["host"]  # the normalised spelling, checked for uniqueness
-        return cleaned
-
-
 @admin.register(Receiver)
 class ReceiverAdmin(VenueRoleAdmin[Receiver]):
     form = ReceiverAdminForm
@@ -262,7 +242,7 @@ class ReceiverAdmin(VenueRoleAdmin[Receiver]):
     search_fields = ("name", "host", "device_id", "venue__name")
     list_select_related = ("venue",)
     inlines = (ChannelInline,)
-    actions = ("resync_now", "enable_polling", "disable_polling")
+    actions = ("resync_now", "enable_polling", "disable_polling", "reset_certificate_pin")
     fields = (
         "venue",
         "name",
@@ -272,6 +252,7 @@ class ReceiverAdmin(VenueRoleAdmin[Receiver]):
         "port",
         "poll_interval",
         "enabled",
+        "new_device_password",
         "status",
         "family",
         "channel_count",
@@ -290,8 +271,10 @@ class ReceiverAdmin(VenueRoleAdmin[Receiver]):
         "resent_requests",
         "resync_requested_at",
         "resync_requested_by",
+        "certificate_sha256",
+        "certificate_pinned_at",
     )
-    readonly_fields = fields[8:]
+    readonly_fields = fields[9:]
 
     @admin.display(description="Last seen", ordering="last_seen_at")
     def last_seen(self, obj: Receiver) -> str:
@@ -337,7 +320,8 @@ class ReceiverAdmin(VenueRoleAdmin[Receiver]):
     def save_model(
         self, request: HttpRequest, obj: Receiver, form: ModelForm[Receiver], change: bool
     ) -> None:
-        data = ReceiverInput.from_values(form.cleaned_data)
+        password = form.cleaned_data.get("new_device_password") or None  # empty: kept
+        data = replace(ReceiverInput.from_values(form.cleaned_data), device_password=password)
         actor = admin_actor(request)
         if change:
             device_service().receiver_update(receiver=obj, data=data, actor=actor)
@@ -381,6 +365,20 @@ class ReceiverAdmin(VenueRoleAdmin[Receiver]):
     @admin.action(description="Disable polling", permissions=["change"])
     def disable_polling(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
         self._set_polling(request, queryset, enabled=False)
+
+    @admin.action(description="Reset pinned certificate", permissions=["change"])
+    def reset_certificate_pin(self, request: HttpRequest, queryset: QuerySet[Receiver]) -> None:
+        allowed = self.only_allowed(request, queryset, Capability.EDIT_RECEIVERS)
+        if allowed is None:
+            return
+        pinned = list(allowed.exclude(certificate_sha256="").select_related("venue"))
+        for receiver in pinned:
+            receiver_certificate_reset(receiver=receiver, actor=admin_actor(request))
+        self.message_user(
+            request,
+            f"Certificate pin reset for {len(pinned)} receiver(s); "
+            "each pins the certificate its next poll meets.",
+        )
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"poll_interval": 5, "port": 2202, "protocol": "shure-tcp"}

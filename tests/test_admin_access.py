@@ -66,6 +66,7 @@ ACTIONS: dict[tuple[str, str], str] = {
     ("receiver", "resync_now"): "operator",
     ("receiver", "enable_polling"): "venue_admin",
     ("receiver", "disable_polling"): "venue_admin",
+    ("receiver", "reset_certificate_pin"): "venue_admin",
     ("receiver", "delete_selected"): "venue_admin",
     ("channelgroup", "delete_selected"): "operator",
     ("kiosklink", "revoke"): "operator",

@@ -147,6 +147,7 @@ RECEIVERS_CERTIFICATE_RESET = extend_schema(
     ),
     request=None,
     responses={200: ReceiverSerializer},
+    examples=[examples.RECEIVER_PIN_RESET],
 )
 
 CHANNELS = extend_schema_view(

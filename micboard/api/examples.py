@@ -52,6 +52,9 @@ _RECEIVER = {
     "skipped_messages": 0,
     "last_skipped_message": "",
     "resent_requests": 0,
+    "has_device_password": False,
+    "certificate_sha256": "",
+    "certificate_pinned_at": None,
     "created_at": "2026-11-26T09:00:00Z",
 }
 _CHANNEL = {
@@ -115,6 +118,26 @@ VENUE_BY_RUNTIME = OpenApiExample(
 
 RECEIVER = OpenApiExample("A receiver", value=_RECEIVER, response_only=True)
 RECEIVER_LIST = OpenApiExample("A page of receivers", value=_RECEIVER, response_only=True)
+RECEIVER_PIN_RESET = OpenApiExample(
+    "An EW-DX over SSC v2 whose pin was reset",
+    value={
+        **_RECEIVER,
+        "name": "Rack 2 EW-DX",
+        "family": "EWDX",
+        "model": "EW-DX-EM-2",
+        "protocol": "sennheiser-sscv2-ewdx",
+        "port": 443,
+        "channel_count": 2,
+        "status": "offline",
+        "firmware": "4.0.0",
+        "request_form": "sscv2",
+        "last_error": "10.0.20.12:443 presented a certificate other than the pinned one "
+        "(pinned SHA-256 3f2a9c0d1e4b5a67..., presented 8b1d77e2c0a94f13...); the password "
+        "was not sent. If the device was replaced or re-keyed, reset the pin.",
+        "has_device_password": True,
+    },
+    response_only=True,
+)
 RECEIVER_CREATE = OpenApiExample(
     "New receiver",
     value={

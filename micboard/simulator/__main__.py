@@ -19,7 +19,7 @@ from micboard.simulator import (
     models_of_families,
     plan_simulation,
 )
-from micboard.simulator.arguments import add_address_arguments
+from micboard.simulator.arguments import add_address_arguments, add_sscv2_arguments
 from micboard.simulator.devices import SimulatedDevice
 from micboard.simulator.firmware import DESCRIPTIONS, parse_variation
 from micboard.simulator.limits import raise_open_file_limit
@@ -68,6 +68,8 @@ def build_simulation(args: argparse.Namespace) -> Simulation:
         tick=args.tick,
         drain=args.drain,
         firmware=args.firmware,
+        sscv2=args.sscv2,
+        sscv2_password=args.sscv2_password,
     )
 
 
@@ -112,10 +114,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m micboard.simulator",
         description="Simulate Shure receivers (TCP, and UDP for UHF-R) and Sennheiser receivers "
-        "(SSC over UDP) on local ports.",
+        "(SSC over UDP; EW-DX with --sscv2 over HTTPS) on local ports.",
     )
     parser.add_argument("--count", type=_positive, help="receivers (default: one per model)")
     add_address_arguments(parser)
+    add_sscv2_arguments(parser)
     parser.add_argument(
         "--models",
         type=_models,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from micboard.integrations.sennheiser.simulator.https import DEFAULT_PASSWORD as SIMULATED_PASSWORD
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, parse_host_range, parse_port
 
 
@@ -22,6 +23,21 @@ def add_address_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--port", type=_port, help=f"the port of each --hosts address (default {DEVICE_PORT})"
+    )
+
+
+def add_sscv2_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--sscv2``: EW-DX receivers serve SSC v2 (HTTPS, basic authentication)."""
+    parser.add_argument(
+        "--sscv2",
+        action="store_true",
+        help="EW-DX receivers serve SSC v2 (HTTPS, port 443 at their own address) instead of "
+        "SSC v1 over UDP",
+    )
+    parser.add_argument(
+        "--sscv2-password",
+        default=SIMULATED_PASSWORD,
+        help="the third-party password of user 'api' (default: %(default)s)",
     )
 
 

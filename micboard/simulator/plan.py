@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from micboard.integrations.sennheiser.families import SSC_PORT
+from micboard.integrations.sennheiser.families import SSC_PORT, SSCV2_PORT, speaks_sscv2
 from micboard.integrations.shure.fleet import Address
 from micboard.simulator.addresses import DEVICE_PORT, HostRange, assign_addresses
 from micboard.simulator.demo import DEMO_MODELS, demo_models, is_sennheiser, models_of_families
@@ -40,10 +40,13 @@ def plan_simulation(
     drain: float | None = None,
     firmware: Sequence[Variation] = (),
     default_base_port: int = 0,
+    sscv2: bool = False,
+    sscv2_password: str = "",
 ) -> Simulation:
     """Raises ``ScenarioError``, ``ValueError`` (a family, an address) or ``DeviceError``
     (a model). ``hosts`` (or the file's ``hosts``) gives each receiver its own address at
-    ``port``; ``host`` and ``base_port`` put every receiver on one address instead."""
+    ``port``; ``host`` and ``base_port`` put every receiver on one address instead. With
+    ``sscv2``, EW-DX receivers serve SSC v2 (HTTPS, at port 443 of their own address)."""
     plan = load_scenario(scenario) if scenario else Scenario()
     fleet = plan.fleet
     chosen = tuple(models) or fleet.models or models_of_families(families) or DEMO_MODELS
@@ -53,9 +56,10 @@ def plan_simulation(
         count, fleet, host=host, base_port=base_port, hosts=hosts, port=port, scenario=scenario
     )
     if addresses is not None and port is None and fleet.port is None:
-        # Each at its own address: a Sennheiser receiver at SSC's port, a Shure one at 2202.
+        # Each at its own address: a Sennheiser receiver at SSC's port (SSC v2: HTTPS's),
+        # a Shure one at 2202.
         addresses = tuple(
-            (h, SSC_PORT) if is_sennheiser(model) and p == DEVICE_PORT else (h, p)
+            (h, _own_port(model, sscv2=sscv2)) if p == DEVICE_PORT else (h, p)
             for (h, p), model in zip(addresses, receivers, strict=True)
         )
     options = SimulationOptions(
@@ -67,8 +71,16 @@ def plan_simulation(
         seed=seed if seed is not None else fleet.seed,
         events=plan.events,
         firmware=(*plan.firmware, *firmware),
+        sscv2=sscv2,
+        sscv2_password=sscv2_password,
     )
     return Simulation(receivers, options)
+
+
+def _own_port(model: str, *, sscv2: bool) -> int:
+    if sscv2 and speaks_sscv2(model):
+        return SSCV2_PORT
+    return SSC_PORT if is_sennheiser(model) else DEVICE_PORT
 
 
 def _addresses(

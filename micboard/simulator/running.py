@@ -27,6 +27,9 @@ class SimulationOptions:
     seed: int | None = None
     events: tuple[Event, ...] = ()
     firmware: tuple[Variation, ...] = ()
+    sscv2: bool = False
+    """EW-DX receivers serve SSC v2 (HTTPS) instead of SSC v1 (UDP)."""
+    sscv2_password: str = ""
 
 
 class Simulation:
@@ -57,6 +60,8 @@ class Simulation:
             battery_drain=options.drain,
             indexes=ssc,
             seed=options.seed,
+            sscv2=options.sscv2,
+            sscv2_password=options.sscv2_password,
         )
         by_index: dict[int, SimulatedDevice] = dict(zip(shure, self.fleet.receivers, strict=True))
         by_index.update(zip(ssc, self.ssc.receivers, strict=True))

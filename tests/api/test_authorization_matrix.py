@@ -80,6 +80,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("receiver-detail", "PATCH"): Rule("venue_admin", 200, "detail"),
     ("receiver-detail", "DELETE"): Rule("venue_admin", 204, "detail"),
     ("receiver-resync", "POST"): Rule("operator", 202, "detail"),
+    ("receiver-certificate-reset", "POST"): Rule("venue_admin", 200, "detail"),
     ("channel-list", "GET"): Rule("viewer", 200, "list"),
     ("channel-detail", "GET"): Rule("viewer", 200, "detail"),
     ("channel-samples", "GET"): Rule("viewer", 200, "detail"),

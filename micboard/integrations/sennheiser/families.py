@@ -17,6 +17,8 @@ with per-family addresses."""
 SSC_PORT = 45
 SSCV2_PROTOCOL = "sennheiser-sscv2-ewdx"
 """EW-DX over SSC v2 (HTTPS); the other families speak SSC v1 over UDP only."""
+SSCV2_PORT = 443
+"""HTTPS's port; the documents read name no other for SSC v2."""
 
 
 class Reading(Enum):
@@ -137,6 +139,14 @@ class UnknownSennheiserModelError(DeviceError):
 
 def normalise(model: str) -> str:
     return model.strip().upper().replace(" ", "-")
+
+
+def speaks_sscv2(model: str) -> bool:
+    """Whether ``model`` may be read over SSC v2 (EW-DX, firmware 4.x)."""
+    try:
+        return family_of(model)[0] is EW_DX
+    except UnknownSennheiserModelError:
+        return False
 
 
 def family_of(model: str) -> tuple[Family, int]:

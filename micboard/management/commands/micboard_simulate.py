@@ -27,7 +27,7 @@ from micboard.services.dto import ReceiverInput
 from micboard.services.scheduling import schedules_apply
 from micboard.services.validation import normalize_host
 from micboard.simulator import ScenarioError, Simulation, plan_simulation
-from micboard.simulator.arguments import add_address_arguments
+from micboard.simulator.arguments import add_address_arguments, add_sscv2_arguments
 from micboard.simulator.limits import raise_open_file_limit
 
 DEFAULT_BASE_PORT = 24000
@@ -44,6 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--families", default="", help="comma-separated families, or all")
         parser.add_argument("--scenario", type=Path, help="scenario file (YAML or JSON)")
         add_address_arguments(parser)
+        add_sscv2_arguments(parser)
         parser.add_argument("--poll-interval", type=int, default=5)
         parser.add_argument("--seed", type=int)
         parser.add_argument(
@@ -71,6 +72,8 @@ class Command(BaseCommand):
                 port=options["port"],
                 seed=options["seed"],
                 default_base_port=DEFAULT_BASE_PORT,
+                sscv2=options["sscv2"],
+                sscv2_password=options["sscv2_password"],
             )
         except (ScenarioError, MicboardError, ValueError) as error:
             raise CommandError(str(error)) from None
@@ -104,6 +107,9 @@ class Command(BaseCommand):
                 host=simulated.host,
                 port=simulated.port,
                 poll_interval=poll_interval,
+                # A simulated EW-DX in SSC v2 mode: its protocol and third-party password.
+                protocol=getattr(simulated, "protocol", ""),
+                device_password=getattr(simulated, "password", None),
             )
             try:
                 current = existing.get((normalize_host(simulated.host), simulated.port))

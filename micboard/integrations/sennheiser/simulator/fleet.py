@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Sequence
 from types import TracebackType
+from typing import Any
 
-from micboard.integrations.sennheiser.families import SSC_PORT, family_of, normalise
+from micboard.integrations.sennheiser.families import EW_DX, SSC_PORT, family_of, normalise
+from micboard.integrations.sennheiser.simulator.https import SimulatedHttpsReceiver
 from micboard.integrations.sennheiser.simulator.receiver import SimulatedReceiver
 
 Address = tuple[str, int]
@@ -28,7 +30,9 @@ class SennheiserFleet:
     """``models[i]`` listens at ``addresses[i]`` (port 0: one the system assigns). Every
     ``tick_interval`` seconds each transmitter that is on runs down by ``battery_drain``
     minutes of a 600-minute charge (0 keeps batteries still). ``indexes`` number the
-    receivers in a larger fleet (their serials and names), 0, 1, 2... by default."""
+    receivers in a larger fleet (their serials and names), 0, 1, 2... by default. With
+    ``sscv2``, EW-DX receivers serve SSC v2 over HTTPS (user ``api``, ``sscv2_password``)
+    instead of SSC v1 over UDP."""
 
     def __init__(
         self,
@@ -39,25 +43,29 @@ class SennheiserFleet:
         battery_drain: float = 1.0,
         indexes: Sequence[int] | None = None,
         seed: int | None = None,
+        sscv2: bool = False,
+        sscv2_password: str = "",
     ) -> None:
         if len(addresses) < len(models):
             raise ValueError(f"{len(addresses)} addresses for {len(models)} receivers")
         numbers = list(indexes) if indexes is not None else list(range(len(models)))
-        self.receivers = []
+        self.receivers: list[SimulatedReceiver] = []
         for index, model, (host, port) in zip(numbers, models, addresses, strict=False):
             family, channels = family_of(model)
-            self.receivers.append(
-                SimulatedReceiver(
-                    family,
-                    channels,
-                    host=host,
-                    port=port,
-                    serial=f"{1454100000 + index}",
-                    model=normalise(model),
-                    names=channel_names(index, channels),
-                    seed=None if seed is None else f"{seed}:{index}",
-                )
-            )
+            options: dict[str, Any] = {
+                "host": host,
+                "port": port,
+                "serial": f"{1454100000 + index}",
+                "model": normalise(model),
+                "names": channel_names(index, channels),
+                "seed": None if seed is None else f"{seed}:{index}",
+            }
+            if sscv2 and family is EW_DX:
+                if sscv2_password:
+                    options["password"] = sscv2_password
+                self.receivers.append(SimulatedHttpsReceiver(family, channels, **options))
+            else:
+                self.receivers.append(SimulatedReceiver(family, channels, **options))
         self.tick_interval = tick_interval
         self.battery_drain = battery_drain
         self._stopping = threading.Event()

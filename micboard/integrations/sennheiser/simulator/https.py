@@ -23,7 +23,7 @@ from collections.abc import Collection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from micboard.integrations.sennheiser.families import Family
+from micboard.integrations.sennheiser.families import SSCV2_PORT, SSCV2_PROTOCOL, Family
 from micboard.integrations.sennheiser.simulator.certificate import self_signed_pem, write_pair
 from micboard.integrations.sennheiser.simulator.channel import Refused
 from micboard.integrations.sennheiser.simulator.receiver import GARBAGE, SimulatedReceiver
@@ -41,8 +41,9 @@ class SimulatedHttpsReceiver(SimulatedReceiver):
 
     def __init__(self, family: Family, channels: int, **options: Any) -> None:
         self.password = str(options.pop("password", DEFAULT_PASSWORD))
-        options.setdefault("port", 443)
+        options.setdefault("port", SSCV2_PORT)
         super().__init__(family, channels, **options)
+        self.protocol = SSCV2_PROTOCOL
         self._server: _Server | None = None
         self._context = self._new_context()
 

@@ -79,6 +79,8 @@ class SimulatedReceiver:
         seed: int | str | None = None,
     ) -> None:
         self.family = family
+        self.protocol = family.protocol
+        """The driver protocol that reads this receiver, for registering it."""
         self.model = model or family.key
         self.channel_count = channels
         self.host = host

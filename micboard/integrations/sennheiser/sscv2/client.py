@@ -24,14 +24,14 @@ from micboard.exceptions import (
     ProtocolError,
 )
 from micboard.integrations.base import DeviceAddress, PollDiagnostics, ReceiverSnapshot
+from micboard.integrations.sennheiser.client import SscPoll
 from micboard.integrations.sennheiser.codec import Path, Value
 from micboard.integrations.sennheiser.families import Family
-from micboard.integrations.sennheiser.sscv2.resources import poll_paths, resource_path
+from micboard.integrations.sennheiser.sscv2.resources import resource_path
 from micboard.integrations.sennheiser.sscv2.values import snapshot_from, value_from_body
 
 API_USER = "api"
 """Control Cockpit, EW-DX "Access": "You can use the username api and configured password"."""
-HTTPS_PORT = 443
 REQUEST_FORM = "sscv2"
 
 
@@ -59,7 +59,8 @@ def read_receiver_v2(address: DeviceAddress, *, family: Family, channels: int) -
         fingerprint = _connect(connection, endpoint, address)
         answers: dict[Path, Value] = {}
         header = _authorization(address.password)
-        for path in poll_paths(family, channels):
+        # What the UDP poll asks: the identity, each channel's addresses, the meters.
+        for path in sorted(SscPoll(family, channels).questions):
             answers[path] = _get(connection, endpoint, path, header, deadline, address.timeout)
     finally:
         connection.close()
@@ -137,4 +138,4 @@ def _get(  # noqa: PLR0917 (one request's parts, passed on from the poll)
     return value_from_body(path, body, endpoint)
 
 
-__all__ = ["API_USER", "HTTPS_PORT", "certificate_fingerprint", "read_receiver_v2"]
+__all__ = ["API_USER", "certificate_fingerprint", "read_receiver_v2"]

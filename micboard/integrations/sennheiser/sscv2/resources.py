@@ -1,24 +1,16 @@
-"""Which SSC v2 resources a poll reads, and where each one is.
+"""Where an SSC value lives as an SSC v2 resource, for the client and the simulator alike.
 
-What a poll reads is what the UDP driver asks (``SscPoll``): the identity, each channel's
-addresses and, for families with them, the meters. Where it is: the documents read give no
-EW-DX resource list (the draft says the definitions come "as an OpenAPI specification for
-each Sennheiser device"), so micboard reads each SSC address as the resource of the same
-path under ``/api``; ``docs/protocols/sennheiser.md`` lists this as open, and this function
-is the one place to change when the device's specification is read.
+The documents read give no EW-DX resource list (the SSC v2 draft says the definitions come
+"as an OpenAPI specification for each Sennheiser device"), so micboard reads each SSC
+address as the resource of the same path under ``/api``. ``docs/protocols/sennheiser.md``
+lists this as open; this module is the one place to change once that specification is read.
 """
 
 from __future__ import annotations
 
-from micboard.integrations.sennheiser.client import SscPoll
 from micboard.integrations.sennheiser.codec import Path
-from micboard.integrations.sennheiser.families import Family
 
 API_ROOT = "/api"
-
-
-def poll_paths(family: Family, channels: int) -> list[Path]:
-    return sorted(SscPoll(family, channels).questions)
 
 
 def resource_path(path: Path) -> str:

@@ -1,6 +1,6 @@
-"""Server-sent event framing as the HTML standard defines it (section 9.2.6, "Interpreting
-an event stream"), which SSC v2 subscriptions use ("Server Sent Event (SSE)", SSC v2 draft
-0.1, "Messages").
+"""Server-sent event framing, as the HTML standard's section 9.2.6 interprets a stream.
+
+SSC v2 subscriptions use it ("Server Sent Event (SSE)", SSC v2 draft 0.1, "Messages").
 
 Lines end in CRLF, LF or CR; a line starting with ``:`` is a comment; ``field: value`` loses
 one space after the colon; ``data`` lines are joined with LF; a blank line dispatches the
