@@ -332,8 +332,8 @@ def request_of(name: str, method: str, target: Site) -> tuple[str, dict[str, Any
     elif suffix == "list":
         url = reverse(f"{base}-list")
     else:
-        if suffix not in {"detail"}:  # an action: receiver-resync, alert-acknowledge, ...
-            base = name[: -len(suffix) - 1]
+        if suffix not in {"detail"}:  # an action: receiver-resync, receiver-certificate-reset
+            base = max((k for k in objects if name.startswith(f"{k}-")), key=len)
         key = "slug" if base == "venue" else "pk"
         url = reverse(name, kwargs={key: objects[base]})
     bodies: dict[tuple[str, str], dict[str, Any]] = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from micboard.integrations.sennheiser.families import SSC_PORT
+from micboard.integrations.sennheiser.families import SSC_PORT, SSCV2_PORT
 from micboard.simulator import ScenarioError, load_scenario, plan_simulation
 from micboard.simulator.addresses import (
     DEVICE_PORT,
@@ -143,6 +143,23 @@ def test_the_plan_gives_each_receiver_its_address_from_the_options_or_the_file(
     assert from_file.fleet.addresses == (("127.0.0.9", DEVICE_PORT), ("127.0.0.9", 2203))
     assert shared.fleet.addresses is None  # a base port on the command line wins
     assert (shared.fleet.host, shared.fleet.base_port) == ("127.0.0.1", 24000)
+
+
+def test_with_sscv2_an_ewdx_at_its_own_address_serves_https_at_443() -> None:
+    plan = plan_simulation(
+        models=["EW-DX-EM-2", "EM6000", "ULXD4D"],
+        hosts=parse_host_range("127.0.0.20-127.0.0.22"),
+        sscv2=True,
+    )
+    ewdx, em6000 = plan.ssc.receivers
+    assert (ewdx.transport, ewdx.host, ewdx.port) == ("https", "127.0.0.20", SSCV2_PORT)
+    assert (em6000.transport, em6000.port) == ("udp", SSC_PORT)
+    assert plan.fleet.addresses == (("127.0.0.22", DEVICE_PORT),)
+    udp_only = plan_simulation(models=["EW-DX-EM-2"], hosts=parse_host_range("127.0.0.20"))
+    assert (udp_only.ssc.receivers[0].transport, udp_only.ssc.receivers[0].port) == (
+        "udp",
+        SSC_PORT,
+    )
 
 
 def test_the_plan_refuses_mixed_or_short_address_options(tmp_path: Path) -> None:

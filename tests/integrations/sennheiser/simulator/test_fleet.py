@@ -84,3 +84,23 @@ def _answers(model: str, host: str, port: int) -> bool:
 def test_bad_arguments_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_ewdx_serves_ssc_v2_at_its_own_address_beside_a_udp_receiver() -> None:
+    hosts, port = own_hosts(2), free_port()
+    models = ["EW-DX-EM-2", "EM6000"]
+    fleet = SennheiserFleet(
+        models, [(h, port) for h in hosts], battery_drain=0, sscv2=True, sscv2_password="Pw-1"
+    )
+    with fleet:
+        ewdx, em6000 = fleet.receivers
+        assert (ewdx.transport, ewdx.protocol, em6000.transport) == (
+            "https",
+            "sennheiser-sscv2-ewdx",
+            "udp",
+        )
+        driver = default_registry().get("sennheiser-sscv2-ewdx")
+        address = DeviceAddress(hosts[0], port, 2.0, password="Pw-1")
+        snapshot = driver.poll(address, channels=2)
+        assert snapshot.diagnostics.certificate
+        assert poll("EM6000", hosts[1], port) == 2
