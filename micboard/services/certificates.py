@@ -1,4 +1,5 @@
-"""Pinned device certificates (SSC v2): the operator's reset, audited.
+"""Device credentials (SSC v2): the operator's audited reset of a pinned certificate, and
+the rotation of stored device passwords.
 
 A receiver pins the certificate it presents on its first poll (``PollResultWriter``); a
 later poll that meets another one fails with ``CertificateMismatchError``. Resetting the
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from micboard.infrastructure.secret_box import SecretBox
 from micboard.models import Receiver
 from micboard.models.audit import AuditAction
 from micboard.services.audit import Actor, audit_record
+from micboard.services.secret_rotation import RotationReport, column_rotate
 
 
 def receiver_certificate_reset(*, receiver: Receiver, actor: Actor) -> Receiver:
@@ -35,3 +38,8 @@ def receiver_certificate_reset(*, receiver: Receiver, actor: Actor) -> Receiver:
         )
     receiver.certificate_sha256, receiver.certificate_pinned_at = "", None
     return receiver
+
+
+def device_passwords_rotate(*, box: SecretBox) -> RotationReport:
+    """Re-encrypt every stored device password with the newest key."""
+    return column_rotate(model=Receiver, field="device_password", box=box)

@@ -9,27 +9,37 @@ from django.core.management.base import BaseCommand, CommandError
 from micboard.composition import secret_box
 from micboard.exceptions import ConfigurationError
 from micboard.services.alerts.configuration import secrets_rotate
+from micboard.services.certificates import device_passwords_rotate
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored webhook secret with the first of MICBOARD_ENCRYPTION_KEYS; "
-        "afterwards the older keys can be dropped."
+        "Re-encrypt every stored webhook secret and device password with the first of "
+        "MICBOARD_ENCRYPTION_KEYS; afterwards the older keys can be dropped."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = secrets_rotate(box=secret_box())
+            secrets = secrets_rotate(box=secret_box())
+            passwords = device_passwords_rotate(box=secret_box())
         except ConfigurationError as error:
             raise CommandError(error.message) from None
-        self.stdout.write(
-            f"{report.rotated} secret(s) re-encrypted with the newest key; "
-            f"{report.current} already were"
-        )
-        if report.undecryptable:
-            ids = ", ".join(str(pk) for pk in report.undecryptable)
+        for report, what in ((secrets, "secret(s)"), (passwords, "device password(s)")):
+            self.stdout.write(
+                f"{report.rotated} {what} re-encrypted with the newest key; "
+                f"{report.current} already were"
+            )
+        stuck = [
+            f"{len(report.undecryptable)} {what} no configured key decrypts "
+            f"({owner} {', '.join(map(str, report.undecryptable))})"
+            for report, what, owner in (
+                (secrets, "secret(s)", "contacts"),
+                (passwords, "device password(s)", "receivers"),
+            )
+            if report.undecryptable
+        ]
+        if stuck:
             raise CommandError(
-                f"{len(report.undecryptable)} secret(s) no configured key decrypts "
-                f"(contacts {ids}): put their key back in MICBOARD_ENCRYPTION_KEYS, or set "
-                "those contacts' secrets again"
+                f"{'; '.join(stuck)}: put their key back in MICBOARD_ENCRYPTION_KEYS, or set "
+                "those secrets again"
             )

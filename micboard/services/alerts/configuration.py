@@ -12,10 +12,9 @@ from datetime import time
 import structlog
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
 
 from micboard.exceptions import ValidationError
-from micboard.infrastructure.secret_box import SecretBox, UndecryptableSecretError
+from micboard.infrastructure.secret_box import SecretBox
 from micboard.models import (
     Contact,
     ContactChannel,
@@ -23,6 +22,7 @@ from micboard.models import (
     WatchedEvent,
     WatchedHours,
 )
+from micboard.services.secret_rotation import RotationReport, column_rotate
 from micboard.services.validation import text_problem
 
 log = structlog.get_logger(__name__)
@@ -162,30 +162,13 @@ def contact_save(
 # --- the stored secrets' keys -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RotationReport:
-    rotated: int
-    current: int
-    undecryptable: list[int]
-    """Contacts whose secret none of the keys decrypts: left as they are."""
-
-
 def secrets_rotate(*, box: SecretBox) -> RotationReport:
-    """Re-encrypt every stored secret with the newest key; the old keys may go afterwards."""
-    rotated = current = 0
-    failed: list[int] = []
-    for contact in Contact.objects.exclude(secret_encrypted="").order_by("pk"):
-        if box.is_current(contact.secret_encrypted):
-            current += 1
-            continue
-        try:
-            token = box.rotate(contact.secret_encrypted)
-        except UndecryptableSecretError:
-            failed.append(contact.pk)
-            continue
-        with transaction.atomic():  # only if nobody replaced the secret meanwhile
-            rotated += Contact.objects.filter(
-                pk=contact.pk, secret_encrypted=contact.secret_encrypted
-            ).update(secret_encrypted=token)
-    log.info("secrets_rotated", rotated=rotated, current=current, undecryptable=len(failed))
-    return RotationReport(rotated, current, failed)
+    """Re-encrypt every stored contact secret with the newest key; the old keys may go."""
+    report = column_rotate(model=Contact, field="secret_encrypted", box=box)
+    log.info(
+        "secrets_rotated",
+        rotated=report.rotated,
+        current=report.current,
+        undecryptable=len(report.undecryptable),
+    )
+    return report

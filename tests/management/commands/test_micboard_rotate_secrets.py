@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from pytest_django.fixtures import Settings
 
 from micboard.composition import secret_box
-from micboard.models import Contact, ContactChannel
+from micboard.models import Contact, ContactChannel, Receiver
 from tests.conftest import WEBHOOK_SECRET
-from tests.factories import make_venue
+from tests.factories import make_receiver, make_venue
 from tests.services.alerts.conftest import add_contact
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def rotate() -> str:
     out = StringIO()
     call_command("micboard_rotate_secrets", stdout=out)
-    return out.getvalue().strip()
+    return out.getvalue().strip().splitlines()[0]  # the contacts' secrets; then devices'
 
 
 def test_secrets_move_to_the_newest_key_and_the_old_one_can_go(
@@ -59,3 +59,18 @@ def test_without_keys_the_command_says_so(settings: Settings) -> None:
     settings.MICBOARD_ENCRYPTION_KEYS = []
     with pytest.raises(CommandError, match="MICBOARD_ENCRYPTION_KEYS is not set"):
         rotate()
+
+
+def test_device_passwords_move_to_the_newest_key_too(settings: Settings) -> None:
+    receiver = make_receiver(make_venue(), model="EW-DX-EM-2")
+    Receiver.objects.filter(pk=receiver.pk).update(
+        device_password=secret_box().encrypt("Device-Pass-1")
+    )
+    old_key, new_key = settings.MICBOARD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.MICBOARD_ENCRYPTION_KEYS = [new_key, old_key]
+    out = StringIO()
+    call_command("micboard_rotate_secrets", stdout=out)
+    assert "1 device password(s) re-encrypted with the newest key" in out.getvalue()
+    settings.MICBOARD_ENCRYPTION_KEYS = [new_key]
+    stored = Receiver.objects.get(pk=receiver.pk).device_password
+    assert secret_box().decrypt(stored) == "Device-Pass-1"

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from micboard.composition import secret_box
 from micboard.models import Receiver, ReceiverFamily, Venue
 from micboard.simulator.addresses import HostRange
 from tests.factories import make_receiver
@@ -121,3 +122,13 @@ def test_replace_removes_the_addresses_an_earlier_larger_run_had() -> None:
 def test_address_options_that_conflict_are_a_command_error() -> None:
     with pytest.raises(CommandError, match="--hosts gives each receiver its own address"):
         simulate("--venue", "sim-bad", "--hosts", "127.0.0.2", "--base-port", "24000")
+
+
+def test_sscv2_registers_the_ewdx_with_its_protocol_and_password() -> None:
+    base = free_port_block(2)
+    args = ("--venue", "sim-sscv2", "--models", "EW-DX-EM-2,EM6000", "--base-port", str(base))
+    simulate(*args, "--sscv2", "--sscv2-password", "Sim-Pass-Word-9")
+    ewdx, em6000 = Receiver.objects.filter(venue__slug="sim-sscv2").order_by("port")
+    assert (ewdx.protocol, em6000.protocol) == ("sennheiser-sscv2-ewdx", "sennheiser-ssc-d6000")
+    assert secret_box().decrypt(ewdx.device_password) == "Sim-Pass-Word-9"
+    assert em6000.device_password == ""
