@@ -31,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("--tick-interval", type=float, default=60.0, help="seconds")
     parse.add_argument("--exit-after", type=float, default=0.0, help="0: until Ctrl-C")
+    parse.add_argument(
+        "--sscv2", action="store_true", help="EW-DX receivers serve SSC v2 (HTTPS) instead"
+    )
+    parse.add_argument("--sscv2-password", default="", help="default: the simulator's own")
     return parse
 
 
@@ -53,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         addresses,
         tick_interval=options.tick_interval,
         battery_drain=options.battery_drain,
+        sscv2=options.sscv2,
+        sscv2_password=options.sscv2_password,
     )
     try:
         fleet.start()
