@@ -167,21 +167,23 @@ def run_action(client: Client, name: str, action: str, ids: list[int]) -> None:
     )
 
 
+def run_on_both(role: str, action: str, own: Receiver, foreign: Receiver, least: str) -> set[int]:
+    """Run ``action`` as ``role`` of ``own``'s venue on ``foreign``, then on ``own``; returns
+    the venues it may act on: its own from ``least`` up, the other for a superuser only."""
+    client = staff_client(role, own.venue)
+    run_action(client, "receiver", action, [foreign.pk])
+    run_action(client, "receiver", action, [own.pk])
+    allowed = {own.venue_id} if RANK[role] >= RANK[least] else set()
+    return allowed | ({foreign.venue_id} if role == "superuser" else set())
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_resync_needs_an_operator_of_the_receivers_venue(role: str) -> None:
-    mine, theirs = make_venue(), make_venue()
-    own, foreign = make_receiver(mine), make_receiver(theirs)
-    client = staff_client(role, mine)
-    run_action(client, "receiver", "resync_now", [foreign.pk])
-    run_action(client, "receiver", "resync_now", [own.pk])
+    own, foreign = make_receiver(make_venue()), make_receiver(make_venue())
+    expected = run_on_both(role, "resync_now", own, foreign, "operator")
     resynced = set(
         AuditEntry.objects.filter(action=AuditAction.RESYNC).values_list("venue_id", flat=True)
     )
-    expected = set()
-    if RANK[role] >= RANK["operator"]:
-        expected.add(mine.pk)
-    if role == "superuser":
-        expected.add(theirs.pk)
     assert resynced == expected
 
 
