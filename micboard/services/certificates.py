@@ -1,5 +1,4 @@
-"""Device credentials (SSC v2): the operator's audited reset of a pinned certificate, and
-the rotation of stored device passwords.
+"""Device credentials (SSC v2): resetting a pinned certificate, rotating device passwords.
 
 A receiver pins the certificate it presents on its first poll (``PollResultWriter``); a
 later poll that meets another one fails with ``CertificateMismatchError``. Resetting the

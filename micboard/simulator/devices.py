@@ -28,7 +28,7 @@ class SimulatedDevice(Protocol):
 
     @property
     def transport(self) -> str:
-        """``tcp`` or ``udp``."""
+        """``tcp``, ``udp`` or ``https`` (an EW-DX in SSC v2 mode)."""
         ...
 
     @property

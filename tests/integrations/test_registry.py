@@ -18,6 +18,7 @@ def test_every_shure_dialect_and_sennheiser_family_has_a_driver() -> None:
         "sennheiser-ssc-ewdx",
         "sennheiser-ssc-sldw",
         "sennheiser-ssc-slmcrdw",
+        "sennheiser-sscv2-ewdx",
         "shure-axient",
         "shure-psm1000",
         "shure-slxd",
@@ -62,3 +63,11 @@ def test_every_family_id_and_name_is_the_one_receivers_store(model: str) -> None
     described = default_registry().describe(model)
     assert described is not None
     assert ReceiverFamily(described.family).label == described.family_name
+
+
+def test_an_ewdx_is_described_as_udp_unless_ssc_v2_is_chosen() -> None:
+    registry = default_registry()
+    described = registry.describe("EW-DX-EM-2")
+    assert described is not None
+    assert described.protocol == "sennheiser-ssc-ewdx"
+    assert registry.get("sennheiser-sscv2-ewdx").describe("EW-DX-EM-2").channels == 2

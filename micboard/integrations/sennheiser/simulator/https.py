@@ -111,11 +111,8 @@ class _Server(ThreadingHTTPServer):
         self.receiver: SimulatedHttpsReceiver = receiver
         super().__init__(address, handler)
 
-    def get_request(self) -> tuple[socket.socket, Any]:
-        sock, client = self.socket.accept()
-        return sock, client
-
     def finish_request(self, request: Any, client_address: Any) -> None:
+        """The TLS handshake in the connection's own thread, with the current certificate."""
         receiver = self.receiver
         if not receiver.online:
             request.close()  # switched off: the connection goes nowhere
