@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('micboard', '0014_venue_roles_api_tokens_audit_trail'),
+        ('micboard', '0015_channel_audio_gain_group_channel'),
     ]
 
     operations = [
