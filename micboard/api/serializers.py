@@ -188,13 +188,10 @@ class ReceiverUpdateSerializer(StrictBody):
         "sennheiser-ssc-ewdx (SSC v1, UDP) or sennheiser-sscv2-ewdx (SSC v2, HTTPS).",
     )
     device_password = JsonString(
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        write_only=True,
+        max_length=64, required=False, allow_blank=True, write_only=True,
         help_text="SSC v2: the device's third-party password (user 'api'); stored encrypted, "
         "never shown. Left out: kept; empty: removed.",
-    )
+    )  # fmt: skip
     poll_interval = JsonInteger(
         min_value=1, max_value=MAX_POLL_INTERVAL, default=5, help_text="Seconds between polls."
     )
