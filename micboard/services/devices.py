@@ -37,10 +37,15 @@ DEFAULT_PROTOCOL = "shure-tcp"
 
 
 _AUDITED_FIELDS = ("name", "model", "protocol", "host", "port", "poll_interval", "enabled")
+STORED_MARK = "(stored)"
+"""What the audit trail shows for a stored device password, never the password."""
 
 
 def _audited(receiver: Receiver) -> dict[str, object]:
-    return {name: getattr(receiver, name) for name in _AUDITED_FIELDS}
+    """The audited fields; the device password only as whether one is stored."""
+    values: dict[str, object] = {name: getattr(receiver, name) for name in _AUDITED_FIELDS}
+    values["device_password"] = STORED_MARK if receiver.device_password else None
+    return values
 
 
 def _target(receiver: Receiver) -> str:
@@ -159,6 +164,8 @@ class DjangoDeviceService:
                     receiver=receiver, channel_number__gt=receiver.channel_count
                 ).delete()
                 changes = changed_values(before, _audited(receiver))
+                if data.device_password and before["device_password"]:
+                    changes["device_password"] = {"old": STORED_MARK, "new": "(replaced)"}
                 if changes:
                     audit_record(
                         actor=actor,

@@ -52,8 +52,18 @@ def test_a_patch_keeps_the_password_unless_it_is_given(operator: APIClient) -> N
     before = Receiver.objects.get(pk=receiver_id).device_password
     operator.patch(f"/api/v1/receivers/{receiver_id}/", {"poll_interval": 9})
     assert Receiver.objects.get(pk=receiver_id).device_password == before
+    operator.patch(f"/api/v1/receivers/{receiver_id}/", {"device_password": "Another-Pass-2"})
     operator.patch(f"/api/v1/receivers/{receiver_id}/", {"device_password": ""})
     assert Receiver.objects.get(pk=receiver_id).device_password == ""
+    audited = AuditEntry.objects.filter(target__startswith=f"receiver {receiver_id} ")
+    trail = [e.changes.get("device_password") for e in audited.order_by("at", "pk")]
+    assert trail == [
+        {"old": None, "new": "(stored)"},  # registered with one
+        None,  # the poll interval only
+        {"old": "(stored)", "new": "(replaced)"},
+        {"old": "(stored)", "new": None},
+    ]
+    assert not any(PASSWORD in str(e.changes) for e in audited)
 
 
 @pytest.mark.parametrize("model", ["EM6000", "SL-MCR-2-DW", "ULXD4D"])
