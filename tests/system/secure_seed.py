@@ -1,7 +1,8 @@
 """Venues and receivers for the secure-links tests, made in a child process.
 
 ``python -m tests.system.secure_seed north=ULXD4Q:PORT,QLXD4:PORT south=ULXD4D:PORT``
-creates each venue with a receiver per simulated model and port, through the services, in
+creates each venue with a receiver per simulated model and port (``MODEL:PORT:PROTOCOL:
+PASSWORD`` for one with its protocol and device password), through the services, in
 the database ``DATABASE_URL`` names;
 it prints ``{slug: {"id", "queue", "receivers"}}`` as JSON.
 """
@@ -33,10 +34,12 @@ def main(argv: list[str]) -> None:
                     host="127.0.0.1",
                     port=int(port),
                     poll_interval=60,
+                    protocol=protocol[0] if protocol else "",
+                    device_password=protocol[1] if len(protocol) > 1 else None,
                 ),
             )
             .pk
-            for model, port in (item.split(":") for item in receivers_spec.split(","))
+            for model, port, *protocol in (item.split(":") for item in receivers_spec.split(","))
         ]
         made[slug] = {"id": venue.pk, "queue": venue.queue_name, "receivers": receivers}
     sys.stdout.write(json.dumps(made) + "\n")

@@ -113,11 +113,12 @@ class SecureSite:
 
     # --- venues and their workers' credentials -----------------------------------------
 
-    def add_venues(self, **receivers: list[tuple[str, int]]) -> dict[str, Venue]:
-        """Venues named by the keywords (made unique), a receiver per (model, port) each."""
+    def add_venues(self, **receivers: list[tuple[str | int, ...]]) -> dict[str, Venue]:
+        """Venues named by the keywords (made unique), a receiver per (model, port) each, or
+        (model, port, protocol, device password)."""
         number = next(_numbers)
         specs = [
-            f"{name}-{number}=" + ",".join(f"{model}:{port}" for model, port in listed)
+            f"{name}-{number}=" + ",".join(":".join(map(str, item)) for item in listed)
             for name, listed in receivers.items()
         ]
         done = subprocess.run(  # noqa: S603

@@ -3,6 +3,7 @@ checking: it syncs its venue and nothing else, and a wrong CA stops it at start-
 
 from __future__ import annotations
 
+import ssl
 import time
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from psycopg import errors as pg_errors
 
 from micboard.devtools.processes import ProcessGroup
 from micboard.infrastructure import db_roles
+from micboard.integrations.sennheiser.families import SSCV2_PROTOCOL, family_of
+from micboard.integrations.sennheiser.simulator.https import (
+    DEFAULT_PASSWORD,
+    SimulatedHttpsReceiver,
+)
+from micboard.integrations.sennheiser.sscv2.client import certificate_fingerprint
 from tests.conftest import StartFleet
 from tests.system.secure_site import SecureSite, log_text, start_venue_worker
 from tests.waiting import wait_for
@@ -95,6 +102,46 @@ def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
     assert south_rows == [(None,)]
     assert "refused" not in log_text(worker)
     assert worker.process.poll() is None
+
+
+def test_a_venue_worker_pins_an_ssc_v2_certificate_as_its_own_roles(
+    secure_site: SecureSite, processes: ProcessGroup, tmp_path: Path
+) -> None:
+    """The worker's roles decrypt the device password and write the first pin."""
+    site = secure_site
+    family, channels = family_of("EW-DX-EM-2")
+    device = SimulatedHttpsReceiver(family, channels, port=0).start()
+    try:
+        spec = ("EW-DX-EM-2", device.port, SSCV2_PROTOCOL, DEFAULT_PASSWORD)
+        venue = site.add_venues(rack=[spec])["rack"]
+        login, db_password = site.venue_login(venue)
+        user, redis_password = site.redis_user(venue)
+        worker = start_venue_worker(
+            processes,
+            site,
+            venue,
+            site.worker_database_url(login, db_password),
+            site.worker_redis_url(user, redis_password),
+            tmp_path,
+        )
+        wait_for(lambda: "ready" in log_text(worker), timeout=60, what="the worker ready")
+        site.admin_sql(
+            "UPDATE micboard_receiver SET next_sync_at = now() WHERE venue_id = %s", (venue.id,)
+        )
+        site.publish("micboard.dispatch_due_syncs", [venue.id], venue.queue)
+        wait_for(lambda: _synced(site, venue.receivers), timeout=60, what="the EW-DX synced")
+        pinned = site.admin_sql(
+            "SELECT certificate_sha256, certificate_pinned_at IS NOT NULL FROM micboard_receiver "
+            "WHERE id = %s",
+            (venue.receivers[0],),
+        )
+        assert pinned[0][0] == certificate_fingerprint(
+            ssl.PEM_cert_to_DER_cert(device.certificate_pem.decode())
+        )
+        assert pinned[0][1] is True
+        assert "refused" not in log_text(worker)
+    finally:
+        device.stop()
 
 
 def test_the_worker_role_reads_only_its_venue_and_no_other_table(secure_site: SecureSite) -> None:
