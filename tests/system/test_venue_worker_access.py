@@ -12,7 +12,7 @@ import pytest
 import redis
 from psycopg import errors as pg_errors
 
-from micboard.devtools.processes import ProcessGroup
+from micboard.devtools.processes import Child, ProcessGroup
 from micboard.infrastructure import db_roles
 from micboard.integrations.sennheiser.families import SSCV2_PROTOCOL, family_of
 from micboard.integrations.sennheiser.simulator.https import (
@@ -21,7 +21,7 @@ from micboard.integrations.sennheiser.simulator.https import (
 )
 from micboard.integrations.sennheiser.sscv2.client import certificate_fingerprint
 from tests.conftest import StartFleet
-from tests.system.secure_site import SecureSite, log_text, start_venue_worker
+from tests.system.secure_site import SecureSite, Venue, log_text, start_venue_worker
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.system
@@ -35,6 +35,32 @@ def _synced(site: SecureSite, receiver_ids: list[int]) -> bool:
     return rows[0][0] == len(receiver_ids)
 
 
+def _worker_as_its_roles(
+    site: SecureSite, venue: Venue, processes: ProcessGroup, tmp_path: Path
+) -> Child:
+    """A worker of ``venue`` with its own database login and Redis user, once ready."""
+    login, db_password = site.venue_login(venue)
+    user, redis_password = site.redis_user(venue)
+    worker = start_venue_worker(
+        processes,
+        site,
+        venue,
+        site.worker_database_url(login, db_password),
+        site.worker_redis_url(user, redis_password),
+        tmp_path,
+    )
+    wait_for(lambda: "ready" in log_text(worker), timeout=60, what="the venue worker to be ready")
+    return worker
+
+
+def _dispatch_and_sync(site: SecureSite, venue: Venue) -> None:
+    site.admin_sql(
+        "UPDATE micboard_receiver SET next_sync_at = now() WHERE venue_id = %s", (venue.id,)
+    )
+    site.publish("micboard.dispatch_due_syncs", [venue.id], venue.queue)
+    wait_for(lambda: _synced(site, venue.receivers), timeout=60, what=f"{venue.slug} synced")
+
+
 def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
     secure_site: SecureSite, start_fleet: StartFleet, processes: ProcessGroup, tmp_path: Path
 ) -> None:
@@ -45,24 +71,10 @@ def test_a_venue_worker_syncs_its_venue_through_tls_as_its_own_roles(
         south=[(sim.model, sim.port) for sim in south_fleet.receivers],
     )
     north, south = venues["north"], venues["south"]
-    login, db_password = site.venue_login(north)
-    user, redis_password = site.redis_user(north)
-    worker = start_venue_worker(
-        processes,
-        site,
-        north,
-        site.worker_database_url(login, db_password),
-        site.worker_redis_url(user, redis_password),
-        tmp_path,
-    )
-    wait_for(lambda: "ready" in log_text(worker), timeout=60, what="the venue worker to be ready")
+    worker = _worker_as_its_roles(site, north, processes, tmp_path)
 
     # A dispatch (reads its receivers, queues their batch, records the cycle) and the sync.
-    site.admin_sql(
-        "UPDATE micboard_receiver SET next_sync_at = now() WHERE venue_id = %s", (north.id,)
-    )
-    site.publish("micboard.dispatch_due_syncs", [north.id], north.queue)
-    wait_for(lambda: _synced(site, north.receivers), timeout=60, what="north's receivers synced")
+    _dispatch_and_sync(site, north)
     cycles = site.admin_sql(
         "SELECT due FROM micboard_dispatchcycle WHERE venue_id = %s", (north.id,)
     )
@@ -114,22 +126,8 @@ def test_a_venue_worker_pins_an_ssc_v2_certificate_as_its_own_roles(
     try:
         spec = ("EW-DX-EM-2", device.port, SSCV2_PROTOCOL, DEFAULT_PASSWORD)
         venue = site.add_venues(rack=[spec])["rack"]
-        login, db_password = site.venue_login(venue)
-        user, redis_password = site.redis_user(venue)
-        worker = start_venue_worker(
-            processes,
-            site,
-            venue,
-            site.worker_database_url(login, db_password),
-            site.worker_redis_url(user, redis_password),
-            tmp_path,
-        )
-        wait_for(lambda: "ready" in log_text(worker), timeout=60, what="the worker ready")
-        site.admin_sql(
-            "UPDATE micboard_receiver SET next_sync_at = now() WHERE venue_id = %s", (venue.id,)
-        )
-        site.publish("micboard.dispatch_due_syncs", [venue.id], venue.queue)
-        wait_for(lambda: _synced(site, venue.receivers), timeout=60, what="the EW-DX synced")
+        worker = _worker_as_its_roles(site, venue, processes, tmp_path)
+        _dispatch_and_sync(site, venue)
         pinned = site.admin_sql(
             "SELECT certificate_sha256, certificate_pinned_at IS NOT NULL FROM micboard_receiver "
             "WHERE id = %s",
