@@ -11,6 +11,10 @@ class MicboardConfig(AppConfig):
     def ready(self) -> None:
         from micboard import checks  # noqa: F401, PLC0415 - registers the deploy checks
         from micboard.composition import wall_feed  # noqa: PLC0415 - needs the models
-        from micboard.infrastructure import wall_invalidation  # noqa: PLC0415
+        from micboard.infrastructure import (  # noqa: PLC0415
+            alert_settings_version,
+            wall_invalidation,
+        )
 
         wall_invalidation.connect(wall_feed)
+        alert_settings_version.connect()

@@ -14,6 +14,8 @@ from typing import Any, cast
 from django.db import connections, router
 from django.db.models import Field, Model
 
+from micboard.infrastructure.db_values import column_name, column_preparer
+
 
 def update_rows(
     model: type[Model],
@@ -33,25 +35,22 @@ def update_rows(
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [cast(Field[Any, Any], meta.get_field(name)) for name in fields]
-    counters = [_column(cast(Field[Any, Any], meta.get_field(name))) for name in added]
+    counters = [column_name(cast(Field[Any, Any], meta.get_field(name))) for name in added]
     quote = connection.ops.quote_name
     assignments = ", ".join(
-        [f"{quote(_column(field))} = %s" for field in columns]
+        [f"{quote(column_name(field))} = %s" for field in columns]
         + [f"{quote(column)} = {quote(column)} + %s" for column in counters]
     )
     # Identifiers come from the model's own metadata, values travel as parameters.
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(_column(meta.pk))} = %s"  # noqa: S608
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(column_name(meta.pk))} = %s"  # noqa: S608
+    )
+    prepared = [column_preparer(field, connection, add=None) for field in columns]
     rows = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        [prepare(obj) for prepare in prepared]
         + [amount(obj) for amount in added.values()]
         + [obj.pk]
         for obj in sorted(objects, key=lambda obj: cast(int, obj.pk))
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-def _column(field: Field[Any, Any] | None) -> str:
-    if field is None or not field.column:
-        raise TypeError(f"{field!r} has no database column")
-    return field.column

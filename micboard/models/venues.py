@@ -67,6 +67,12 @@ class Venue(models.Model):
         help_text="Days resolved alerts and their notifications are kept; empty: "
         "MICBOARD_ALERT_RETENTION_DAYS.",
     )
+    alert_settings_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Moves on every change to the venue's alert rules, watched hours or watched "
+        "events: workers keep those settings until it moves (ADR 0039).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.db.models import F
 from micboard.infrastructure.bulk import update_rows
 from micboard.infrastructure.clock import Clock
 from micboard.infrastructure.events import EventPublisher
+from micboard.infrastructure.upsert import upsert_rows
 from micboard.integrations.base import ChannelSnapshot
 from micboard.models import Channel, ChannelState, Receiver, ReceiverStatus, TelemetrySample
 from micboard.selectors.freshness import stale_since
@@ -234,9 +235,9 @@ class PollResultWriter:
                 },
             )
             self._pin_first_certificates(polls, now)
-            Channel.objects.bulk_create(
+            upsert_rows(
+                Channel,
                 channels,
-                update_conflicts=True,
                 unique_fields=["receiver", "number"],
                 update_fields=_CHANNEL_FIELDS,
             )

@@ -27,13 +27,11 @@ from micboard.models import (
     NotificationEvent,
     NotificationState,
     Receiver,
-    Venue,
-    WatchedEvent,
-    WatchedHours,
 )
 from micboard.services.alerts.conditions import Finding, findings, rule_applies
 from micboard.services.alerts.outbox import ContactBook, events_rows
-from micboard.services.alerts.watch import WATCH_LOOKAHEAD, is_watched, venue_zone
+from micboard.services.alerts.settings_cache import AlertSettingsCache
+from micboard.services.alerts.watch import is_watched, venue_zone
 from micboard.services.dto import WrittenBatch
 
 log = structlog.get_logger(__name__)
@@ -65,10 +63,12 @@ class AlertEvaluator:
         self._clock = clock
         self._queue = queue
         self._events = events
+        self._settings = AlertSettingsCache(clock=clock)
 
     def receivers_evaluate(self, *, receiver_ids: list[int]) -> Changes:
         """Open, count, clear and resolve the alerts of these receivers, as the database
-        holds them: 6 reads, and at most 5 writes when something changed, whatever the
+        holds them: 3 reads (6 when a venue's settings must be read again, see
+        ``AlertSettingsCache``), and at most 5 writes when something changed, whatever the
         batch's size."""
         receivers = list(
             Receiver.objects.select_related("venue").filter(pk__in=receiver_ids).order_by("pk")
@@ -82,8 +82,8 @@ class AlertEvaluator:
 
     def batch_evaluate(self, *, batch: WrittenBatch) -> Changes:
         """``receivers_evaluate`` on a batch just written, from the rows its write holds
-        (each receiver with its venue, the answered ones' channels): 4 reads, and the same
-        writes."""
+        (each receiver with its venue, the answered ones' channels): 1 read (4 when a
+        venue's settings must be read again), and the same writes."""
         if not batch.receivers:
             return Changes()
         return self._evaluate(batch.receivers, batch.channels)
@@ -93,14 +93,23 @@ class AlertEvaluator:
     ) -> Changes:
         now = self._clock.now()
         venues = {r.venue_id: r.venue for r in receivers}
-        # Every rule of the venues, so an active alert of a rule disabled since finds its own.
+        settings = self._settings.venues_settings(venues, now)
         rules: dict[int, AlertRule] = {}
         enabled: dict[int, list[AlertRule]] = defaultdict(list)
-        for rule in AlertRule.objects.filter(venue_id__in=venues).order_by("kind"):
-            rules[rule.pk] = rule
-            if rule.enabled:
-                enabled[rule.venue_id].append(rule)
-        watched = self._watched(venues, now)
+        for venue_settings in settings.values():
+            for rule in venue_settings.rules:
+                rules[rule.pk] = rule
+                if rule.enabled:
+                    enabled[rule.venue_id].append(rule)
+        watched = {
+            pk: is_watched(
+                zone=venue_zone(venue.time_zone),
+                weekly=list(settings[pk].weekly),
+                events=settings[pk].events_at(now),
+                now=now,
+            )
+            for pk, venue in venues.items()
+        }
         active: dict[tuple[int, str], Alert] = {}
         for alert in Alert.objects.filter(
             receiver_id__in=[r.pk for r in receivers], state__in=ACTIVE_STATES
@@ -119,23 +128,6 @@ class AlertEvaluator:
         changes = self._transitions(found, active, now)
         self._write(changes, set(venues), now)
         return changes
-
-    @staticmethod
-    def _watched(venues: Mapping[int, Venue], now: datetime) -> dict[int, bool]:
-        weekly: dict[int, list[WatchedHours]] = defaultdict(list)
-        for hours in WatchedHours.objects.filter(venue_id__in=venues).order_by():
-            weekly[hours.venue_id].append(hours)
-        events: dict[int, list[WatchedEvent]] = defaultdict(list)
-        for event in WatchedEvent.objects.filter(
-            venue_id__in=venues, ends_at__gt=now, starts_at__lt=now + WATCH_LOOKAHEAD
-        ).order_by():
-            events[event.venue_id].append(event)
-        return {
-            pk: is_watched(
-                zone=venue_zone(venue.time_zone), weekly=weekly[pk], events=events[pk], now=now
-            )
-            for pk, venue in venues.items()
-        }
 
     @staticmethod
     def _transitions(

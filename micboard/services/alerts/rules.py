@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from micboard.exceptions import ConflictError
+from micboard.infrastructure.alert_settings_version import alert_settings_changed
 from micboard.models import AlertRule, RuleKind, Venue
 
 DEFAULT_RULES: dict[str, dict[str, object]] = {
@@ -32,13 +33,14 @@ DEFAULT_RULES: dict[str, dict[str, object]] = {
 def rules_create_defaults(*, venue: Venue) -> list[AlertRule]:
     """Give ``venue`` every rule it lacks, with the default thresholds; returns them all."""
     existing = set(AlertRule.objects.filter(venue=venue).values_list("kind", flat=True))
-    AlertRule.objects.bulk_create(
-        [
-            AlertRule(venue=venue, kind=kind, **values)
-            for kind, values in DEFAULT_RULES.items()
-            if kind not in existing
-        ]
-    )
+    missing = [
+        AlertRule(venue=venue, kind=kind, **values)
+        for kind, values in DEFAULT_RULES.items()
+        if kind not in existing
+    ]
+    if missing:  # no signal from a bulk insert: the workers' copies move here
+        AlertRule.objects.bulk_create(missing)
+        alert_settings_changed(venue_id=venue.pk)
     return list(AlertRule.objects.filter(venue=venue))
 
 
