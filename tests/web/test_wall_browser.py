@@ -220,7 +220,7 @@ def test_a_value_changed_on_a_receiver_reaches_the_wall(
             what="the receiver online",
         )
         open_wall(kiosk_path(venue))
-        fleet.receiver(0).set_channel_name(2, "BP99 Stand-in")
+        fleet.receiver(0).set_channel_name(2, "BP99 Kim")
         fleet.receiver(0).set_battery(2, 1, 42)
 
         def synced() -> Channel | None:
@@ -231,7 +231,7 @@ def test_a_value_changed_on_a_receiver_reaches_the_wall(
         wait_for(synced, timeout=15, interval=0.2, what="the change in the database")
         written = time.monotonic()
         wait_for(
-            lambda: tile_of(tiles(browser), f"{receiver.pk}:2")["name"] == "Stand-in",
+            lambda: tile_of(tiles(browser), f"{receiver.pk}:2")["name"] == "Kim",
             timeout=LIVE_BUDGET,
             interval=0.05,
             what="the receiver's change on the wall",

@@ -38,11 +38,18 @@ def open_sample(browser: WebDriver, live_server: LiveServer, tiles: int) -> dict
     venue = sample_venue(name=f"Hall {tiles}", slug=f"hall-{tiles}", tiles=tiles)
     token = kiosk_link_create(venue=venue, label="TV", created_by="test").token
     browser.get(f"{live_server.url}/kiosk/{token}/")
-    return wait_for(
-        lambda: (found := measure_wall(browser)) and len(found["tiles"]) == tiles and found,
-        timeout=10,
-        what=f"{tiles} tiles on the wall",
-    )
+    # The wall lays its tiles out again when its header settles (a resize observer): measure
+    # only a layout that two readings in a row agree on, not one caught between two fits.
+    readings: list[dict[str, Any]] = []
+
+    def settled() -> dict[str, Any] | None:
+        found = measure_wall(browser)
+        readings.append(found)
+        if len(found["tiles"]) == tiles and len(readings) > 1 and readings[-2] == found:
+            return found
+        return None
+
+    return wait_for(settled, timeout=10, interval=0.2, what=f"{tiles} tiles laid out on the wall")
 
 
 def no_flash(browser: WebDriver) -> None:
