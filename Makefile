@@ -47,12 +47,14 @@ browser:
 
 # PYTEST_WORKERS test processes (pytest-xdist; 0 runs in one process). Each has its own run
 # id: its own Redis keys, queue names and test database, so they never see each other.
-# The schema fuzz test runs after them in one process: its cases (one per API operation)
-# share one test id, and xdist would run only one of them. Coverage adds up both runs.
+# The schema fuzz tests run after them in one process: the per-operation cases share one
+# test id, and xdist would run only one of them; the stateful run against a live server
+# joins them there, so it has the machine to itself. Coverage adds up both runs.
 PYTEST_WORKERS ?= 2
-FUZZ := tests/api/test_fuzz.py
+FUZZ := tests/api/test_fuzz.py tests/api/test_fuzz_live.py
 pytest: broker browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=$(FUZZ) --cov --cov-report= -q
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(FUZZ)) \
+		--cov --cov-report= -q
 	$(PY) -m pytest $(FUZZ) --cov --cov-append \
 		--cov-report=term-missing:skip-covered --cov-fail-under=95 -q
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any, cast
@@ -17,6 +16,7 @@ from micboard.composition import alert_service, device_service, location_service
 from micboard.integrations.shure.fleet import Fleet
 from micboard.integrations.shure.specs import receiver_spec
 from tests.mail_server import MailServer
+from tests.run_keys import forget_run_keys
 from tests.webhook_server import WebhookServer
 
 StartFleet = Callable[..., Fleet]
@@ -33,10 +33,7 @@ def redis_client() -> redis.Redis:
 @pytest.fixture(autouse=True)
 def _clean_redis(redis_client: redis.Redis) -> None:
     """Each test starts without this run's keys and queues: no stray locks or messages."""
-    run_id = os.environ["MICBOARD_TEST_RUN_ID"]
-    stale = list(redis_client.scan_iter(match=f"*{run_id}*", count=1000))
-    if stale:
-        redis_client.delete(*stale)
+    forget_run_keys(redis_client)
 
 
 @pytest.fixture(scope="session", autouse=True)
