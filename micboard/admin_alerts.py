@@ -139,6 +139,13 @@ class ContactInline(ParentRoleInline, admin.TabularInline[Contact, ContactList])
     )
     readonly_fields = ("secret_set",)
 
+    def has_view_permission(self, request: HttpRequest, obj: ContactList | None = None) -> bool:
+        """Contacts hold people's addresses: a venue admin's to read, as in the API. Without
+        any permission here the admin leaves the inline off the contact list's page."""
+        parent = self._parent()
+        assert isinstance(parent, VenueRoleAdmin)  # noqa: S101 - ContactListAdmin
+        return parent.allowed(request, obj, Capability.VIEW_CONTACTS)
+
     @admin.display(boolean=True, description="Secret set")
     def secret_set(self, obj: Contact) -> bool:
         return obj.has_secret
@@ -274,7 +281,7 @@ class DeliveryAttemptInline(ParentRoleInline, admin.TabularInline[DeliveryAttemp
 
 @admin.register(Notification)
 class NotificationAdmin(VenueRoleAdmin[Notification]):
-    view_capability = Capability.VIEW_AUDIT
+    view_capability = Capability.VIEW_CONTACTS  # each names a contact's address
 
     list_display = ("created_at", "venue", "event", "contact", "state", "attempts", "sent_at")
     list_filter = ("state", "event", "venue")

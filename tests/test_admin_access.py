@@ -31,6 +31,7 @@ from tests.factories import (
     snapshot,
 )
 from tests.roles import user_with_role
+from tests.services.alerts.conftest import add_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,16 @@ def test_swapping_assignments_needs_an_operator_of_their_venue(role: str) -> Non
     run_action(staff_client(role, venue), "assignment", "swap", [a.pk for a in slots])
     on_one = Assignment.objects.get(receiver=receiver, channel_number=1).performer_id
     assert on_one == (second.pk if RANK[role] >= RANK["operator"] else first.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_contact_lists_contacts_are_shown_to_venue_admins_only(role: str) -> None:
+    venue = make_venue()
+    contact = add_contact(venue, target="stage-manager@example.org")
+    page = staff_client(role, venue).get(
+        reverse("admin:micboard_contactlist_change", args=[contact.contact_list_id])
+    )
+    assert page.status_code == 200  # every role reads the list's name and step
+    may_see = RANK[role] >= RANK["venue_admin"]
+    assert (b"stage-manager@example.org" in page.content) == may_see
+    assert (b"contacts-TOTAL_FORMS" in page.content) == may_see
