@@ -189,6 +189,7 @@ class VenueAdmin(VenueRoleAdmin[Venue]):
             venue=created,
             replace_minutes=obj.battery_replace_minutes,
             critical_minutes=obj.battery_critical_minutes,
+            actor=admin_actor(request),
         )
 
     def get_readonly_fields(

@@ -127,6 +127,7 @@ class VenueViewSet(
             venue=venue,
             replace_minutes=data.get("battery_replace_minutes", venue.battery_replace_minutes),
             critical_minutes=data.get("battery_critical_minutes", venue.battery_critical_minutes),
+            actor=request_actor(request),
         )
         return Response(VenueSerializer(listings.venue_list().get(pk=venue.pk)).data)
 

@@ -68,21 +68,7 @@ class DjangoLocationService:
             )
         if "name" in values:
             validate_text(name=str(values["name"]))
-        before = {name: getattr(venue, name) for name in values}
-        for name, value in values.items():
-            setattr(venue, name, value)
-        changes = changed_values(before, values)
-        with transaction.atomic():
-            venue.save()
-            if changes:
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.VENUE_CHANGED,
-                    venue=venue,
-                    target=f"venue {venue.slug}",
-                    changes=changes,
-                )
-        return venue
+        return _venue_save(venue=venue, values=values, actor=actor)
 
     def venue_delete(self, *, venue: Venue, actor: Actor = SYSTEM) -> None:
         with transaction.atomic():
@@ -98,14 +84,39 @@ class DjangoLocationService:
 
 
 def venue_runtime_levels_set(
-    *, venue: Venue, replace_minutes: int | None, critical_minutes: int | None
+    *,
+    venue: Venue,
+    replace_minutes: int | None,
+    critical_minutes: int | None,
+    actor: Actor = SYSTEM,
 ) -> Venue:
     """Judge the venue's batteries by runtime (REPLACE and CRITICAL below these minutes left),
     or by bars again with both None. Channels take the new levels at their next poll."""
     validate_runtime_levels(replace_minutes=replace_minutes, critical_minutes=critical_minutes)
-    venue.battery_replace_minutes, venue.battery_critical_minutes = (
-        replace_minutes,
-        critical_minutes,
-    )
-    venue.save(update_fields=["battery_replace_minutes", "battery_critical_minutes"])
+    values: dict[str, object] = {
+        "battery_replace_minutes": replace_minutes,
+        "battery_critical_minutes": critical_minutes,
+    }
+    return _venue_save(venue=venue, values=values, actor=actor, only=True)
+
+
+def _venue_save(
+    *, venue: Venue, values: dict[str, object], actor: Actor, only: bool = False
+) -> Venue:
+    """Set ``values`` and record the fields that changed, old and new, with the save
+    (``only``: save just these fields)."""
+    before = {name: getattr(venue, name) for name in values}
+    for name, value in values.items():
+        setattr(venue, name, value)
+    changes = changed_values(before, values)
+    with transaction.atomic():
+        venue.save(update_fields=list(values) if only else None)
+        if changes:
+            audit_record(
+                actor=actor,
+                action=AuditAction.VENUE_CHANGED,
+                venue=venue,
+                target=f"venue {venue.slug}",
+                changes=changes,
+            )
     return venue

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
-from micboard.models import ChannelGroup, Receiver, Venue
+from micboard.models import AuditAction, AuditEntry, ChannelGroup, Receiver, Venue
 from tests.factories import make_polled_venue, make_receiver, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,29 @@ def test_an_operator_sets_and_clears_a_venues_runtime_levels(
     assert Venue.objects.get(slug="chapel").battery_replace_minutes is None
 
 
+def test_every_change_of_a_venues_settings_is_on_record_with_old_and_new_values(
+    operator: APIClient,
+) -> None:
+    operator.post("/api/v1/venues/", {"name": "Chapel"})
+    levels = {"battery_replace_minutes": 60, "battery_critical_minutes": 20}
+    operator.patch("/api/v1/venues/chapel/", levels, format="json", REMOTE_ADDR="10.0.0.7")
+    operator.patch("/api/v1/venues/chapel/", levels, format="json")  # nothing changes
+    operator.patch("/api/v1/venues/chapel/", {"battery_critical_minutes": 30}, format="json")
+    entries = AuditEntry.objects.filter(action=AuditAction.VENUE_CHANGED).order_by("pk")
+    assert [(e.actor, e.venue_slug, e.changes) for e in entries] == [
+        (
+            "operator",
+            "chapel",
+            {
+                "battery_replace_minutes": {"old": None, "new": 60},
+                "battery_critical_minutes": {"old": None, "new": 20},
+            },
+        ),
+        ("operator", "chapel", {"battery_critical_minutes": {"old": 20, "new": 30}}),
+    ]
+    assert entries[0].address == "10.0.0.7"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -71,6 +94,7 @@ def test_bad_runtime_levels_are_a_400_naming_the_field(
     assert refused.status_code == 400
     assert field in refused.json()["error"]["details"]
     assert Venue.objects.get(slug="chapel").battery_replace_minutes is None
+    assert not AuditEntry.objects.filter(action=AuditAction.VENUE_CHANGED).exists()
 
 
 def test_a_venue_shows_whether_its_worker_reports(reader: APIClient) -> None:
