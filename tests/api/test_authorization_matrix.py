@@ -8,6 +8,7 @@ below are written out by hand (the least role each needs), not read from the cod
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from micboard.composition import device_service
@@ -54,6 +56,7 @@ from tests.roles import user_with_role
 pytestmark = pytest.mark.django_db
 
 RANK = {"viewer": 0, "operator": 1, "venue_admin": 2}
+HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,34 @@ def test_every_endpoint_has_a_rule() -> None:
     endpoints = api_endpoints()
     assert endpoints - set(RULES) == set(), "endpoints without a rule in RULES"
     assert set(RULES) - endpoints == set(), "rules of endpoints that do not exist"
+
+
+def test_every_operation_of_the_schema_has_a_rule() -> None:
+    """The OpenAPI schema, read the way its clients read it, names the same endpoints."""
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    operations = set()
+    for path, item in paths.items():
+        route = resolve(re.sub(r"\{slug\}", "x", re.sub(r"\{\w+\}", "1", path))).url_name
+        operations.update((route, method.upper()) for method in item if method in HTTP_METHODS)
+    assert operations == set(RULES)
+
+
+# The API's routes that are no viewset's: the schema and its docs are public by design (they
+# describe the API, not a venue), and anything else under /api/ is the API's JSON 404.
+PUBLIC = {"api-schema": 200, "api-docs": 200, "api-not-found": 404}
+
+
+def test_the_apis_other_routes_answer_every_caller_alike() -> None:
+    mine = site()
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    assert isinstance(api, URLResolver)
+    others = {p.name or "api-not-found" for p in api.url_patterns if isinstance(p, URLPattern)}
+    assert others == set(PUBLIC)
+    urls = {"api-schema": "/api/schema/", "api-docs": "/api/docs/", "api-not-found": "/api/v2/"}
+    for caller in CALLERS:
+        client = client_for(caller, mine.venue)
+        found = {name: client.get(url).status_code for name, url in urls.items()}
+        assert found == PUBLIC, caller
 
 
 @dataclass
