@@ -4,23 +4,31 @@ here fails ``test_every_admin_page_and_action_has_a_rule``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
 from micboard.composition import device_service
 from micboard.models import (
     Alert,
+    AlertRule,
+    AlertState,
     Assignment,
     AuditAction,
     AuditEntry,
+    ContactList,
     KioskLink,
     Receiver,
+    TelemetrySample,
     Venue,
     VenueRoleGrant,
 )
+from micboard.services.access import api_token_create
 from micboard.services.dto import PolledSnapshot
 from micboard.services.kiosk import kiosk_link_create
 from tests.factories import (
@@ -30,8 +38,9 @@ from tests.factories import (
     make_venue,
     snapshot,
 )
-from tests.roles import user_with_role
+from tests.roles import GRANTOR, user_with_role
 from tests.services.alerts.conftest import add_contact
+from tests.sites import Site, site
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +273,139 @@ def test_a_contact_lists_contacts_are_shown_to_venue_admins_only(role: str) -> N
     may_see = RANK[role] >= RANK["venue_admin"]
     assert (b"stage-manager@example.org" in page.content) == may_see
     assert (b"contacts-TOTAL_FORMS" in page.content) == may_see
+
+
+# --- change pages and actions on an object of the user's venue and of another ---------------
+
+
+def admin_objects(target: Site) -> dict[str, Model]:
+    """One object of each venue-scoped admin page, all of ``target``'s venue. API tokens are
+    their user's, not a venue's: ``test_a_user_revokes_their_own_tokens_only``."""
+    venue = target.venue
+    grantee = user_with_role(venue, "viewer")
+    return {
+        "venue": venue,
+        "receiver": target.receiver,
+        "channel": target.channel,
+        "telemetrysample": TelemetrySample.objects.filter(channel=target.channel).first(),
+        "channelgroup": target.group,
+        "kiosklink": kiosk_link_create(venue=venue, label="TV", created_by="tests").link,
+        "alertrule": target.rule,
+        "watchedhours": target.hours,
+        "watchedevent": target.watched,
+        "contactlist": target.contact_list,
+        "alert": target.alert,
+        "notification": target.notification,
+        "venuerolegrant": VenueRoleGrant.objects.get(venue=venue, user=grantee),
+        "auditentry": target.entry,
+        "performer": target.performer,
+        "event": target.event,
+        "assignment": target.assignment,
+    }
+
+
+def test_every_venue_scoped_page_has_an_object_for_the_matrix() -> None:
+    assert set(admin_objects(site())) == set(PAGES) - {"apitoken"}
+
+
+@pytest.mark.parametrize("side", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(set(PAGES) - {"apitoken"}))
+def test_each_change_page_for_each_role(name: str, role: str, side: str) -> None:
+    target = site()
+    obj = admin_objects(target)[name]
+    assert obj is not None
+    client = staff_client(role, target.venue if side == "own" else make_venue())
+    page = client.get(reverse(f"admin:micboard_{name}_change", args=[obj.pk]))
+    least_view, least_change = PAGES[name]
+    if RANK[role] < RANK[least_view]:
+        assert page.status_code == 403
+        return
+    if side == "other" and role != "superuser":
+        assert page.status_code == 302  # the admin's "does not exist", as for any missing id
+        return
+    assert page.status_code == 200
+    may_change = bool(least_change) and RANK[role] >= RANK[least_change]
+    assert (b'name="_save"' in page.content) == may_change
+
+
+def action_done(name: str, action: str, obj: Model) -> bool:
+    """Whether ``action`` took effect on ``obj``."""
+    if action == "delete_selected":
+        return not type(obj).objects.filter(pk=obj.pk).exists()
+    if action == "swap":  # the two performers change channels
+        return bool(Assignment.objects.get(pk=obj.pk).performer_id != obj.performer_id)  # type: ignore[attr-defined]
+    if action in {"resync_now", "resync_venues"}:
+        venue_id = obj.pk if name == "venue" else obj.venue_id  # type: ignore[attr-defined]
+        return AuditEntry.objects.filter(action=AuditAction.RESYNC, venue_id=venue_id).exists()
+    obj.refresh_from_db()
+    if action in {"enable_polling", "disable_polling"}:
+        return bool(obj.enabled) == (action == "enable_polling")  # type: ignore[attr-defined]
+    if action == "revoke":
+        return obj.revoked_at is not None  # type: ignore[attr-defined]
+    if action in {"acknowledge", "resolve"}:
+        wanted = AlertState.ACKNOWLEDGED if action == "acknowledge" else AlertState.RESOLVED
+        return bool(obj.state == wanted)  # type: ignore[attr-defined]
+    raise AssertionError(f"no effect known for {action}")
+
+
+def deletable(name: str, target: Site) -> Model | None:
+    """An object nothing else refers to, where the matrix's has dependents (the admin asks
+    to delete those first)."""
+    venue = target.venue
+    fresh: dict[str, Callable[[], Model]] = {
+        "venue": make_venue,
+        "receiver": lambda: make_receiver(venue),
+        "alertrule": lambda: AlertRule.objects.exclude(pk=target.alert.rule_id).filter(
+            venue=venue, alerts__isnull=True
+        )[0],
+        "contactlist": lambda: ContactList.objects.create(
+            venue=venue, name="Spare", escalation_order=9
+        ),
+    }
+    return fresh[name]() if name in fresh else None
+
+
+ACTION_CASES = [
+    pytest.param(name, action, role, side, id=f"{name} {action} {role} {side}")
+    for (name, action) in sorted(ACTIONS)
+    if name != "apitoken"
+    for role in ROLES
+    for side in ("own", "other")
+]
+
+
+@pytest.mark.parametrize(("name", "action", "role", "side"), ACTION_CASES)
+def test_each_action_for_each_role(name: str, action: str, role: str, side: str) -> None:
+    target = site()
+    obj = admin_objects(target)[name]
+    if action == "delete_selected":
+        obj = deletable(name, target) or obj
+    selected = [obj.pk]
+    if action == "enable_polling":
+        Receiver.objects.filter(pk=obj.pk).update(enabled=False)
+    if action == "swap":  # the channels of two assignments change places
+        other = make_assignment(make_performer(target.venue), target.receiver, 2)
+        selected.append(other.pk)
+    data = {"action": action, "_selected_action": [str(pk) for pk in selected], "post": "yes"}
+    own_venue = obj if name == "venue" else target.venue
+    user = user_with_role(own_venue if side == "own" else make_venue(), role, staff=True)
+    client = Client()
+    client.force_login(user)
+    client.post(reverse(f"admin:micboard_{name}_changelist"), data)
+    least = ACTIONS[(name, action)]
+    allowed = role == "superuser" or (side == "own" and RANK[role] >= RANK[least])
+    assert action_done(name, action, obj) == allowed
+
+
+def test_a_user_revokes_their_own_tokens_only() -> None:
+    venue = make_venue()
+    user, someone = user_with_role(venue, "viewer", staff=True), user_with_role(venue, "viewer")
+    own = api_token_create(user=user, label="mine", read_only=True, actor=GRANTOR).token
+    theirs = api_token_create(user=someone, label="theirs", read_only=True, actor=GRANTOR).token
+    client = Client()
+    client.force_login(user)
+    run_action(client, "apitoken", "revoke", [own.pk, theirs.pk])
+    own.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (own.revoked_at is not None, theirs.revoked_at) == (True, None)
