@@ -384,6 +384,16 @@ def test_web_beat_and_flower_commands() -> None:
     assert " -Q micboard.housekeeping " in housekeeping
 
 
+def test_flowers_password_is_never_on_its_command_line() -> None:
+    """``ps`` shows every argument: Flower reads FLOWER_BASIC_AUTH from its environment."""
+    lines = [
+        unit("micboard-flower.service")["Service"]["ExecStart"],
+        " ".join(command(services()["flower"])),
+    ]
+    assert all("flower" in line and "basic" not in line for line in lines), lines
+    assert "micboard.env" in unit("micboard-flower.service")["Service"]["EnvironmentFile"]
+
+
 def test_systemd_analyze_verify(tmp_path: Path) -> None:
     """The units as systemd reads them, with stand-ins for the virtualenv's commands."""
     analyze = shutil.which("systemd-analyze")
