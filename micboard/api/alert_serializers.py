@@ -6,7 +6,16 @@ from typing import Any
 
 from rest_framework import serializers
 
-from micboard.api.fields import MAX_ID, JsonBoolean, JsonChoice, JsonInteger, JsonString, VenueSlug
+from micboard.api.fields import (
+    MAX_ID,
+    JsonBoolean,
+    JsonChoice,
+    JsonInteger,
+    JsonString,
+    JsonTime,
+    StrictModelBody,
+    VenueSlug,
+)
 from micboard.models import (
     Alert,
     AlertRule,
@@ -62,7 +71,7 @@ class AcknowledgeSerializer(serializers.Serializer[dict[str, Any]]):
     note = JsonString(max_length=2000, required=False, allow_blank=True)
 
 
-class AlertRuleSerializer(serializers.ModelSerializer[AlertRule]):
+class AlertRuleSerializer(StrictModelBody):
     venue = VenueSlug(help_text="The venue's slug.")
     kind = serializers.ChoiceField(choices=RuleKind.choices)
     enabled = JsonBoolean(required=False)
@@ -102,11 +111,11 @@ class VenueFilterSerializer(serializers.Serializer[dict[str, Any]]):
     venue = serializers.SlugField(required=False, help_text="Only this venue's.")
 
 
-class WatchedHoursSerializer(serializers.ModelSerializer[WatchedHours]):
+class WatchedHoursSerializer(StrictModelBody):
     venue = VenueSlug(help_text="The venue's slug.")
     weekday = JsonInteger(min_value=0, max_value=6, help_text="0 Monday to 6 Sunday.")
-    starts = serializers.TimeField(help_text="Venue time, HH:MM.")
-    ends = serializers.TimeField(
+    starts = JsonTime(help_text="Venue time, HH:MM.")
+    ends = JsonTime(
         help_text="Venue time; not after the start, the window ends the next day "
         "(equal to the start: 24 hours)."
     )
@@ -117,7 +126,7 @@ class WatchedHoursSerializer(serializers.ModelSerializer[WatchedHours]):
         read_only_fields = ("id",)
 
 
-class WatchedEventSerializer(serializers.ModelSerializer[WatchedEvent]):
+class WatchedEventSerializer(StrictModelBody):
     venue = VenueSlug(help_text="The venue's slug.")
     name = JsonString(max_length=120)
     starts_at = serializers.DateTimeField(help_text="ISO 8601 with its offset.")
@@ -129,7 +138,7 @@ class WatchedEventSerializer(serializers.ModelSerializer[WatchedEvent]):
         read_only_fields = ("id",)
 
 
-class ContactListSerializer(serializers.ModelSerializer[ContactList]):
+class ContactListSerializer(StrictModelBody):
     venue = VenueSlug(help_text="The venue's slug.")
     name = JsonString(max_length=120)
     escalation_order = JsonInteger(
@@ -157,7 +166,7 @@ class ContactListId(serializers.PrimaryKeyRelatedField[ContactList]):
         return super().to_internal_value(data)  # type: ignore[arg-type]
 
 
-class ContactSerializer(serializers.ModelSerializer[Contact]):
+class ContactSerializer(StrictModelBody):
     """A contact; its secret is write-only: the API says whether one is set, never what."""
 
     contact_list = ContactListId(queryset=ContactList.objects.all(), help_text="The list's id.")
@@ -176,10 +185,10 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
         '"" removes it. Stored encrypted and never shown.',
     )
     has_secret = serializers.BooleanField(read_only=True, help_text="A secret is stored.")
-    quiet_from = serializers.TimeField(
+    quiet_from = JsonTime(
         required=False, allow_null=True, help_text="Venue time quiet hours start, or null."
     )
-    quiet_until = serializers.TimeField(
+    quiet_until = JsonTime(
         required=False, allow_null=True, help_text="Venue time they end (may be next day)."
     )
     enabled = JsonBoolean(required=False)

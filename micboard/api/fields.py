@@ -7,7 +7,8 @@ coercing fields.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, time
 from typing import Any
 
 from django.core.validators import slug_re
@@ -71,18 +72,55 @@ class VenueSlug(serializers.SlugRelatedField[Venue]):
         return super().to_internal_value(data)
 
 
+def refuse_unknown_keys(
+    data: Any, fields: dict[str, serializers.Field[Any, Any, Any, Any]]
+) -> None:
+    """A 400 naming each key of a JSON object body that is not a writable field."""
+    if isinstance(data, dict):
+        writable = {name for name, field in fields.items() if not field.read_only}
+        unknown = sorted(str(key) for key in data if key not in writable)
+        if unknown:
+            raise serializers.ValidationError(
+                {key: "not a field this request may set" for key in unknown}
+            )
+
+
 class StrictBody(serializers.Serializer[dict[str, Any]]):
     """A JSON object body that names only fields it may set: an unknown or read-only key
     is a 400, not silently ignored."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: "not a field this request may set" for key in unknown}
-                )
+        refuse_unknown_keys(data, dict(self.fields))
         return dict(super().to_internal_value(data))
+
+
+class StrictModelBody(serializers.ModelSerializer[Any]):
+    """A model serializer whose bodies are strict as ``StrictBody``'s."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        refuse_unknown_keys(data, dict(self.fields))
+        return super().to_internal_value(data)
+
+
+TIME_PATTERN = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
+
+
+@extend_schema_field({"type": "string", "pattern": f"^{TIME_PATTERN}$", "example": "19:30"})
+class JsonTime(serializers.Field[time, str, str, Any]):
+    """A time of day as ``HH:MM`` (or ``HH:MM:SS``), without an offset: the venue's time.
+    Shown as ``HH:MM:SS``. (OpenAPI's ``format: time`` would require an offset.)"""
+
+    default_error_messages = {"invalid": "Expected a time of day as HH:MM, e.g. 19:30."}
+
+    def to_internal_value(self, data: Any) -> time:
+        _require(data, str, "a string")
+        if not re.fullmatch(TIME_PATTERN, data):
+            self.fail("invalid")
+        hours, minutes, *seconds = (int(part) for part in data.split(":"))
+        return time(hours, minutes, seconds[0] if seconds else 0)
+
+    def to_representation(self, value: time) -> str:
+        return value.strftime("%H:%M:%S")
 
 
 class JsonPrimaryKey(serializers.PrimaryKeyRelatedField[Any]):

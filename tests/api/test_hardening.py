@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from micboard.models import Receiver
+from micboard.models import AlertRule, ContactList, Receiver, Venue
 from tests.api.test_receivers import receiver_body
 from tests.factories import make_polled_receiver, make_receiver, make_venue
 from tests.payloads import JsonAnswer, response_json
@@ -176,3 +176,54 @@ def test_a_group_patch_naming_its_venue_is_a_400(operator: APIClient) -> None:
     group = operator.post("/api/v1/groups/", {"venue": venue.slug, "number": 1, "title": "A"})
     response = operator.patch(f"/api/v1/groups/{group.json()['id']}/", {"venue": venue.slug})
     assert (response.status_code, error_code(response)) == (400, "validation_error")
+
+
+def alert_configuration_bodies(venue: Venue) -> dict[str, dict[str, object]]:
+    """A valid creation body of each alert configuration endpoint."""
+    steps = ContactList.objects.create(venue=venue, name="Crew", escalation_order=0)
+    return {
+        "alert-rules": {"venue": venue.slug, "kind": "left_on"},
+        "watched-hours": {"venue": venue.slug, "weekday": 1, "starts": "09:00", "ends": "17:00"},
+        "watched-events": {
+            "venue": venue.slug,
+            "name": "Gala",
+            "starts_at": "2026-12-24T19:00:00+00:00",
+            "ends_at": "2026-12-24T23:00:00+00:00",
+        },
+        "contact-lists": {"venue": venue.slug, "name": "Night", "escalation_order": 1},
+        "contacts": {
+            "contact_list": steps.pk,
+            "name": "Sam",
+            "channel": "email",
+            "target": "sam@example.org",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["alert-rules", "watched-hours", "watched-events", "contact-lists", "contacts"]
+)
+def test_an_alert_configuration_body_naming_an_unknown_or_read_only_field_is_a_400(
+    operator: APIClient, endpoint: str
+) -> None:
+    venue = make_venue()
+    AlertRule.objects.filter(venue=venue, kind="left_on").delete()  # free to create
+    body = alert_configuration_bodies(venue)[endpoint]
+    refused = operator.post(f"/api/v1/{endpoint}/", {**body, "colour": "red", "id": 7})
+    assert (refused.status_code, error_code(refused)) == (400, "validation_error")
+    assert set(refused.json()["error"]["details"]) == {"colour", "id"}
+    created = operator.post(f"/api/v1/{endpoint}/", body)
+    assert created.status_code == 201, created.json()
+    changed = operator.patch(f"/api/v1/{endpoint}/{created.json()['id']}/", {"colour": "red"})
+    assert (changed.status_code, error_code(changed)) == (400, "validation_error")
+
+
+@pytest.mark.parametrize("value", ["13:10:47.22Z", "9:00", "24:00", "09:00+01:00", 900])
+def test_a_time_of_day_is_hh_mm_in_venue_time(operator: APIClient, value: object) -> None:
+    venue = make_venue()
+    body = {"venue": venue.slug, "weekday": 1, "starts": value, "ends": "17:00"}
+    refused = operator.post("/api/v1/watched-hours/", body)
+    assert (refused.status_code, error_code(refused)) == (400, "validation_error")
+    assert set(refused.json()["error"]["details"]) == {"starts"}
+    created = operator.post("/api/v1/watched-hours/", {**body, "starts": "09:30"})
+    assert (created.status_code, created.json()["starts"]) == (201, "09:30:00")
