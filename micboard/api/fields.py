@@ -8,7 +8,7 @@ coercing fields.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.validators import slug_re
@@ -20,6 +20,8 @@ from micboard.models import Venue
 
 # The largest primary key the databases store (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
+# The widest offset any time zone has (Kiribati's +14:00); PostgreSQL stores none past 15:59.
+MAX_UTC_OFFSET = timedelta(hours=14)
 # A path ID the routes take (up to 18 digits); a longer one is a 404 like any unknown ID.
 ID_PATTERN = "[0-9]{1,18}"
 
@@ -139,7 +141,8 @@ class JsonDateTime(serializers.Field[datetime, str, str, Any]):
     service to read in the venue's time zone."""
 
     default_error_messages = {
-        "invalid": "Expected an ISO 8601 date and time, e.g. 2026-12-06T19:30."
+        "invalid": "Expected an ISO 8601 date and time, e.g. 2026-12-06T19:30.",
+        "offset": "A UTC offset is between -14:00 and +14:00.",
     }
 
     def to_internal_value(self, data: Any) -> datetime:
@@ -150,6 +153,9 @@ class JsonDateTime(serializers.Field[datetime, str, str, Any]):
             parsed = None
         if parsed is None:
             self.fail("invalid")
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            self.fail("offset")
         return parsed
 
     def to_representation(self, value: datetime) -> str:

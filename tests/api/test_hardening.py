@@ -227,3 +227,19 @@ def test_a_time_of_day_is_hh_mm_in_venue_time(operator: APIClient, value: object
     assert set(refused.json()["error"]["details"]) == {"starts"}
     created = operator.post("/api/v1/watched-hours/", {**body, "starts": "09:30"})
     assert (created.status_code, created.json()["starts"]) == (201, "09:30:00")
+
+
+@pytest.mark.parametrize("offset", ["-16:58", "+14:01", "+23:59"])
+def test_a_utc_offset_no_time_zone_has_is_a_400(operator: APIClient, offset: str) -> None:
+    venue = make_venue()
+    body = {
+        "venue": venue.slug,
+        "name": "Matinee",
+        "starts_at": f"2026-12-24T14:00:00{offset}",
+        "ends_at": "2026-12-25T23:00:00+14:00",
+    }
+    refused = operator.post("/api/v1/events/", body)
+    assert (refused.status_code, error_code(refused)) == (400, "validation_error")
+    assert set(refused.json()["error"]["details"]) == {"starts_at"}
+    widest = operator.post("/api/v1/events/", {**body, "starts_at": "2026-12-24T01:00:00-12:00"})
+    assert widest.status_code == 201, widest.json()
