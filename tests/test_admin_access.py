@@ -329,7 +329,7 @@ def test_each_change_page_for_each_role(name: str, role: str, side: str) -> None
     assert (b'name="_save"' in page.content) == may_change
 
 
-def action_done(name: str, action: str, obj: Model) -> bool:
+def action_done(name: str, action: str, obj: Model) -> bool:  # noqa: PLR0911 - a table
     """Whether ``action`` took effect on ``obj``."""
     if action == "delete_selected":
         return not type(obj).objects.filter(pk=obj.pk).exists()
@@ -343,6 +343,8 @@ def action_done(name: str, action: str, obj: Model) -> bool:
         return bool(obj.enabled) == (action == "enable_polling")  # type: ignore[attr-defined]
     if action == "revoke":
         return obj.revoked_at is not None  # type: ignore[attr-defined]
+    if action == "reset_certificate_pin":
+        return obj.certificate_sha256 == ""  # type: ignore[attr-defined]
     if action in {"acknowledge", "resolve"}:
         wanted = AlertState.ACKNOWLEDGED if action == "acknowledge" else AlertState.RESOLVED
         return bool(obj.state == wanted)  # type: ignore[attr-defined]
@@ -384,6 +386,8 @@ def test_each_action_for_each_role(name: str, action: str, role: str, side: str)
     selected = [obj.pk]
     if action == "enable_polling":
         Receiver.objects.filter(pk=obj.pk).update(enabled=False)
+    if action == "reset_certificate_pin":
+        Receiver.objects.filter(pk=obj.pk).update(certificate_sha256="ab" * 32)
     if action == "swap":  # the channels of two assignments change places
         other = make_assignment(make_performer(target.venue), target.receiver, 2)
         selected.append(other.pk)
