@@ -101,12 +101,17 @@ def test_the_field_qlxd_without_get_0_all_and_model(
     assert odd.request_form == "all"
 
 
+@pytest.mark.parametrize("model", ["ULXD4D", "SLXD4D"])
 def test_a_receiver_without_get_all_is_asked_per_parameter_from_then_on(
-    start_fleet: Callable[..., Fleet], venue_worker: StartWorker
+    start_fleet: Callable[..., Fleet], venue_worker: StartWorker, model: str
 ) -> None:
-    fleet = start_fleet("ULXD4D", "ULXD4")
+    fleet = start_fleet(model, "ULXD4")
     simulated = fleet.receiver(0)
     simulated.configure(no_get_all=True)
+    simulated.set_audio_gain(2, -6)
+    slxd = simulated.family.key == "SLXD"
+    if slxd:
+        simulated.set_group_channel(2, 4, 12)
     venue, (odd, _) = register_fleet(fleet)
     with venue_worker(venue):
         dispatch(venue)
@@ -124,6 +129,9 @@ def test_a_receiver_without_get_all_is_asked_per_parameter_from_then_on(
     assert_values_landed(odd, simulated)
     later = [c for c in simulated.recent_commands if c.param == "ALL"]
     assert later == []  # the later polls asked the way that works
+    channels = channels_of(odd)
+    assert [c.audio_gain_db for c in channels] == [0, -6]  # AUDIO_GAIN 018 and 012
+    assert [c.group_channel for c in channels] == ["", "4,12" if slxd else ""]
 
 
 def test_a_lost_value_is_asked_for_again_not_waited_for(

@@ -300,7 +300,8 @@ class TestReplyCollector:
         request = ReplyCollector(ULXD, 2, RequestForm.PARAM).request()
 
         assert request[:3] == [Message(Verb.GET, None, p) for p in ("MODEL", "FW_VER", "DEVICE_ID")]
-        assert request[3:] == [Message(Verb.GET, n, p) for n in (1, 2) for p in ULXD.channel_params]
+        assert request[3:5] == [Message(Verb.GET, n, "AUDIO_GAIN") for n in (1, 2)]
+        assert request[5:] == [Message(Verb.GET, n, p) for n in (1, 2) for p in ULXD.channel_params]
 
     def test_newest_value_wins_and_samples_update_the_meters(self) -> None:
         collector = self.collector_with_everything()

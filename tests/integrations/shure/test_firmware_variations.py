@@ -234,3 +234,56 @@ def test_slx_d_read_per_parameter_still_gets_each_antennas_rf_level(variants: Fl
         assert channel.rf_level is not None
     assert_read_whole(receiver, per_parameter)
     assert every_form.diagnostics.request_form == RequestForm.PARAM
+
+
+@pytest.mark.parametrize("model", ["ULXD4Q", "QLXD4", "SLXD4D"])
+def test_read_per_parameter_the_gain_and_group_channel_are_asked_too(
+    variants: Fleet, model: str
+) -> None:
+    """Each document's ``GET x AUDIO_GAIN`` (and SLX-D's ``GET x GROUP_CHANNEL``) is asked
+    in the per-parameter form, so those values do not go empty on such a device."""
+    receiver = variants.receiver(MODELS.index(model))
+    receiver.configure(no_get_all=True)
+    receiver.set_audio_gain(1, 12)
+    slxd = receiver.family.key == "SLXD"
+    if slxd:
+        receiver.set_group_channel(1, 3, 7)
+
+    snapshot, took = poll(receiver)
+
+    assert snapshot.diagnostics.request_form == RequestForm.PARAM
+    assert_read_whole(receiver, snapshot)
+    gains = [channel.audio_gain_db for channel in snapshot.channels]
+    assert gains == [12] + [0] * (receiver.channel_count - 1)
+    groups = [channel.group_channel for channel in snapshot.channels]
+    assert groups == ["3,7" if slxd else ""] + [""] * (receiver.channel_count - 1)
+    asked = {(c.channel, c.param) for c in receiver.recent_commands}
+    assert (1, "AUDIO_GAIN") in asked
+    assert ((1, "GROUP_CHANNEL") in asked) is slxd
+    assert snapshot.diagnostics.resent_requests == 0
+    assert took < TIMEOUT / 4
+
+
+@pytest.mark.parametrize("answer", ["ignored", "refused"])
+def test_a_setting_a_device_does_not_answer_is_asked_again_once_then_left_unknown(
+    variants: Fleet, answer: str
+) -> None:
+    receiver = variants.receiver(MODELS.index("SLXD4D"))
+    receiver.configure(no_get_all=True, lose_value=True)
+    original = receiver.handle_get
+    refusal = [Message(Verb.REP, None, "ERR")] if answer == "refused" else []
+
+    def without_gain(channel: int | None, param: str) -> list[Message]:
+        return refusal if param == "AUDIO_GAIN" else original(channel, param)
+
+    receiver.handle_get = without_gain  # type: ignore[method-assign]
+
+    snapshot, took = poll(receiver, form=RequestForm.PARAM.value)
+
+    assert_read_whole(receiver, snapshot)
+    assert [c.audio_gain_db for c in snapshot.channels] == [None, None]
+    assert [c.group_channel for c in snapshot.channels] == ["", ""]  # {--,--}: answered
+    gain_asks = [c for c in receiver.recent_commands if c.param == "AUDIO_GAIN"]
+    assert gain_asks == [Message(Verb.GET, n, "AUDIO_GAIN") for n in (1, 2)] * 2
+    assert snapshot.diagnostics.resent_requests == 3  # the lost value and both gains
+    assert took < TIMEOUT / 4

@@ -35,6 +35,7 @@ class ReplyCollector:
         """Reports per (channel, parameter as sent, key kept under): a parameter reported once
         per antenna (``RSSI 1``, ``RSSI 2``) counts once per answer, not once per antenna."""
         self._marker = family.end_marker(channels)
+        self._settings_asked_again = False
 
     def add(self, message: Message) -> None:
         """Take in one message; raises ``ProtocolError`` only for a device of another kind."""
@@ -52,13 +53,23 @@ class ReplyCollector:
         return self.family.request(self.channels, self.form)
 
     def missing(self) -> list[Message]:
-        """One ``GET`` for each value still without an answer (identity where required)."""
+        """One ``GET`` for each value still without an answer (identity where required).
+        Under ``PARAM``, the first time, also each setting asked for and not answered
+        (before the values, as in the request); after that it is left unknown."""
         family = self.family
         device = [
             Message(Verb.GET, None, param)
             for param in family.identity.params
             if family.identity_required and param not in self.device
         ]
+        if self.form is RequestForm.PARAM and not self._settings_asked_again:
+            self._settings_asked_again = True
+            device += [
+                Message(Verb.GET, number, param)
+                for number, values in self.channel_values.items()
+                for param in family.settings_by_get
+                if param not in values
+            ]
         return device + [
             Message(Verb.GET, number, param)
             for number, values in self.channel_values.items()

@@ -81,6 +81,9 @@ class Family(abc.ABC):
     """Reported values that are meters: pushed at the meter rate, never as changes."""
     meters_by_get: ClassVar[tuple[str, ...]] = ()
     """Meters the family's document lets a ``GET`` ask for, asked in the ``PARAM`` form."""
+    settings_by_get: ClassVar[tuple[str, ...]] = ()
+    """Channel settings ``GET n ALL`` reports and a ``GET`` asks for alone (``AUDIO_GAIN``):
+    asked in the ``PARAM`` form, never required; one not answered is left unknown."""
 
     @property
     def request_forms(self) -> tuple[RequestForm, ...]:
@@ -96,8 +99,9 @@ class Family(abc.ABC):
     def request(self, channels: int, form: RequestForm | None = None) -> list[Message]:
         """The commands of one poll, in order. ``ALL``: ``GET n ALL`` per channel (each
         answer carries the device's properties too) and the end marker; ``PARAM``: the
-        identity, each channel's meters that a ``GET`` answers (before the values, so they
-        are in when the last value completes the reply), then every channel value."""
+        identity, each channel's meters and settings that a ``GET`` answers (before the
+        values, so they are in when the last value completes the reply), then every
+        channel value."""
         if (form or self.request_forms[0]) is RequestForm.ALL:
             per_channel = [Message(Verb.GET, n, "ALL") for n in range(1, channels + 1)]
             return [*per_channel, self.end_marker(channels)]
@@ -105,7 +109,7 @@ class Family(abc.ABC):
         meters = [
             Message(Verb.GET, number, param)
             for number in range(1, channels + 1)
-            for param in self.meters_by_get
+            for param in (*self.meters_by_get, *self.settings_by_get)
         ]
         values = [
             Message(Verb.GET, number, param)

@@ -23,6 +23,7 @@ from micboard.integrations.shure.families.meters import (
     rf_from_offset120,
 )
 from micboard.integrations.shure.values import (
+    NO_GROUP_CHANNEL,
     format_audio_gain_db,
     format_battery_bars,
     format_channel_name,
@@ -62,6 +63,7 @@ class SlxdFamily(Family):
     channel_params = ("CHAN_NAME", "FREQUENCY", "TX_MODEL", "TX_BATT_BARS", "TX_BATT_MINS")
     meter_params = (*SAMPLE_PARAMS[:2], *RSSI_KEYS)
     meters_by_get = ("RSSI",)  # Command Strings > RSSI: one REP per antenna
+    settings_by_get = ("AUDIO_GAIN", "GROUP_CHANNEL")  # Command Strings > each by name
     set_frequency_digits = 6
 
     def report_item(self, param: str, values: tuple[str, ...]) -> tuple[str, str]:
@@ -101,8 +103,10 @@ class SlxdFamily(Family):
         peak, rms, _ = _sample(channel)
         return {
             "CHAN_NAME": format_channel_name(channel.name, self.name_width),
-            "AUDIO_GAIN": format_audio_gain_db(0),
-            "GROUP_CHANNEL": format_group_channel(None, GROUP_CHANNEL_WIDTH),
+            "AUDIO_GAIN": format_audio_gain_db(channel.audio_gain_db or 0),
+            "GROUP_CHANNEL": format_group_channel(
+                parse_group_channel(channel.group_channel or NO_GROUP_CHANNEL), GROUP_CHANNEL_WIDTH
+            ),
             "FREQUENCY": format_frequency_khz(channel.frequency_khz, FREQUENCY_DIGITS),
             "TX_MODEL": format_tx_type(channel.tx_type, UNKNOWN_TX_MODEL),
             "TX_BATT_BARS": format_battery_bars(channel.battery_bars),

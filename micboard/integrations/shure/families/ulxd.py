@@ -56,6 +56,7 @@ class UlxdFamily(Family):
     """The document's ``CHAN_NAME`` is 8 characters, padded; the simulator answers a longer
     ``SET`` with ``REP ERR`` ("values are out of range")."""
     set_frequency_digits = 6
+    settings_by_get = ("AUDIO_GAIN",)  # Command Strings > AUDIO_GAIN
     tx_offset_bias: ClassVar[int] = TX_OFFSET_BIAS
 
     def device_reports(
@@ -90,7 +91,7 @@ class UlxdFamily(Family):
     def channel_reports(self, channel: ChannelSnapshot) -> dict[str, str]:
         return {
             "CHAN_NAME": format_channel_name(channel.name, self.name_width),
-            "AUDIO_GAIN": format_audio_gain_db(0),
+            "AUDIO_GAIN": format_audio_gain_db(channel.audio_gain_db or 0),
             "FREQUENCY": format_frequency_khz(channel.frequency_khz),
             "TX_TYPE": format_tx_type(channel.tx_type),
             "TX_OFFSET": format_tx_offset_db(channel.tx_offset_db, self.tx_offset_bias),

@@ -38,6 +38,9 @@ class SimulatedChannel:
     rf_dropout: bool = False
     peaking: bool = False
     saved_battery: tuple[int | None, int | None] | None = None
+    audio_gain_db: int = 0
+    group_channel: str = ""
+    """The group and channel tuned to (``1,1``); empty once tuned by frequency."""
 
     @classmethod
     def from_spec(cls, spec: ChannelSpec, *, has_battery: bool) -> SimulatedChannel:
@@ -83,6 +86,11 @@ class SimulatedChannel:
             self.saved_battery = None
             self.set_battery(bars, runtime)
 
+    def tune(self, frequency_khz: int) -> None:
+        """Tune to a frequency directly: the channel is then in no group."""
+        self.frequency_khz = frequency_khz
+        self.group_channel = ""
+
     def set_rf_dropout(self, dropout: bool) -> None:
         self.rf_dropout = dropout
         self._settle_meters()
@@ -118,6 +126,8 @@ class SimulatedChannel:
             antenna=self.antenna,
             audio_peak=self.audio_level >= AUDIO_PEAK_LEVEL,
             has_battery=self.has_battery,
+            audio_gain_db=self.audio_gain_db,
+            group_channel=self.group_channel,
         )
 
     @property

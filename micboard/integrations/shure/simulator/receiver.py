@@ -27,6 +27,7 @@ from micboard.integrations.shure.simulator.switches import Switches
 from micboard.integrations.shure.simulator.tcp import TcpEndpoint
 from micboard.integrations.shure.simulator.udp import UdpEndpoint
 from micboard.integrations.shure.specs import ReceiverSpec
+from micboard.integrations.shure.values import AUDIO_GAIN_OFFSET_DB, MAX_AUDIO_GAIN
 
 T = TypeVar("T")
 
@@ -143,10 +144,21 @@ class SimulatedReceiver(Switches):
     def set_frequency(self, channel: int, frequency_khz: int) -> None:
         if not 0 < frequency_khz < 1_000_000:
             raise CommandRejectedError(f"frequency {frequency_khz} kHz is not six digits")
+        self._in_loop(lambda: self._change(channel, lambda state: state.tune(frequency_khz)))
+
+    def set_audio_gain(self, channel: int, gain_db: int) -> None:
+        """Set a channel's audio gain (the documents' range: -18 to +42 dB)."""
+        if not 0 <= gain_db + AUDIO_GAIN_OFFSET_DB <= MAX_AUDIO_GAIN:
+            raise CommandRejectedError(f"audio gain {gain_db} dB outside -18 to +42")
         self._in_loop(
-            lambda: self._change(
-                channel, lambda state: setattr(state, "frequency_khz", frequency_khz)
-            )
+            lambda: self._change(channel, lambda state: setattr(state, "audio_gain_db", gain_db))
+        )
+
+    def set_group_channel(self, channel: int, group: int, number: int) -> None:
+        """Tune a channel to a group and channel (reported as ``{g,c}``)."""
+        text = f"{group},{number}"
+        self._in_loop(
+            lambda: self._change(channel, lambda state: setattr(state, "group_channel", text))
         )
 
     def set_battery(self, channel: int, bars: int | None, runtime_minutes: int | None) -> None:
@@ -281,7 +293,7 @@ class SimulatedReceiver(Switches):
         if digits is None or len(raw) != digits or not raw.isdigit() or not int(raw):
             raise CommandRejectedError
         khz = int(raw)
-        self._change(command.channel, lambda state: setattr(state, "frequency_khz", khz))
+        self._change(command.channel, lambda state: state.tune(khz))
         return []
 
     def _set_device_id(self, device_id: str) -> list[Message]:
