@@ -95,6 +95,22 @@ def test_values_land_and_the_certificate_is_pinned(
     assert first.tx_type == "SKM"
 
 
+def test_an_address_the_device_lacks_is_counted_and_the_other_values_land(
+    device: SimulatedHttpsReceiver, venue_worker: StartWorker
+) -> None:
+    device.channels[0].battery_percent = 65
+    device.configure(refuse=frozenset({("mates", "tx2", "battery", "gauge")}))
+    receiver = _sync(_register(device), venue_worker, ReceiverStatus.ONLINE, "the EW-DX online")
+    assert receiver.device_id == device.identity["serial"]
+    assert receiver.skipped_messages == 1
+    assert receiver.last_skipped_message == (
+        "refused: /mates/tx2/battery/gauge error 404 (not found)"
+    )
+    first, second = Channel.objects.filter(receiver=receiver).order_by("number")
+    assert (first.battery_percent, second.battery_percent) == (65, None)
+    assert second.tx_type == "SKM"
+
+
 def test_a_wrong_password_fails_the_poll_with_its_reason(
     device: SimulatedHttpsReceiver, venue_worker: StartWorker
 ) -> None:

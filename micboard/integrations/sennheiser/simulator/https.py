@@ -2,7 +2,8 @@
 
 It answers ``GET /api/<SSC address>`` with the value as JSON (the resource layout the
 client assumes, see ``sscv2/resources.py``), 401 without the user ``api`` and its password,
-404 for an address it lacks. Its faults: ``online=False`` closes every connection at once,
+404 for an address it lacks (``faults.refuse`` names some), 424 for a transmitter's value
+while none is present. Its faults: ``online=False`` closes every connection at once,
 ``silent`` accepts and never answers, ``latency`` answers late, ``garbage`` and
 ``truncated`` spoil the bodies, ``password`` can be changed, ``rotate_certificate()`` makes
 a new self-signed certificate, as a replaced or reset device would.
@@ -98,8 +99,8 @@ class SimulatedHttpsReceiver(SimulatedReceiver):
     def body_for(self, resource: str) -> tuple[int, bytes]:
         path = address_of(resource.partition("?")[0])
         result = self._value(path) if path is not None else Refused(404)
-        if isinstance(result, Refused):
-            return 404, b'{"error":"not found"}'
+        if isinstance(result, Refused):  # the SSC error code as the status (an assumption)
+            return result.code, b'{"error":%d}' % result.code
         body = json.dumps(result, separators=(",", ":")).encode()
         return 200, GARBAGE if self.faults.garbage else body
 

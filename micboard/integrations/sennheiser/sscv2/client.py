@@ -5,7 +5,9 @@ HTTPS using HTTP/1.1" and "an SSCv2 client should use persistent connections" (S
 0.1, "HTTP(S)"); the credentials are the user ``api`` and the third-party password set in
 Control Cockpit (Control Cockpit, EW-DX "Access"). A poll opens one connection, checks the
 device's certificate against the one pinned for the receiver before it sends the password,
-and GETs each value the UDP driver reads, one after another, within the poll timeout.
+and GETs each value the UDP driver reads, one after another, within the poll timeout. A
+status that is an SSC refusal (404 an address the device lacks, 424 a transmitter not
+present) answers its question with no value and is counted as SSC v1's error reply is.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from micboard.exceptions import (
     DeviceUnreachableError,
     ProtocolError,
 )
-from micboard.integrations.base import DeviceAddress, PollDiagnostics, ReceiverSnapshot
+from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
 from micboard.integrations.sennheiser.client import SscPoll
 from micboard.integrations.sennheiser.codec import Path, Value
+from micboard.integrations.sennheiser.errors import NOT_FOUND, TX_NOT_PRESENT
 from micboard.integrations.sennheiser.families import Family
 from micboard.integrations.sennheiser.sscv2.resources import resource_path
 from micboard.integrations.sennheiser.sscv2.values import snapshot_from, value_from_body
@@ -33,6 +36,8 @@ from micboard.integrations.sennheiser.sscv2.values import snapshot_from, value_f
 API_USER = "api"
 """Control Cockpit, EW-DX "Access": "You can use the username api and configured password"."""
 REQUEST_FORM = "sscv2"
+REFUSALS = frozenset({NOT_FOUND, TX_NOT_PRESENT})
+"""HTTP statuses read as the SSC error code of the same number (an assumption, see the docs)."""
 
 
 def certificate_fingerprint(der: bytes) -> str:
@@ -57,15 +62,17 @@ def read_receiver_v2(address: DeviceAddress, *, family: Family, channels: int) -
     )
     try:
         fingerprint = _connect(connection, endpoint, address)
-        answers: dict[Path, Value] = {}
         header = _authorization(address.password)
         # What the UDP poll asks: the identity, each channel's addresses, the meters.
-        for path in sorted(SscPoll(family, channels).questions):
-            answers[path] = _get(connection, endpoint, path, header, deadline, address.timeout)
+        poll = SscPoll(family, channels)
+        for path in sorted(poll.questions):
+            status, value = _get(connection, endpoint, path, header, deadline, address.timeout)
+            poll.answers[path] = value
+            if status in REFUSALS:
+                poll.refused[path] = status
     finally:
         connection.close()
-    diagnostics = PollDiagnostics(request_form=REQUEST_FORM, certificate=fingerprint)
-    return snapshot_from(family, channels, answers, diagnostics)
+    return snapshot_from(poll, request_form=REQUEST_FORM, certificate=fingerprint)
 
 
 def _connect(connection: http.client.HTTPSConnection, endpoint: str, address: DeviceAddress) -> str:
@@ -102,7 +109,8 @@ def _get(  # noqa: PLR0917 (one request's parts, passed on from the poll)
     header: str,
     deadline: float,
     timeout: float,
-) -> Value:
+) -> tuple[int, Value]:
+    """The status and the value (``None`` for a refusal)."""
     left = deadline - time.monotonic()
     resource = resource_path(path)
     if left <= 0:
@@ -131,11 +139,11 @@ def _get(  # noqa: PLR0917 (one request's parts, passed on from the poll)
             f"{endpoint} refused the password of user {API_USER!r} (HTTP 401); "
             "set the receiver's device password to the third-party password of the device"
         )
-    if response.status == 404:
-        return None  # the device lacks the value, as SSC v1 answers error 404
+    if response.status in REFUSALS:
+        return response.status, None
     if response.status != 200:
         raise ProtocolError(f"{endpoint} answered {resource} with HTTP {response.status}")
-    return value_from_body(path, body, endpoint)
+    return response.status, value_from_body(path, body, endpoint)
 
 
 __all__ = ["API_USER", "certificate_fingerprint", "read_receiver_v2"]

@@ -6,10 +6,9 @@ import dataclasses
 import json
 
 from micboard.exceptions import ProtocolError
-from micboard.integrations.base import PollDiagnostics, ReceiverSnapshot
+from micboard.integrations.base import ReceiverSnapshot
 from micboard.integrations.sennheiser.client import SscPoll
 from micboard.integrations.sennheiser.codec import Path, Value
-from micboard.integrations.sennheiser.families import Family
 
 
 def value_from_body(path: Path, body: bytes, endpoint: str) -> Value:
@@ -50,9 +49,10 @@ def _address(path: Path) -> str:
     return "/" + "/".join(path)
 
 
-def snapshot_from(
-    family: Family, channels: int, answers: dict[Path, Value], diagnostics: PollDiagnostics
-) -> ReceiverSnapshot:
-    poll = SscPoll(family, channels)
-    poll.answers.update(answers)
-    return dataclasses.replace(poll.snapshot(), diagnostics=diagnostics)
+def snapshot_from(poll: SscPoll, *, request_form: str, certificate: str) -> ReceiverSnapshot:
+    """The UDP poll's snapshot, refusals counted alike; nothing is resent over HTTPS."""
+    snapshot = poll.snapshot()
+    diagnostics = dataclasses.replace(
+        snapshot.diagnostics, request_form=request_form, certificate=certificate
+    )
+    return dataclasses.replace(snapshot, diagnostics=diagnostics)

@@ -44,8 +44,25 @@ def test_every_channel_is_read(device: SimulatedHttpsReceiver) -> None:
     channels = snapshot.channels  # type: ignore[attr-defined]
     assert [c.number for c in channels] == [1, 2, 3, 4]
     assert channels[3].battery_percent == 15
-    assert channels[1].battery_percent is None  # 404 for a transmitter that is off
+    assert channels[1].battery_percent is None  # 424 for a transmitter that is off
+    assert snapshot.diagnostics.skipped_messages == 0  # type: ignore[attr-defined]
     assert len(snapshot.diagnostics.certificate) == 64  # type: ignore[attr-defined]
+
+
+def test_an_address_the_device_lacks_is_counted_and_the_other_values_kept(
+    device: SimulatedHttpsReceiver,
+) -> None:
+    device.channels[0].battery_percent = 35
+    device.configure(refuse=frozenset({("mates", "tx2", "battery", "gauge")}))
+    snapshot = _poll(device)
+    first, second, *_ = snapshot.channels  # type: ignore[attr-defined]
+    assert (first.battery_percent, second.battery_percent) == (35, None)
+    assert second.tx_type != ""
+    assert snapshot.device_id == "1454100930"  # type: ignore[attr-defined]
+    diagnostics = snapshot.diagnostics  # type: ignore[attr-defined]
+    assert diagnostics.skipped_messages == 1
+    assert diagnostics.last_skipped == "refused: /mates/tx2/battery/gauge error 404 (not found)"
+    assert diagnostics.request_form == "sscv2"
 
 
 def test_the_pinned_certificate_passes_and_another_fails(device: SimulatedHttpsReceiver) -> None:
