@@ -25,7 +25,7 @@ from micboard.api.alert_serializers import (
 )
 from micboard.api.fields import ID_PATTERN
 from micboard.api.permissions import request_access
-from micboard.api.scoping import VenueScoped
+from micboard.api.scoping import VenueScoped, read_by_viewers
 from micboard.composition import secret_box
 from micboard.models import Contact, ContactList, Notification, WatchedEvent, WatchedHours
 from micboard.selectors import alerts as selected
@@ -41,14 +41,7 @@ def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Req
     return serializer.validated_data
 
 
-_EDITED_BY_VENUE_ADMINS = {
-    "list": Capability.VIEW,
-    "retrieve": Capability.VIEW,
-    "create": Capability.EDIT_VENUE,
-    "update": Capability.EDIT_VENUE,
-    "partial_update": Capability.EDIT_VENUE,
-    "destroy": Capability.EDIT_VENUE,
-}
+_EDITED_BY_VENUE_ADMINS = read_by_viewers(Capability.EDIT_VENUE)
 # Contacts and the outbox hold people's addresses: venue admins read them.
 _READ_BY_VENUE_ADMINS = {
     **_EDITED_BY_VENUE_ADMINS,

@@ -20,7 +20,7 @@ from micboard.api.alert_serializers import (
 )
 from micboard.api.fields import ID_PATTERN
 from micboard.api.permissions import request_actor
-from micboard.api.scoping import VenueScoped
+from micboard.api.scoping import VenueScoped, read_by_viewers
 from micboard.composition import alert_service
 from micboard.models import Alert, AlertRule
 from micboard.selectors import alerts as selected
@@ -97,14 +97,7 @@ class AlertRuleViewSet(VenueScoped[AlertRule], viewsets.ModelViewSet[AlertRule])
     serializer_class = AlertRuleSerializer
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"
-    capabilities = {
-        "list": Capability.VIEW,
-        "retrieve": Capability.VIEW,
-        "create": Capability.EDIT_VENUE,
-        "update": Capability.EDIT_VENUE,
-        "partial_update": Capability.EDIT_VENUE,
-        "destroy": Capability.EDIT_VENUE,
-    }
+    capabilities = read_by_viewers(Capability.EDIT_VENUE)
 
     def get_queryset(self) -> QuerySet[AlertRule]:
         if self.action != "list":

@@ -40,7 +40,7 @@ from micboard.api.performer_serializers import (
 )
 from micboard.api.permissions import request_access
 from micboard.api.records import VenueRecords, changed, query, validated
-from micboard.api.scoping import VenueScoped
+from micboard.api.scoping import VenueScoped, read_by_viewers
 from micboard.composition import photo_limits
 from micboard.exceptions import ValidationError
 from micboard.models import Assignment, Event, Performer, Venue
@@ -81,14 +81,7 @@ class UploadedPhotos(Mapping[str, bytes]):
 
 # --- performers ---------------------------------------------------------------------------
 
-_EDITED_BY_VENUE_ADMINS = {
-    "list": Capability.VIEW,
-    "retrieve": Capability.VIEW,
-    "create": Capability.EDIT_PERFORMERS,
-    "update": Capability.EDIT_PERFORMERS,
-    "partial_update": Capability.EDIT_PERFORMERS,
-    "destroy": Capability.EDIT_PERFORMERS,
-}
+_EDITED_BY_PERFORMER_EDITORS = read_by_viewers(Capability.EDIT_PERFORMERS)
 
 
 def _performer_input(values: dict[str, Any]) -> service.PerformerInput:
@@ -106,7 +99,7 @@ class PerformerViewSet(VenueRecords[Performer]):
     filter_serializer = PerformerFilterSerializer
     create_serializer = PerformerCreateSerializer
     update_serializer = PerformerUpdateSerializer
-    capabilities = {**_EDITED_BY_VENUE_ADMINS, "photo": Capability.EDIT_PERFORMERS}
+    capabilities = {**_EDITED_BY_PERFORMER_EDITORS, "photo": Capability.EDIT_PERFORMERS}
 
     def records(self, *, venue_slug: str = "") -> QuerySet[Performer]:
         return selected.performer_list(venue_slug=venue_slug)
@@ -164,7 +157,7 @@ class EventViewSet(VenueRecords[Event]):
     filter_serializer = EventFilterSerializer
     create_serializer = EventCreateSerializer
     update_serializer = EventUpdateSerializer
-    capabilities = _EDITED_BY_VENUE_ADMINS
+    capabilities = _EDITED_BY_PERFORMER_EDITORS
 
     def records(self, *, venue_slug: str = "") -> QuerySet[Event]:
         return selected.event_list(venue_slug=venue_slug)
@@ -207,7 +200,7 @@ class AssignmentViewSet(VenueScoped[Assignment], viewsets.ModelViewSet[Assignmen
     lookup_value_regex = ID_PATTERN
     venue_path = "venue"
     capabilities = {
-        **_EDITED_BY_VENUE_ADMINS,
+        **_EDITED_BY_PERFORMER_EDITORS,
         "swap": Capability.SWAP_ASSIGNMENTS,
         "import_apply": Capability.EDIT_PERFORMERS,
         "import_check": Capability.VIEW,

@@ -24,6 +24,19 @@ from micboard.selectors.access import Capability
 M = TypeVar("M", bound=Model)
 
 
+def read_by_viewers(change: Capability) -> dict[str, Capability]:
+    """A resource's actions: every role of its venue reads it, ``change`` adds, edits and
+    deletes it."""
+    return {
+        "list": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "create": change,
+        "update": change,
+        "partial_update": change,
+        "destroy": change,
+    }
+
+
 class VenueScoped(viewsets.GenericViewSet[M]):
     """A viewset whose objects belong to a venue: its rules and its narrowed querysets."""
 
