@@ -12,7 +12,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from micboard.api import alert_docs
+from micboard.api import alert_docs, request_data
 from micboard.api.alert_serializers import (
     ContactFilterSerializer,
     ContactListSerializer,
@@ -33,12 +33,6 @@ from micboard.selectors.access import Capability
 from micboard.services.alerts import configuration
 
 M = TypeVar("M", bound=Model)
-
-
-def _query(serializer_class: type[serializers.BaseSerializer[Any]], request: Request) -> Any:
-    serializer = serializer_class(data=request.query_params.dict())
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 _EDITED_BY_VENUE_ADMINS = read_by_viewers(Capability.EDIT_VENUE)
@@ -83,7 +77,7 @@ class WatchedHoursViewSet(_VenueConfiguration[WatchedHours], viewsets.ModelViewS
     def get_queryset(self) -> QuerySet[WatchedHours]:
         if self.action != "list":
             return self.visible(selected.watched_hours_list())
-        query = _query(VenueFilterSerializer, self.request)
+        query = request_data.query(VenueFilterSerializer, self.request)
         return self.visible(selected.watched_hours_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[WatchedHours]) -> None:
@@ -108,7 +102,7 @@ class WatchedEventViewSet(_VenueConfiguration[WatchedEvent], viewsets.ModelViewS
     def get_queryset(self) -> QuerySet[WatchedEvent]:
         if self.action != "list":
             return self.visible(selected.watched_event_list())
-        query = _query(VenueFilterSerializer, self.request)
+        query = request_data.query(VenueFilterSerializer, self.request)
         return self.visible(selected.watched_event_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[WatchedEvent]) -> None:
@@ -133,7 +127,7 @@ class ContactListViewSet(_VenueConfiguration[ContactList], viewsets.ModelViewSet
     def get_queryset(self) -> QuerySet[ContactList]:
         if self.action != "list":
             return self.visible(selected.contact_list_list())
-        query = _query(VenueFilterSerializer, self.request)
+        query = request_data.query(VenueFilterSerializer, self.request)
         return self.visible(selected.contact_list_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[ContactList]) -> None:
@@ -173,7 +167,7 @@ class ContactViewSet(VenueScoped[Contact], viewsets.ModelViewSet[Contact]):
     def get_queryset(self) -> QuerySet[Contact]:
         if self.action != "list":
             return self.visible(selected.contact_list())
-        query = _query(ContactFilterSerializer, self.request)
+        query = request_data.query(ContactFilterSerializer, self.request)
         return self.visible(
             selected.contact_list(
                 venue_slug=query.get("venue", ""), contact_list_id=query.get("contact_list")
@@ -247,7 +241,7 @@ class NotificationViewSet(VenueScoped[Notification], viewsets.ReadOnlyModelViewS
     def get_queryset(self) -> QuerySet[Notification]:
         if self.action != "list":
             return self.visible(selected.notification_list())
-        query = _query(NotificationFilterSerializer, self.request)
+        query = request_data.query(NotificationFilterSerializer, self.request)
         return self.visible(
             selected.notification_list(
                 venue_slug=query.get("venue", ""),

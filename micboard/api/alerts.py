@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from micboard.api import alert_docs
+from micboard.api import alert_docs, request_data
 from micboard.api.alert_serializers import (
     AcknowledgeSerializer,
     AlertFilterSerializer,
@@ -26,12 +24,6 @@ from micboard.models import Alert, AlertRule
 from micboard.selectors import alerts as selected
 from micboard.selectors.access import Capability
 from micboard.services.alerts import rules
-
-
-def _validated(serializer_class: type[serializers.BaseSerializer[Any]], data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @alert_docs.ALERTS
@@ -56,7 +48,7 @@ class AlertViewSet(
     def get_queryset(self) -> QuerySet[Alert]:
         if self.action != "list":
             return self.visible(selected.alert_list())
-        query = _validated(AlertFilterSerializer, self.request.query_params.dict())
+        query = request_data.query(AlertFilterSerializer, self.request)
         return self.visible(
             selected.alert_list(
                 venue_slug=query.get("venue", ""),
@@ -69,7 +61,7 @@ class AlertViewSet(
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
         alert_id = self.get_object().pk
-        data = _validated(AcknowledgeSerializer, request.data)
+        data = request_data.validated(AcknowledgeSerializer, request.data)
         alert = alert_service().alert_acknowledge(
             alert_id=alert_id,
             by=request.user.get_username(),
@@ -102,7 +94,7 @@ class AlertRuleViewSet(VenueScoped[AlertRule], viewsets.ModelViewSet[AlertRule])
     def get_queryset(self) -> QuerySet[AlertRule]:
         if self.action != "list":
             return self.visible(selected.alert_rule_list())
-        query = _validated(AlertRuleFilterSerializer, self.request.query_params.dict())
+        query = request_data.query(AlertRuleFilterSerializer, self.request)
         return self.visible(selected.alert_rule_list(venue_slug=query.get("venue", "")))
 
     def perform_create(self, serializer: serializers.BaseSerializer[AlertRule]) -> None:

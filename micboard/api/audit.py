@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers
 
+from micboard.api import request_data
 from micboard.api.fields import ID_PATTERN
 from micboard.api.permissions import request_access
 from micboard.api.scoping import VenueScoped
@@ -94,10 +95,9 @@ class AuditEntryViewSet(
         access = request_access(self.request)
         if self.action != "list":
             return audit_list(access=access)
-        query = AuditFilterSerializer(data=self.request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = request_data.query(AuditFilterSerializer, self.request)
         return audit_list(
             access=access,
-            venue_slug=query.validated_data.get("venue", ""),
-            action=query.validated_data.get("action", ""),
+            venue_slug=query.get("venue", ""),
+            action=query.get("action", ""),
         )

@@ -39,7 +39,8 @@ from micboard.api.performer_serializers import (
     SwapSerializer,
 )
 from micboard.api.permissions import request_access
-from micboard.api.records import VenueRecords, changed, query, validated
+from micboard.api.records import VenueRecords, changed
+from micboard.api.request_data import query, validated
 from micboard.api.scoping import VenueScoped, read_by_viewers
 from micboard.composition import photo_limits
 from micboard.exceptions import ValidationError

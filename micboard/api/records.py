@@ -9,27 +9,17 @@ from abc import abstractmethod
 from typing import Any, ClassVar, TypeVar
 
 from django.db.models import Model, QuerySet
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from micboard.api.fields import ID_PATTERN
+from micboard.api.request_data import SerializerClass, query, validated
 from micboard.api.scoping import VenueScoped
 from micboard.models import Venue
 from micboard.selectors.access import Capability
 
-SerializerClass = type[serializers.BaseSerializer[Any]]
 M = TypeVar("M", bound=Model)
-
-
-def validated(serializer_class: SerializerClass, data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def query(serializer_class: SerializerClass, request: Request) -> Any:
-    return validated(serializer_class, request.query_params.dict())
 
 
 def changed(
@@ -40,9 +30,7 @@ def changed(
     partial: bool,
 ) -> dict[str, Any]:
     """``current`` with the request's changes: all fields for a PUT, some for a PATCH."""
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return {**current, **serializer.validated_data}
+    return {**current, **validated(serializer_class, request.data, partial=partial)}
 
 
 class VenueRecords(VenueScoped[M], viewsets.ModelViewSet[M]):

@@ -18,9 +18,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
-from micboard.api import docs
+from micboard.api import docs, request_data
 from micboard.api.fields import ID_PATTERN
 from micboard.api.pagination import PageNumberPagination
 from micboard.api.permissions import request_actor
@@ -52,17 +51,6 @@ from micboard.services.certificates import receiver_certificate_reset
 from micboard.services.dto import ReceiverInput
 from micboard.services.groups import GroupInput, group_create, group_delete, group_update
 from micboard.services.locations import venue_runtime_levels_set
-
-
-def _validated(serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _query(serializer_class: type[BaseSerializer[Any]], request: Request) -> Any:
-    """Query parameters as a plain dict: one given empty is invalid, not left out."""
-    return _validated(serializer_class, request.query_params.dict())
 
 
 def _resync(request: Request, receiver_ids: list[int]) -> Response:
@@ -113,7 +101,7 @@ class VenueViewSet(
         return context
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _validated(VenueCreateSerializer, request.data)
+        data = request_data.validated(VenueCreateSerializer, request.data)
         venue = location_service().venue_create(
             name=data["name"], slug=data.get("slug", ""), actor=request_actor(request)
         )
@@ -122,7 +110,7 @@ class VenueViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         venue = self.get_object()
-        data = _validated(VenueChangeSerializer, request.data, partial=True)
+        data = request_data.validated(VenueChangeSerializer, request.data, partial=True)
         venue_runtime_levels_set(
             venue=venue,
             replace_minutes=data.get("battery_replace_minutes", venue.battery_replace_minutes),
@@ -171,7 +159,7 @@ class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
     def get_queryset(self) -> QuerySet[Receiver]:
         if self.action != "list":
             return self.visible(listings.receiver_list())
-        filters = _query(ReceiverFilterSerializer, self.request)
+        filters = request_data.query(ReceiverFilterSerializer, self.request)
         return self.visible(
             listings.receiver_list(
                 venue_slug=filters.get("venue", ""), status=filters.get("status", "")
@@ -179,7 +167,7 @@ class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _validated(ReceiverCreateSerializer, request.data)
+        data = request_data.validated(ReceiverCreateSerializer, request.data)
         receiver = device_service().receiver_register(
             venue=self.venue_allowed(data["venue"], Capability.EDIT_RECEIVERS),
             data=ReceiverInput.from_values(data),
@@ -190,7 +178,7 @@ class ReceiverViewSet(VenueScoped[Receiver], viewsets.ModelViewSet[Receiver]):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         receiver = self.get_object()
         partial = bool(kwargs.get("partial"))
-        changes = _validated(ReceiverUpdateSerializer, request.data, partial=partial)
+        changes = request_data.validated(ReceiverUpdateSerializer, request.data, partial=partial)
         values = {**_receiver_values(receiver), **changes}
         updated = device_service().receiver_update(
             receiver=receiver, data=ReceiverInput.from_values(values), actor=request_actor(request)
@@ -234,7 +222,7 @@ class ChannelViewSet(VenueScoped[Channel], viewsets.ReadOnlyModelViewSet[Channel
     def get_queryset(self) -> QuerySet[Channel]:
         if self.action != "list":
             return self.visible(listings.channel_list())
-        filters = _query(ChannelFilterSerializer, self.request)
+        filters = request_data.query(ChannelFilterSerializer, self.request)
         return self.visible(
             listings.channel_list(
                 venue_slug=filters.get("venue", ""),
@@ -247,7 +235,7 @@ class ChannelViewSet(VenueScoped[Channel], viewsets.ReadOnlyModelViewSet[Channel
     @action(detail=True, methods=["get"])
     def samples(self, request: Request, pk: str) -> Response:
         channel = self.get_object()
-        window = _query(SampleFilterSerializer, request)
+        window = request_data.query(SampleFilterSerializer, request)
         samples = listings.channel_samples(
             channel=channel, since=window.get("since"), until=window.get("until")
         )
@@ -285,11 +273,11 @@ class ChannelGroupViewSet(VenueScoped[ChannelGroup], viewsets.ModelViewSet[Chann
     def get_queryset(self) -> QuerySet[ChannelGroup]:
         if self.action != "list":
             return self.visible(listings.group_list())
-        filters = _query(GroupFilterSerializer, self.request)
+        filters = request_data.query(GroupFilterSerializer, self.request)
         return self.visible(listings.group_list(venue_slug=filters.get("venue", "")))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _validated(ChannelGroupCreateSerializer, request.data)
+        data = request_data.validated(ChannelGroupCreateSerializer, request.data)
         group = group_create(
             venue=self.venue_allowed(data["venue"], Capability.EDIT_CHANNELS),
             data=_group_input(data),
@@ -300,7 +288,9 @@ class ChannelGroupViewSet(VenueScoped[ChannelGroup], viewsets.ModelViewSet[Chann
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         group = self.get_object()
         partial = bool(kwargs.get("partial"))
-        changes = _validated(ChannelGroupUpdateSerializer, request.data, partial=partial)
+        changes = request_data.validated(
+            ChannelGroupUpdateSerializer, request.data, partial=partial
+        )
         current = {
             "number": group.number,
             "title": group.title,
