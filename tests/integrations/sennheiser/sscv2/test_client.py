@@ -13,7 +13,7 @@ from micboard.exceptions import (
     DeviceUnreachableError,
     ProtocolError,
 )
-from micboard.integrations.base import DeviceAddress
+from micboard.integrations.base import DeviceAddress, ReceiverSnapshot
 from micboard.integrations.sennheiser.families import family_of
 from micboard.integrations.sennheiser.simulator.https import (
     DEFAULT_PASSWORD,
@@ -31,9 +31,14 @@ def device() -> Iterator[SimulatedHttpsReceiver]:
     receiver.stop()
 
 
-def _poll(device: SimulatedHttpsReceiver, **fields: object) -> object:
-    options = {"password": DEFAULT_PASSWORD, "timeout": 1.0, **fields}
-    address = DeviceAddress("127.0.0.1", device.port, **options)  # type: ignore[arg-type]
+def _poll(device: SimulatedHttpsReceiver, *, pinned_certificate: str = "") -> ReceiverSnapshot:
+    address = DeviceAddress(
+        "127.0.0.1",
+        device.port,
+        timeout=1.0,
+        password=DEFAULT_PASSWORD,
+        pinned_certificate=pinned_certificate,
+    )
     return read_receiver_v2(address, family=FAMILY, channels=CHANNELS)
 
 
@@ -41,12 +46,12 @@ def test_every_channel_is_read(device: SimulatedHttpsReceiver) -> None:
     device.channels[3].battery_percent = 15
     device.set_transmitter(2, on=False)
     snapshot = _poll(device)
-    channels = snapshot.channels  # type: ignore[attr-defined]
+    channels = snapshot.channels
     assert [c.number for c in channels] == [1, 2, 3, 4]
     assert channels[3].battery_percent == 15
     assert channels[1].battery_percent is None  # 424 for a transmitter that is off
-    assert snapshot.diagnostics.skipped_messages == 0  # type: ignore[attr-defined]
-    assert len(snapshot.diagnostics.certificate) == 64  # type: ignore[attr-defined]
+    assert snapshot.diagnostics.skipped_messages == 0
+    assert len(snapshot.diagnostics.certificate) == 64
 
 
 def test_an_address_the_device_lacks_is_counted_and_the_other_values_kept(
@@ -55,18 +60,18 @@ def test_an_address_the_device_lacks_is_counted_and_the_other_values_kept(
     device.channels[0].battery_percent = 35
     device.configure(refuse=frozenset({("mates", "tx2", "battery", "gauge")}))
     snapshot = _poll(device)
-    first, second, *_ = snapshot.channels  # type: ignore[attr-defined]
+    first, second, *_ = snapshot.channels
     assert (first.battery_percent, second.battery_percent) == (35, None)
     assert second.tx_type != ""
-    assert snapshot.device_id == "1454100930"  # type: ignore[attr-defined]
-    diagnostics = snapshot.diagnostics  # type: ignore[attr-defined]
+    assert snapshot.device_id == "1454100930"
+    diagnostics = snapshot.diagnostics
     assert diagnostics.skipped_messages == 1
     assert diagnostics.last_skipped == "refused: /mates/tx2/battery/gauge error 404 (not found)"
     assert diagnostics.request_form == "sscv2"
 
 
 def test_the_pinned_certificate_passes_and_another_fails(device: SimulatedHttpsReceiver) -> None:
-    pin = _poll(device).diagnostics.certificate  # type: ignore[attr-defined]
+    pin = _poll(device).diagnostics.certificate
     _poll(device, pinned_certificate=pin)
     device.rotate_certificate()
     with pytest.raises(CertificateMismatchError, match="reset the pin"):
